@@ -1,0 +1,148 @@
+#pragma once
+// What the kernel reported, as plain values. Nothing here knows about Prometheus.
+// A field that an OS (or an interface) does not have is std::optional and left empty:
+// the collectors omit such series, because absent is not zero.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ifmib::platform {
+
+/// RFC 1650 dot3StatsEntry (IEEE 802.3 error counters), all counters.
+/// Linux fills the subset that `struct rtnl_link_stats64` documents with an 802.3 meaning
+/// (include/uapi/linux/if_link.h); FreeBSD fills all of them from `struct ifmib_iso_8802_3`.
+struct EtherStats {
+  std::optional<std::uint64_t> alignment_errors;             // Linux rx_frame_errors
+  std::optional<std::uint64_t> fcs_errors;                   // Linux rx_crc_errors
+  std::optional<std::uint64_t> single_collision_frames;
+  std::optional<std::uint64_t> multiple_collision_frames;
+  std::optional<std::uint64_t> sqe_test_errors;              // Linux tx_heartbeat_errors
+  std::optional<std::uint64_t> deferred_transmissions;
+  std::optional<std::uint64_t> late_collisions;              // Linux tx_window_errors
+  std::optional<std::uint64_t> excessive_collisions;         // Linux tx_aborted_errors
+  std::optional<std::uint64_t> internal_mac_transmit_errors; // Linux tx_fifo_errors
+  std::optional<std::uint64_t> carrier_sense_errors;         // Linux tx_carrier_errors
+  std::optional<std::uint64_t> frame_too_longs;
+  std::optional<std::uint64_t> internal_mac_receive_errors;  // Linux rx_fifo_errors
+  std::optional<std::uint64_t> missed_frames;                // Linux rx_missed_errors
+  /// dot3StatsCollFrequencies: element i counts frames sent after exactly i+1 collisions.
+  /// Empty where the OS does not report it (Linux).
+  std::vector<std::uint64_t> collision_frequencies;
+  /// dot3StatsEtherChipSet as vendor<<16 | part (FreeBSD only).
+  std::optional<std::uint32_t> chipset;
+
+  bool operator==(const EtherStats&) const = default;
+};
+
+/// Generic per-interface counters (if_data / rtnl_link_stats64). All monotonic counters.
+struct InterfaceCounters {
+  std::uint64_t rx_bytes = 0, tx_bytes = 0;
+  std::uint64_t rx_packets = 0, tx_packets = 0;
+  std::uint64_t rx_errors = 0, tx_errors = 0;
+  std::uint64_t rx_dropped = 0, tx_dropped = 0;
+  std::uint64_t collisions = 0;
+  std::optional<std::uint64_t> rx_multicast;          // both OSes
+  std::optional<std::uint64_t> tx_multicast;          // FreeBSD only
+  std::optional<std::uint64_t> rx_unknown_protocol;   // FreeBSD ifi_noproto, Linux rx_nohandler
+
+  bool operator==(const InterfaceCounters&) const = default;
+};
+
+/// One network interface as the interface MIB describes it.
+struct Interface {
+  std::string name;            // current name, arbitrary bytes (may hold quotes, backslashes, UTF-8)
+  std::uint32_t index = 0;     // ifindex
+  std::string type;            // link type in lower case: "ether", "loopback", "none", ...
+  std::string driver;          // Linux: driver (ethtool) or link kind; FreeBSD: driver name + unit. "" if unknown
+  std::string alias;           // Linux IFALIAS; FreeBSD: empty
+  bool admin_up = false;       // IFF_UP
+  std::optional<bool> link_up;              // carrier / link state; empty when the OS says "unknown"
+  std::vector<std::string> flags;           // IFF_* flags that are set, lower-case names ("up", "broadcast", ...)
+  std::optional<std::uint32_t> promiscuous_listeners;
+  std::optional<std::uint32_t> mtu;         // bytes
+  std::optional<std::uint64_t> baudrate_bits_per_second;
+  std::optional<std::uint64_t> link_changes;             // Linux IFLA_CARRIER_CHANGES
+  std::optional<double> last_change_timestamp_seconds;   // FreeBSD ifi_lastchange, Unix time
+  InterfaceCounters counters;
+  std::optional<EtherStats> ether;          // set for Ethernet-like interfaces only
+
+  bool operator==(const Interface&) const = default;
+};
+
+/// The transmit queue of one interface. Linux: its root qdisc; FreeBSD: the if_snd ifqueue.
+/// An interface without a queue (Linux noqueue) has no SendQueue at all.
+struct SendQueue {
+  std::string device;
+  std::uint32_t index = 0;
+  std::string discipline;                    // Linux qdisc kind ("pfifo_fast", "tbf", ...); FreeBSD ""
+  std::uint64_t length = 0;                  // packets queued now (gauge)
+  std::optional<std::uint64_t> max_length;   // packets; empty when the queue's limit is not in packets
+  std::uint64_t drops = 0;                   // counter
+  std::optional<std::uint64_t> backlog_bytes;   // Linux only (gauge)
+  std::optional<std::uint64_t> requeues;        // Linux only (counter)
+  std::optional<std::uint64_t> overlimits;      // Linux only (counter)
+
+  bool operator==(const SendQueue&) const = default;
+};
+
+enum class AddressFamily { inet, inet6, link };
+enum class FilterMode { include, exclude };
+
+/// One multicast group membership of one interface (a line of `ifmcstat`).
+struct MulticastGroup {
+  std::string device;
+  std::uint32_t index = 0;
+  AddressFamily family = AddressFamily::inet;
+  std::string group;     // "224.0.0.1", "ff02::1", "01:00:5e:00:00:01" (canonical text form)
+  std::optional<FilterMode> mode;      // inet/inet6 only
+  std::vector<std::string> sources;    // in-mode sources of the filter, text form
+  std::optional<std::uint32_t> users;  // Linux: sockets/references holding the membership
+
+  bool operator==(const MulticastGroup&) const = default;
+};
+
+/// Per-interface IGMP / MLD host state (ifmcstat's "igmpv3 rv 2 qi 125 ..." line).
+struct MulticastProtocol {
+  std::string device;
+  std::uint32_t index = 0;
+  AddressFamily family = AddressFamily::inet;   // inet = IGMP, inet6 = MLD
+  std::uint32_t version = 0;                    // IGMP 1..3, MLD 1..2
+  std::optional<std::uint32_t> robustness;
+  std::optional<std::uint32_t> query_interval_seconds;
+  std::optional<std::uint32_t> query_response_interval_seconds;
+  std::optional<std::uint32_t> unsolicited_report_interval_seconds;
+
+  bool operator==(const MulticastProtocol&) const = default;
+};
+
+struct MulticastSnapshot {
+  std::vector<MulticastGroup> groups;
+  std::vector<MulticastProtocol> protocols;
+
+  bool operator==(const MulticastSnapshot&) const = default;
+};
+
+/// What a multicast read should fetch; lets a reader skip sources nobody asked for.
+struct MulticastQuery {
+  bool inet = true, inet6 = true, link = true;
+  bool detail = false;  // per-group sources and users (ifmcstat -v)
+};
+
+/// The exporter process itself (process_* metrics).
+struct ProcessStats {
+  double cpu_seconds = 0;
+  std::uint64_t resident_memory_bytes = 0;
+  std::uint64_t virtual_memory_bytes = 0;
+  std::uint64_t open_fds = 0;
+  std::optional<std::uint64_t> max_fds;
+  double start_time_seconds = 0;  // Unix time
+
+  bool operator==(const ProcessStats&) const = default;
+};
+
+const char* to_string(AddressFamily family);
+const char* to_string(FilterMode mode);
+
+}  // namespace ifmib::platform
