@@ -1,0 +1,154 @@
+#include "platform/linux/process_stats.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/linux/procfs_file.h"
+
+namespace ifmib::platform::procfs {
+
+namespace {
+
+std::vector<std::string_view> split_blanks(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n') ++i;
+    if (i > start) out.push_back(text.substr(start, i - start));
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view field) {
+  std::uint64_t value = 0;
+  if (field.empty() || field.front() == '-') return std::nullopt;
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
+  if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  return value;
+}
+
+Error invalid(std::string_view file, std::string detail) {
+  return Error::invalid("parse " + std::string(file), std::move(detail));
+}
+
+// Field numbers of proc(5) /proc/pid/stat, counted from 1 (pid) and 2 (comm).
+constexpr std::size_t kUtime = 14, kStime = 15, kStarttime = 22, kVsize = 23, kRss = 24;
+
+Result<std::optional<std::uint64_t>> parse_max_open_files(std::string_view limits) {
+  // "Max open files            1024                 1048576              files     "
+  constexpr std::string_view kName = "Max open files";
+  std::size_t start = 0;
+  while (start < limits.size()) {
+    std::size_t end = limits.find('\n', start);
+    if (end == std::string_view::npos) end = limits.size();
+    const std::string_view line = limits.substr(start, end - start);
+    start = end + 1;
+    if (line.substr(0, kName.size()) != kName) continue;
+    const auto f = split_blanks(line.substr(kName.size()));
+    if (f.empty()) return invalid("/proc/self/limits", "\"Max open files\" has no soft limit");
+    if (f[0] == "unlimited") return std::optional<std::uint64_t>();
+    const auto soft = parse_u64(f[0]);
+    if (!soft) return invalid("/proc/self/limits", "bad \"Max open files\" soft limit");
+    return std::optional<std::uint64_t>(*soft);
+  }
+  return invalid("/proc/self/limits", "no \"Max open files\" line");
+}
+
+Result<std::uint64_t> count_open_fds() {
+  const char* const path = "/proc/self/fd";
+  DIR* dir = ::opendir(path);
+  if (dir == nullptr) return Error::from_errno(std::string("opendir ") + path, errno);
+  const std::string own = std::to_string(::dirfd(dir));
+  std::uint64_t count = 0;
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir);
+    if (entry == nullptr) break;
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == ".." || name == own) continue;
+    ++count;
+  }
+  const int err = errno;
+  ::closedir(dir);
+  if (err != 0) return Error::from_errno(std::string("readdir ") + path, err);
+  return count;
+}
+
+}  // namespace
+
+Result<ProcessStats> parse_process_stats(std::string_view stat, std::string_view limits, long clock_ticks,
+                                         long page_size, double boot_time_seconds, std::uint64_t open_fds) {
+  if (clock_ticks <= 0 || page_size <= 0) {
+    return Error::invalid("process stats", "clock ticks and page size must be positive");
+  }
+  // "pid (comm) state ...": comm may itself hold spaces and ')', so it ends at the last ')'.
+  const std::size_t paren = stat.rfind(')');
+  if (stat.find('(') == std::string_view::npos || paren == std::string_view::npos) {
+    return invalid("/proc/self/stat", "no \"(comm)\" field");
+  }
+  const auto rest = split_blanks(stat.substr(paren + 1));  // rest[0] is field 3 (state)
+  if (rest.size() < kRss - 2) {
+    return invalid("/proc/self/stat", "expected at least " + std::to_string(kRss) + " fields");
+  }
+  const auto field = [&](std::size_t number) { return parse_u64(rest[number - 3]); };
+  const auto utime = field(kUtime), stime = field(kStime), start = field(kStarttime);
+  const auto vsize = field(kVsize), rss = field(kRss);
+  if (!utime || !stime || !start || !vsize || !rss) {
+    return invalid("/proc/self/stat", "bad utime, stime, starttime, vsize or rss");
+  }
+  auto max_fds = parse_max_open_files(limits);
+  if (!max_fds) return max_fds.error();
+
+  const double ticks = static_cast<double>(clock_ticks);
+  ProcessStats out;
+  out.cpu_seconds = static_cast<double>(*utime + *stime) / ticks;
+  out.resident_memory_bytes = *rss * static_cast<std::uint64_t>(page_size);
+  out.virtual_memory_bytes = *vsize;
+  out.open_fds = open_fds;
+  out.max_fds = *max_fds;
+  out.start_time_seconds = boot_time_seconds + static_cast<double>(*start) / ticks;
+  return out;
+}
+
+Result<double> parse_boot_time(std::string_view proc_stat) {
+  std::size_t start = 0;
+  while (start < proc_stat.size()) {
+    std::size_t end = proc_stat.find('\n', start);
+    if (end == std::string_view::npos) end = proc_stat.size();
+    const std::string_view line = proc_stat.substr(start, end - start);
+    start = end + 1;
+    const auto f = split_blanks(line);
+    if (f.empty() || f[0] != "btime") continue;
+    const auto value = f.size() == 2 ? parse_u64(f[1]) : std::nullopt;
+    if (!value) return invalid("/proc/stat", "bad btime line");
+    return static_cast<double>(*value);
+  }
+  return invalid("/proc/stat", "no btime line");
+}
+
+Result<ProcessStats> read_process_stats() {
+  auto stat = read_proc_file("/proc/self/stat");
+  if (!stat) return stat.error();
+  auto limits = read_proc_file("/proc/self/limits");
+  if (!limits) return limits.error();
+  auto proc_stat = read_proc_file("/proc/stat");
+  if (!proc_stat) return proc_stat.error();
+  const auto boot = parse_boot_time(*proc_stat);
+  if (!boot) return boot.error();
+  const auto fds = count_open_fds();
+  if (!fds) return fds.error();
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  return parse_process_stats(*stat, *limits, ticks, page, *boot, *fds);
+}
+
+}  // namespace ifmib::platform::procfs

@@ -1,0 +1,385 @@
+#include "platform/linux/procfs_mcast_parser.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace ifmib::platform::procfs {
+
+namespace {
+
+constexpr std::size_t kQuotedLineMax = 120;
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_space(line[i])) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && !is_space(line[i])) ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+  return fields;
+}
+
+// Unsigned number in `base`, the whole field, no sign.
+template <class T>
+std::optional<T> parse_unsigned(std::string_view field, int base = 10) {
+  if (field.empty() || field.front() == '-' || field.front() == '+') return std::nullopt;
+  T value{};
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value, base);
+  if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  return value;
+}
+
+bool all_hex(std::string_view field) {
+  return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+bool is_signed_decimal(std::string_view field) {
+  if (!field.empty() && field.front() == '-') field.remove_prefix(1);
+  return parse_unsigned<std::uint64_t>(field).has_value();
+}
+
+// The four address bytes in network order, as inet_ntop prints them.
+std::string ipv4_text(const std::array<unsigned char, 4>& bytes) {
+  char buf[INET_ADDRSTRLEN];
+  ::inet_ntop(AF_INET, bytes.data(), buf, sizeof buf);
+  return buf;
+}
+
+// 32 hex digits in network order (%pi6) to the RFC 5952 form.
+std::optional<std::string> ipv6_text(std::string_view hex) {
+  if (hex.size() != 32 || !all_hex(hex)) return std::nullopt;
+  std::array<unsigned char, 16> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = *parse_unsigned<unsigned char>(hex.substr(2 * i, 2), 16);
+  }
+  char buf[INET6_ADDRSTRLEN];
+  ::inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
+  return std::string(buf);
+}
+
+// "%08X" of a __be32 read as a host integer: the digits are the address bytes in host order.
+std::optional<std::string> ipv4_from_host_hex(std::string_view hex, std::endian host) {
+  if (hex.size() != 8 || !all_hex(hex)) return std::nullopt;
+  const std::uint32_t v = *parse_unsigned<std::uint32_t>(hex, 16);
+  std::array<unsigned char, 4> bytes{};
+  for (int i = 0; i < 4; ++i) {
+    const int shift = host == std::endian::little ? 8 * i : 8 * (3 - i);
+    bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> shift);
+  }
+  return ipv4_text(bytes);
+}
+
+// "0x%08x" of ntohl(addr): the digits read in network order.
+std::optional<std::string> ipv4_from_network_hex(std::string_view field) {
+  if (field.size() != 10 || field.substr(0, 2) != "0x" || !all_hex(field.substr(2))) return std::nullopt;
+  const std::uint32_t v = *parse_unsigned<std::uint32_t>(field.substr(2), 16);
+  return ipv4_text({static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
+                    static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)});
+}
+
+// "%*phN" (contiguous hex bytes) to "01:00:5e:00:00:01".
+std::optional<std::string> link_address_text(std::string_view hex) {
+  if (hex.size() % 2 != 0 || !all_hex(hex)) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    if (i > 0) out += ':';
+    for (char c : hex.substr(i, 2)) out += static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  }
+  return out;
+}
+
+// Walks the lines of one file and builds the "line N: why: <text>" error.
+class LineParser {
+ public:
+  LineParser(std::string_view file, std::string_view text) : file_(file), text_(text) {}
+
+  // Runs `on_line(line) -> std::optional<std::string>` (an error reason) on every line after the
+  // header. Text that does not end in '\n' was cut short: seq_file always ends a record with one.
+  template <class F>
+  Status run(bool has_header, F&& on_line) {
+    if (text_.empty()) return ok_status();
+    if (text_.back() != '\n') return fail(0, {}, "last line has no newline (truncated read?)");
+    std::size_t start = 0;
+    std::size_t number = 0;
+    while (start < text_.size()) {
+      const std::size_t end = text_.find('\n', start);
+      const std::string_view line = text_.substr(start, end - start);
+      start = end + 1;
+      ++number;
+      if (number == 1 && has_header) {
+        if (line.substr(0, 3) != "Idx") return fail(number, line, "expected the \"Idx ...\" header");
+        continue;
+      }
+      if (auto why = on_line(line)) return fail(number, line, *why);
+    }
+    return ok_status();
+  }
+
+ private:
+  Error fail(std::size_t number, std::string_view line, std::string_view why) const {
+    std::string detail = number > 0 ? "line " + std::to_string(number) + ": " : std::string();
+    detail += why;
+    if (number > 0) {
+      detail += ": \"";
+      detail += line.substr(0, kQuotedLineMax);
+      if (line.size() > kQuotedLineMax) detail += "...";
+      detail += '"';
+    }
+    return Error::invalid("parse " + std::string(file_), std::move(detail));
+  }
+
+  std::string_view file_;
+  std::string_view text_;
+};
+
+std::optional<std::string> bad_field(std::string_view name) { return "bad " + std::string(name); }
+
+// Rows of mcfilter and mcfilter6 differ only in how addresses are printed.
+template <class AddressParser>
+Result<std::vector<SourceFilterRow>> parse_source_filter(std::string_view file, std::string_view text,
+                                                         AddressParser address) {
+  std::vector<SourceFilterRow> rows;
+  const Status status = LineParser(file, text).run(true, [&](std::string_view line) -> std::optional<std::string> {
+    const auto f = split_fields(line);
+    if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
+    SourceFilterRow row;
+    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    if (!index) return bad_field("index");
+    auto group = address(f[2]);
+    if (!group) return bad_field("group address");
+    auto source = address(f[3]);
+    if (!source) return bad_field("source address");
+    const auto inc = parse_unsigned<std::uint64_t>(f[4]);
+    const auto exc = parse_unsigned<std::uint64_t>(f[5]);
+    if (!inc || !exc) return bad_field("INC/EXC count");
+    rows.push_back({*index, std::string(f[1]), std::move(*group), std::move(*source), *inc, *exc});
+    return std::nullopt;
+  });
+  if (!status) return status.error();
+  return rows;
+}
+
+}  // namespace
+
+Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
+  IgmpTable table;
+  const Status status = LineParser("/proc/net/igmp", text).run(true, [&](std::string_view line) -> std::optional<std::string> {
+    if (line.empty()) return "empty line";
+    if (line.front() != '\t') {
+      // "%d\t%-10s: %5d %7s": the name is padded to 10 and cannot itself hold ':' or blanks.
+      const std::size_t tab = line.find('\t');
+      const std::size_t colon = line.find(':');
+      if (tab == std::string_view::npos || colon == std::string_view::npos || colon < tab) {
+        return "expected \"index<TAB>device: count querier\"";
+      }
+      const auto index = parse_unsigned<std::uint32_t>(line.substr(0, tab));
+      if (!index) return bad_field("index");
+      std::string_view device = line.substr(tab + 1, colon - tab - 1);
+      while (!device.empty() && device.back() == ' ') device.remove_suffix(1);
+      if (device.empty() || std::any_of(device.begin(), device.end(), is_space)) return bad_field("device");
+      const auto f = split_fields(line.substr(colon + 1));
+      if (f.size() != 2) return "expected count and querier after ':'";
+      const auto count = parse_unsigned<std::uint32_t>(f[0]);
+      if (!count) return bad_field("count");
+      if (f[1].size() != 2 || f[1][0] != 'V' || f[1][1] < '1' || f[1][1] > '3') return bad_field("querier");
+      table.interfaces.push_back({*index, std::string(device), *count, static_cast<std::uint32_t>(f[1][1] - '0')});
+      return std::nullopt;
+    }
+    // "\t\t\t\t%08X %5d %d:%08lX\t\t%d": group, users, timer running:expiry, reporter.
+    if (table.interfaces.empty()) return "group line before any interface line";
+    const auto f = split_fields(line);
+    if (f.size() != 4) return "expected 4 fields, got " + std::to_string(f.size());
+    auto group = ipv4_from_host_hex(f[0], host);
+    if (!group) return bad_field("group");
+    const auto users = parse_unsigned<std::uint32_t>(f[1]);
+    if (!users) return bad_field("users");
+    const std::size_t colon = f[2].find(':');
+    if (colon == std::string_view::npos || !parse_unsigned<std::uint32_t>(f[2].substr(0, colon)) ||
+        !all_hex(f[2].substr(colon + 1))) {
+      return bad_field("timer");
+    }
+    if (!is_signed_decimal(f[3])) return bad_field("reporter");
+    const IgmpInterface& owner = table.interfaces.back();
+    table.groups.push_back({owner.index, owner.device, std::move(*group), *users});
+    return std::nullopt;
+  });
+  if (!status) return status.error();
+  return table;
+}
+
+Result<std::vector<GroupRow>> parse_igmp6(std::string_view text) {
+  std::vector<GroupRow> rows;
+  const Status status = LineParser("/proc/net/igmp6", text).run(false, [&](std::string_view line) -> std::optional<std::string> {
+    // "%-4d %-15s %pi6 %5d %08X %ld": index, device, group, users, flags, timer.
+    const auto f = split_fields(line);
+    if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
+    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    if (!index) return bad_field("index");
+    auto group = ipv6_text(f[2]);
+    if (!group) return bad_field("group");
+    const auto users = parse_unsigned<std::uint32_t>(f[3]);
+    if (!users) return bad_field("users");
+    if (!all_hex(f[4])) return bad_field("flags");
+    if (!is_signed_decimal(f[5])) return bad_field("timer");
+    rows.push_back({*index, std::string(f[1]), std::move(*group), *users});
+    return std::nullopt;
+  });
+  if (!status) return status.error();
+  return rows;
+}
+
+Result<std::vector<SourceFilterRow>> parse_mcfilter(std::string_view text) {
+  return parse_source_filter("/proc/net/mcfilter", text, ipv4_from_network_hex);
+}
+
+Result<std::vector<SourceFilterRow>> parse_mcfilter6(std::string_view text) {
+  return parse_source_filter("/proc/net/mcfilter6", text, ipv6_text);
+}
+
+Result<std::vector<LinkGroupRow>> parse_dev_mcast(std::string_view text) {
+  std::vector<LinkGroupRow> rows;
+  const Status status = LineParser("/proc/net/dev_mcast", text).run(false, [&](std::string_view line) -> std::optional<std::string> {
+    // "%-4d %-15s %-5d %-5d %*phN": index, device, refcount, global_use, address.
+    const auto f = split_fields(line);
+    if (f.size() != 5) return "expected 5 fields, got " + std::to_string(f.size());
+    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    if (!index) return bad_field("index");
+    const auto users = parse_unsigned<std::uint32_t>(f[2]);
+    if (!users) return bad_field("users");
+    const auto global_use = parse_unsigned<std::uint32_t>(f[3]);
+    if (!global_use) return bad_field("global_use");
+    auto address = link_address_text(f[4]);
+    if (!address || address->empty()) return bad_field("address");
+    rows.push_back({*index, std::string(f[1]), std::move(*address), *users, *global_use});
+    return std::nullopt;
+  });
+  if (!status) return status.error();
+  return rows;
+}
+
+namespace {
+
+struct Filter {
+  FilterMode mode = FilterMode::exclude;
+  std::vector<std::string> sources;
+};
+
+using SourceIndex = std::map<std::pair<std::uint32_t, std::string>, std::vector<const SourceFilterRow*>>;
+
+SourceIndex index_sources(const std::vector<SourceFilterRow>& rows) {
+  SourceIndex out;
+  for (const auto& row : rows) out[{row.index, row.group}].push_back(&row);
+  return out;
+}
+
+// Linux prints no filter mode, so it is derived from the per-source counts. What the kernel
+// keeps (net/ipv4/igmp.c: struct ip_mc_list, ip_mc_add_src, sf_setstate; net/ipv6/mcast.c has
+// the same design in struct ifmcaddr6), as we read it:
+//   - per group, sfcount[MCAST_INCLUDE] / sfcount[MCAST_EXCLUDE] count the sockets (and kernel
+//     joins) in each mode, and users counts every join of either kind (ip_mc_inc_group /
+//     ip_mc_join_group_ssm, ipv6_dev_mc_inc); none of these group counts is printed;
+//   - per source, sf_count[MCAST_INCLUDE] / [MCAST_EXCLUDE] count the sockets that include or
+//     block it: these are the INC / EXC columns;
+//   - the group is in EXCLUDE mode while any socket is (sfcount[EXCLUDE] > 0), else INCLUDE;
+//   - in EXCLUDE mode a source is filtered out when every exclude-mode socket blocks it and no
+//     socket includes it (sf_count[EXCLUDE] == sfcount[EXCLUDE] && sf_count[INCLUDE] == 0);
+//     in INCLUDE mode the filter is every source with sf_count[INCLUDE] > 0.
+// The rule:
+//   1. no source rows: an any-source join only, so EXCLUDE with no sources;
+//   2. some source has EXC > 0: only an exclude-mode socket can block, so EXCLUDE; the sources
+//      are those with EXC > 0 and INC == 0;
+//   3. all sources include-only: INCLUDE with the sources that have INC > 0, unless users is
+//      larger than the sum of INC (every include-mode socket adds at least 1 to that sum, so an
+//      any-source socket must exist): then EXCLUDE with no sources.
+// Limits: (2) cannot see sfcount[EXCLUDE], so with two exclude-mode sockets of which only one
+// blocks S, the kernel does not filter S but we list it. (3) misses an any-source socket when
+// one include socket holds several sources (users 2, sources A and B from one socket: we say
+// INCLUDE {A, B}, the kernel says EXCLUDE {}). Sources on the kernel's tomb lists (kept only to
+// send IGMPv3/MLDv2 change reports) are not printed and play no part. Rows with INC == EXC == 0
+// should not exist (ip_mc_del1_src frees such a source) and count for nothing.
+Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, const std::string& group,
+                     std::uint32_t users) {
+  const auto it = index.find({ifindex, group});
+  if (it == index.end()) return {};
+  const auto& rows = it->second;
+  Filter filter;
+  if (std::any_of(rows.begin(), rows.end(), [](const SourceFilterRow* r) { return r->exclude_count > 0; })) {
+    for (const SourceFilterRow* r : rows) {
+      if (r->exclude_count > 0 && r->include_count == 0) filter.sources.push_back(r->source);
+    }
+    return filter;
+  }
+  std::uint64_t included = 0;
+  for (const SourceFilterRow* r : rows) included += r->include_count;
+  if (users > included) return filter;
+  filter.mode = FilterMode::include;
+  for (const SourceFilterRow* r : rows) {
+    if (r->include_count > 0) filter.sources.push_back(r->source);
+  }
+  return filter;
+}
+
+void add_ip_groups(const std::vector<GroupRow>& groups, const std::vector<SourceFilterRow>& sources,
+                   AddressFamily family, bool detail, std::vector<MulticastGroup>& out) {
+  const SourceIndex index = index_sources(sources);
+  for (const GroupRow& row : groups) {
+    Filter filter = derive_filter(index, row.index, row.group, row.users);
+    MulticastGroup g;
+    g.device = row.device;
+    g.index = row.index;
+    g.family = family;
+    g.group = row.group;
+    g.mode = filter.mode;
+    if (detail) {
+      g.sources = std::move(filter.sources);
+      g.users = row.users;
+    }
+    out.push_back(std::move(g));
+  }
+}
+
+}  // namespace
+
+MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const MulticastQuery& query) {
+  MulticastSnapshot snap;
+  if (query.inet) {
+    add_ip_groups(rows.igmp.groups, rows.mcfilter, AddressFamily::inet, query.detail, snap.groups);
+    for (const IgmpInterface& itf : rows.igmp.interfaces) {
+      MulticastProtocol p;
+      p.device = itf.device;
+      p.index = itf.index;
+      p.family = AddressFamily::inet;
+      p.version = itf.querier_version;
+      snap.protocols.push_back(std::move(p));
+    }
+  }
+  if (query.inet6) add_ip_groups(rows.igmp6, rows.mcfilter6, AddressFamily::inet6, query.detail, snap.groups);
+  if (query.link) {
+    for (const LinkGroupRow& row : rows.dev_mcast) {
+      MulticastGroup g;
+      g.device = row.device;
+      g.index = row.index;
+      g.family = AddressFamily::link;
+      g.group = row.address;
+      if (query.detail) g.users = row.users;
+      snap.groups.push_back(std::move(g));
+    }
+  }
+  return snap;
+}
+
+}  // namespace ifmib::platform::procfs
