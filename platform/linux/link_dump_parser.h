@@ -1,0 +1,41 @@
+#pragma once
+// Parsing half of the link listing: RTM_NEWLINK dump bytes (from netlink::dump(DumpRequest::links()))
+// to interface rows. Pure; tested on captured bytes in tests/unit/link_dump_parser_test.cpp.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "platform/result.h"
+#include "platform/snapshot.h"
+
+namespace ifmib::platform::netlink {
+
+/// One RTM_NEWLINK message: the snapshot's Interface plus the facts the Linux reader needs to
+/// finish it. `interface.driver` and `interface.baudrate_bits_per_second` are left empty here:
+/// the reader fills them from ethtool (ethtool_cache.h) or, failing that, from `kind`.
+struct LinkRow {
+  Interface interface;
+  std::uint16_t arphrd = 0;             // ifinfomsg.ifi_type, an ARPHRD_* value
+  std::optional<std::uint32_t> txqlen;  // IFLA_TXQLEN, packets (the pfifo_fast limit)
+  std::string kind;                     // IFLA_LINKINFO/IFLA_INFO_KIND ("veth", "bridge", ...); "" if none
+
+  bool operator==(const LinkRow&) const = default;
+};
+
+/// Decodes every RTM_NEWLINK message in `bytes`, in dump order.
+/// Counters come from IFLA_STATS64, or IFLA_STATS (32-bit) when the 64-bit ones are absent; a
+/// message with neither is an Error. Unknown attributes are ignored. A truncated message or
+/// attribute, an attribute that fails validation, an NLMSG_ERROR, or a message of any type
+/// other than RTM_NEWLINK is an Error for the whole dump (never a half-decoded row).
+Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes);
+
+/// Interface.type for an ARPHRD_* value: "ether", "loopback", ... or "arphrd_<n>".
+std::string link_type_name(std::uint16_t arphrd);
+
+/// Lower-case names of the IFF_* bits set in `flags` (include/uapi/linux/if.h), in bit order.
+std::vector<std::string> link_flag_names(std::uint32_t flags);
+
+}  // namespace ifmib::platform::netlink

@@ -1,0 +1,209 @@
+#include "platform/linux/netlink_socket.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <optional>
+
+namespace ifmib::platform::netlink {
+
+namespace {
+
+// First guess for one datagram; dump() grows it when MSG_PEEK|MSG_TRUNC reports a larger one.
+// The kernel sizes dump datagrams from the reader's buffer, up to 32 KiB (netlink_dump()).
+constexpr std::size_t kInitialReceiveBuffer = 64 * 1024;
+// A dump never legitimately stalls; a bounded wait keeps a scrape from hanging forever.
+constexpr time_t kReceiveTimeoutSeconds = 10;
+
+struct SocketCloser {
+  void operator()(mnl_socket* socket) const noexcept { mnl_socket_close(socket); }
+};
+using Socket = std::unique_ptr<mnl_socket, SocketCloser>;
+
+// Shared by the mnl_cb_run2 callbacks of one DumpAssembler::feed() call.
+struct FeedState {
+  std::uint32_t seq;
+  std::uint32_t portid;
+  std::vector<std::uint8_t>* messages;
+  std::optional<Error> error;
+  bool done = false;
+};
+
+bool is_ours(const nlmsghdr* nlh, const FeedState& state) {
+  // Unsolicited kernel messages carry pid 0; anything else addressed to another port or
+  // answering another request is not part of this dump.
+  return nlh->nlmsg_seq == state.seq && (nlh->nlmsg_pid == state.portid || nlh->nlmsg_pid == 0);
+}
+
+int on_data(const nlmsghdr* nlh, void* data) {
+  auto& state = *static_cast<FeedState*>(data);
+  if (!is_ours(nlh, state)) return MNL_CB_OK;
+  const auto* first = reinterpret_cast<const std::uint8_t*>(nlh);
+  state.messages->insert(state.messages->end(), first, first + nlh->nlmsg_len);
+  state.messages->resize(state.messages->size() + (MNL_ALIGN(nlh->nlmsg_len) - nlh->nlmsg_len), 0);
+  return MNL_CB_OK;
+}
+
+int on_error(const nlmsghdr* nlh, void* data) {
+  auto& state = *static_cast<FeedState*>(data);
+  if (!is_ours(nlh, state)) return MNL_CB_OK;
+  if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr))) {
+    state.error = Error::invalid("NLMSG_ERROR", "payload shorter than struct nlmsgerr");
+    return MNL_CB_ERROR;
+  }
+  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+  if (err->error == 0) return MNL_CB_OK;  // an ACK; we never ask for one, so just ignore it
+  // include/uapi/linux/netlink.h: "error - negative errno or 0 for acknowledgements".
+  state.error = Error::from_errno("kernel answered NLMSG_ERROR", err->error < 0 ? -err->error : err->error);
+  return MNL_CB_ERROR;
+}
+
+int on_done(const nlmsghdr* nlh, void* data) {
+  auto& state = *static_cast<FeedState*>(data);
+  if (!is_ours(nlh, state)) return MNL_CB_OK;
+  // Since Linux 2.6.x netlink_dump() puts the dump callback's return value (an int) in DONE;
+  // a negative one means the dump failed part way (e.g. -EMSGSIZE, -EOPNOTSUPP).
+  if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+    int status = 0;
+    std::memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof status);
+    if (status < 0) {
+      state.error = Error::from_errno("kernel ended the dump with an error", -status);
+      return MNL_CB_ERROR;
+    }
+  }
+  state.done = true;
+  return MNL_CB_STOP;
+}
+
+int on_ignored(const nlmsghdr*, void*) { return MNL_CB_OK; }
+
+std::size_t family_header_size(std::uint16_t type) {
+  switch (type) {
+    case RTM_GETLINK: return sizeof(ifinfomsg);
+    case RTM_GETQDISC: return sizeof(tcmsg);
+    default: return sizeof(ifaddrmsg);  // RTM_GETMULTICAST, RTM_GETADDR
+  }
+}
+
+template <class F>
+auto retry_eintr(F&& call) {
+  for (;;) {
+    auto result = call();
+    if (result >= 0 || errno != EINTR) return result;
+  }
+}
+
+struct Attempt {
+  std::vector<std::uint8_t> messages;
+  bool interrupted = false;
+};
+
+Result<Attempt> dump_once(const DumpRequest& request) {
+  Socket socket(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
+  if (!socket) return Error::from_errno("socket(AF_NETLINK, NETLINK_ROUTE)", errno);
+  if (mnl_socket_bind(socket.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
+    return Error::from_errno("bind(AF_NETLINK)", errno);
+  }
+  const int fd = mnl_socket_get_fd(socket.get());
+  timeval timeout{kReceiveTimeoutSeconds, 0};
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
+    return Error::from_errno("setsockopt(SO_RCVTIMEO)", errno);
+  }
+  const std::uint32_t portid = mnl_socket_get_portid(socket.get());
+  const auto seq = static_cast<std::uint32_t>(std::time(nullptr));
+
+  // The largest family header is tcmsg (20 bytes); the buffer is zeroed so all filters are off.
+  alignas(nlmsghdr) std::uint8_t request_buffer[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(tcmsg))] = {};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(request_buffer);
+  nlh->nlmsg_type = request.type;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq;
+  // Every rtnetlink family header starts with an unsigned char family.
+  auto* family = static_cast<std::uint8_t*>(mnl_nlmsg_put_extra_header(nlh, family_header_size(request.type)));
+  *family = request.family;
+  if (retry_eintr([&] { return mnl_socket_sendto(socket.get(), nlh, nlh->nlmsg_len); }) < 0) {
+    return Error::from_errno("sendto(AF_NETLINK)", errno);
+  }
+
+  DumpAssembler assembler(seq, portid);
+  std::vector<std::uint8_t> buffer(kInitialReceiveBuffer);
+  for (;;) {
+    const ssize_t pending = retry_eintr([&] { return recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC); });
+    if (pending < 0) return Error::from_errno("recv(MSG_PEEK|MSG_TRUNC)", errno);
+    if (static_cast<std::size_t>(pending) > buffer.size()) buffer.resize(static_cast<std::size_t>(pending));
+    const ssize_t received = retry_eintr([&] { return mnl_socket_recvfrom(socket.get(), buffer.data(), buffer.size()); });
+    if (received < 0) return Error::from_errno("recvmsg(AF_NETLINK)", errno);
+    if (received == 0) return Error::invalid("recvmsg(AF_NETLINK)", "socket closed before NLMSG_DONE");
+    auto fed = assembler.feed({buffer.data(), static_cast<std::size_t>(received)});
+    if (!fed) return fed.error();
+    if (assembler.interrupted()) return Attempt{{}, true};
+    if (*fed) return Attempt{std::move(assembler).messages(), false};
+  }
+}
+
+}  // namespace
+
+DumpRequest DumpRequest::links() { return {RTM_GETLINK, AF_UNSPEC, "RTM_GETLINK dump"}; }
+DumpRequest DumpRequest::qdiscs() { return {RTM_GETQDISC, AF_UNSPEC, "RTM_GETQDISC dump"}; }
+DumpRequest DumpRequest::inet_multicast() {
+  return {RTM_GETMULTICAST, AF_INET, "RTM_GETMULTICAST AF_INET dump"};
+}
+DumpRequest DumpRequest::inet6_multicast() {
+  return {RTM_GETMULTICAST, AF_INET6, "RTM_GETMULTICAST AF_INET6 dump"};
+}
+
+Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
+  // A datagram holds whole messages only; anything left over means it was cut short.
+  {
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
+    int left = static_cast<int>(datagram.size());
+    while (mnl_nlmsg_ok(nlh, left)) nlh = mnl_nlmsg_next(nlh, &left);
+    if (left > 0) return Error::invalid("netlink datagram", "truncated message at the end");
+  }
+
+  FeedState state{seq_, portid_, &messages_, std::nullopt, false};
+  mnl_cb_t control[NLMSG_MIN_TYPE] = {};
+  control[NLMSG_NOOP] = on_ignored;
+  control[NLMSG_ERROR] = on_error;
+  control[NLMSG_DONE] = on_done;
+  control[NLMSG_OVERRUN] = on_ignored;
+  // seq and portid 0 turn off libmnl's own checks, which fail the whole datagram on a foreign
+  // message; is_ours() skips such messages instead, as iproute2's rtnl_dump_filter_l does.
+  errno = 0;
+  const int ret = mnl_cb_run2(datagram.data(), datagram.size(), 0, 0, on_data, &state, control, NLMSG_MIN_TYPE);
+  if (ret == MNL_CB_ERROR) {
+    if (state.error) return *state.error;
+    // libmnl reports a message flagged NLM_F_DUMP_INTR as MNL_CB_ERROR with errno EINTR before
+    // any callback sees it; our callbacks never set EINTR and mnl_cb_run2 makes no syscall.
+    if (errno == EINTR) {
+      interrupted_ = true;
+      return false;
+    }
+    return Error::from_errno("mnl_cb_run2", errno);
+  }
+  return state.done;
+}
+
+bool is_unsupported(const Error& error) {
+  return error.sys_errno == EOPNOTSUPP || error.sys_errno == EINVAL;
+}
+
+Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
+  for (int attempt = 0; attempt < kMaxDumpAttempts; ++attempt) {
+    auto result = dump_once(request);
+    if (!result) return result.error().within(request.label);
+    if (!result->interrupted) return std::move(result->messages);
+  }
+  return Error::invalid(request.label, "kernel tables kept changing during the dump (NLM_F_DUMP_INTR " +
+                                           std::to_string(kMaxDumpAttempts) + " times in a row)");
+}
+
+}  // namespace ifmib::platform::netlink

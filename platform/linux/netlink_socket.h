@@ -1,0 +1,73 @@
+#pragma once
+// Fetching half of the Linux netlink code: send one rtnetlink dump request, collect the raw
+// reply messages. Parsing lives in *_dump_parser.{h,cpp}, which take exactly the bytes returned
+// here (and stored in tests/unit/fixtures/linux/*.bin).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "platform/result.h"
+
+namespace ifmib::platform::netlink {
+
+/// One rtnetlink dump request: an RTM_GET* message type and the address family put in the
+/// request's family header (ifinfomsg / tcmsg / ifaddrmsg all start with a family byte).
+struct DumpRequest {
+  std::uint16_t type = 0;    // RTM_GETLINK, RTM_GETQDISC, RTM_GETMULTICAST
+  std::uint8_t family = 0;   // AF_UNSPEC, AF_INET, AF_INET6
+  std::string label;         // for error context, e.g. "RTM_GETLINK dump"
+
+  static DumpRequest links();                // RTM_GETLINK, AF_UNSPEC (no IFLA_EXT_MASK)
+  static DumpRequest qdiscs();               // RTM_GETQDISC, AF_UNSPEC
+  static DumpRequest inet_multicast();       // RTM_GETMULTICAST, AF_INET (kernel >= 6.13)
+  static DumpRequest inet6_multicast();      // RTM_GETMULTICAST, AF_INET6
+};
+
+/// How many times dump() restarts a dump whose replies carry NLM_F_DUMP_INTR
+/// (the kernel's tables changed while it was dumping) before giving up.
+inline constexpr int kMaxDumpAttempts = 5;
+
+/// Runs one dump on a fresh NETLINK_ROUTE socket (opened and closed within the call, so it is
+/// re-entrant and thread-safe). Returns every reply message of the dump, concatenated as the
+/// kernel sent them (each nlmsghdr padded to NLMSG_ALIGNTO), excluding the final NLMSG_DONE.
+/// Errors: a kernel NLMSG_ERROR or a negative NLMSG_DONE payload gives Error::sys_errno = the
+/// kernel's errno (see is_unsupported()); repeated NLM_F_DUMP_INTR gives an Error whose detail
+/// says so; socket failures carry the syscall's errno.
+Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
+
+/// True when the kernel rejected the request type/family itself (EOPNOTSUPP, or EINVAL from
+/// strict checking): e.g. RTM_GETMULTICAST for AF_INET before Linux 6.13. Readers then fall back
+/// to procfs (/proc/net/igmp).
+bool is_unsupported(const Error& error);
+
+/// The receive-side state machine of one dump, separate from the socket so that it can be tested
+/// on hand-built datagrams. Feed it each datagram in arrival order.
+/// Messages whose nlmsg_seq or nlmsg_pid are not ours are skipped (another request's leftovers).
+/// Not thread-safe; one instance per dump attempt.
+class DumpAssembler {
+ public:
+  DumpAssembler(std::uint32_t seq, std::uint32_t portid) : seq_(seq), portid_(portid) {}
+
+  /// Consumes one datagram. Returns true once NLMSG_DONE has been seen (the dump is complete),
+  /// false when more datagrams are expected, or the Error carried by NLMSG_ERROR / NLMSG_DONE.
+  /// Once interrupted() is true the caller should discard the attempt and retry.
+  Result<bool> feed(std::span<const std::uint8_t> datagram);
+
+  /// Some message of this dump carried NLM_F_DUMP_INTR.
+  bool interrupted() const { return interrupted_; }
+
+  /// The reply messages received so far (NLMSG_DONE and skipped messages excluded).
+  const std::vector<std::uint8_t>& messages() const& { return messages_; }
+  std::vector<std::uint8_t>&& messages() && { return std::move(messages_); }
+
+ private:
+  std::uint32_t seq_;
+  std::uint32_t portid_;
+  bool interrupted_ = false;
+  std::vector<std::uint8_t> messages_;
+};
+
+}  // namespace ifmib::platform::netlink
