@@ -1,0 +1,293 @@
+#include "platform/freebsd/freebsd_reader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "platform/freebsd/abi_layout.h"
+#include "platform/freebsd/host_bytes.h"
+#include "platform/freebsd/ifmaddrs_decode.h"
+#include "platform/freebsd/ifmib_decode.h"
+#include "platform/freebsd/mcast_filter_decode.h"
+
+namespace ifmib::platform::freebsd {
+
+namespace {
+
+namespace L = layout;
+using Bytes = std::vector<std::uint8_t>;
+
+// Names whose intermediate nodes are OID_AUTO [ABI §6-7]; resolved once, then cached.
+constexpr const char* kIpFilters = "net.inet.ip.mcast.filters";
+constexpr const char* kIp6Filters = "net.inet6.ip6.mcast.filters";
+constexpr const char* kIgmpIfinfo = "net.inet.igmp.ifinfo";
+constexpr const char* kMldIfinfo = "net.inet6.mld.ifinfo";
+
+std::string mib_text(std::span<const int> mib) {
+  std::string out;
+  for (const int v : mib) out += (out.empty() ? "" : ".") + std::to_string(v);
+  return out;
+}
+
+bool is_errno(const Error& e, int err) { return e.sys_errno == err; }
+
+/// What one walk over the ifdata table found for one row.
+struct Row {
+  std::uint32_t index = 0;
+  IfmibRow general;
+};
+
+class FreebsdReader final : public Reader {
+ public:
+  FreebsdReader(std::shared_ptr<sysctl::Source> source, ReaderOptions options)
+      : source_(std::move(source)), options_(std::move(options)) {
+    if (options_.attempts < 1) options_.attempts = 1;
+  }
+
+  Result<std::vector<Interface>> interfaces() override {
+    std::vector<Interface> out;
+    auto walked = walk([&](const Row& row) -> Status {
+      const int r = static_cast<int>(row.index);
+      auto driver = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
+                          L::kIfdataDrivername});
+      if (!driver) return driver.error();
+      auto link = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
+                        L::kIfdataLinkspecific});
+      if (!link) return link.error();
+      out.push_back(to_interface(row.general, row.index, decode_driver_name(*driver),
+                                 decode_ether_mib(*link)));
+      return ok_status();
+    });
+    if (!walked) return walked.error().within("interfaces");
+    return out;
+  }
+
+  Result<std::vector<SendQueue>> send_queues() override {
+    std::vector<SendQueue> out;
+    auto walked = walk([&](const Row& row) -> Status {
+      out.push_back(to_send_queue(row.general, row.index));
+      return ok_status();
+    });
+    if (!walked) return walked.error().within("send_queues");
+    return out;
+  }
+
+  Result<MulticastSnapshot> multicast(const MulticastQuery& query) override {
+    auto result = read_multicast(query);
+    if (!result) return result.error().within("multicast");
+    return result;
+  }
+
+  Result<ProcessStats> process() override {
+    if (!options_.process) return Error::invalid("process", "no process statistics source configured");
+    return options_.process();
+  }
+
+ private:
+  // One sysctl read, retried while the value keeps growing between probe and read.
+  Result<Bytes> read(std::vector<int> mib) {
+    Result<Bytes> last = Error::from_errno("", ENOMEM);
+    for (int attempt = 0; attempt < options_.attempts; ++attempt) {
+      last = source_->read(mib);
+      if (last || !is_errno(last.error(), ENOMEM)) break;
+    }
+    if (!last) {
+      Error e = last.error();
+      e.context = "sysctl " + mib_text(mib) + (e.context.empty() ? "" : " " + e.context);
+      return e;
+    }
+    return last;
+  }
+
+  // The MIB of `name`, or nullopt when the kernel has no such node. Cached, including "absent".
+  Result<std::optional<std::vector<int>>> resolved(const std::string& name) {
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = resolved_.find(name); it != resolved_.end()) return it->second;
+    }
+    auto mib = source_->resolve(name);
+    std::optional<std::vector<int>> value;
+    if (mib) {
+      value = std::move(*mib);
+    } else if (!is_errno(mib.error(), ENOENT)) {
+      return mib.error().within("sysctlnametomib " + name);
+    }
+    std::lock_guard lock(mu_);
+    return resolved_.emplace(name, std::move(value)).first->second;
+  }
+
+  // Walks rows 1..ifcount as ifmib(4) prescribes, calling `visit` for each decoded row.
+  // ENOENT from `visit` (a row detaching after its general column was read) skips the row.
+  template <class Visit>
+  Status walk(Visit visit) {
+    auto count_bytes = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibSystem, L::kIfmibIfcount});
+    if (!count_bytes) return count_bytes.error().within("net.link.generic.system.ifcount");
+    if (count_bytes->size() != sizeof(std::int32_t)) {
+      return Error::invalid("net.link.generic.system.ifcount",
+                            "length " + std::to_string(count_bytes->size()) + ", expected 4");
+    }
+    const auto ifcount = detail::load<std::int32_t>(*count_bytes, 0);
+
+    std::optional<Error> first_bad_row;
+    bool any_row = false;
+    for (std::int32_t r = 1; r <= ifcount; ++r) {
+      auto bytes = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r, L::kIfdataGeneral});
+      if (!bytes) {
+        if (is_errno(bytes.error(), ENOENT)) continue;
+        return bytes.error().within("ifdata row " + std::to_string(r));
+      }
+      auto general = decode_ifmibdata(*bytes);
+      if (!general) {
+        Error e = general.error().within("ifdata row " + std::to_string(r));
+        if (options_.on_skipped_row) options_.on_skipped_row(e);
+        if (!first_bad_row) first_bad_row = std::move(e);
+        continue;
+      }
+      Status visited = visit(Row{static_cast<std::uint32_t>(r), std::move(*general)});
+      if (!visited) {
+        if (is_errno(visited.error(), ENOENT)) continue;
+        return visited.error().within("ifdata row " + std::to_string(r));
+      }
+      any_row = true;
+    }
+    if (!any_row && first_bad_row) return *first_bad_row;
+    return ok_status();
+  }
+
+  // The current name of interface `index` from its ifdata row; nullopt when it has gone.
+  Result<std::optional<std::string>> name_of(std::uint32_t index) {
+    auto bytes = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata,
+                       static_cast<int>(index), L::kIfdataGeneral});
+    if (!bytes) {
+      if (is_errno(bytes.error(), ENOENT)) return std::optional<std::string>();
+      return bytes.error();
+    }
+    auto row = decode_ifmibdata(*bytes);
+    if (!row) return row.error().within("ifdata row " + std::to_string(index));
+    return std::optional<std::string>(row->name);
+  }
+
+  // The group's filter state: nullopt (leave mode empty) when the kernel has no filters sysctl
+  // for the family; Error ENOENT when the interface went away.
+  Result<std::optional<FilterState>> filters_of(const MembershipEntry& e) {
+    const bool v6 = e.family == AddressFamily::inet6;
+    auto base = resolved(v6 ? kIp6Filters : kIpFilters);
+    if (!base) return base.error();
+    if (!base->has_value()) return std::optional<FilterState>();
+    std::vector<int> mib = **base;
+    mib.push_back(static_cast<int>(e.index));
+    // The group words are the address bytes as stored (network order), reinterpreted as ints
+    // with no byte swap, as ifmcstat passes them [ABI §6].
+    const std::size_t words = v6 ? 4 : 1;
+    for (std::size_t w = 0; w < words; ++w) {
+      int word = 0;
+      std::memcpy(&word, e.group_bytes.data() + 4 * w, sizeof word);
+      mib.push_back(word);
+    }
+    auto bytes = read(mib);
+    if (!bytes) return bytes.error();
+    auto decoded = v6 ? decode_ip6_mcast_filters(*bytes) : decode_ip_mcast_filters(*bytes);
+    if (!decoded) return decoded.error().within("group " + e.group);
+    return decoded;
+  }
+
+  template <class Decode>
+  Result<std::optional<MulticastProtocol>> protocol_of(const char* name, std::uint32_t index,
+                                                       const std::string& device, Decode decode) {
+    auto base = resolved(name);
+    if (!base) return base.error();
+    if (!base->has_value()) return std::optional<MulticastProtocol>();
+    std::vector<int> mib = **base;
+    mib.push_back(static_cast<int>(index));
+    auto bytes = read(mib);
+    if (!bytes) {
+      // ENOENT: no IGMP/MLD state on this interface (or it has gone).
+      if (is_errno(bytes.error(), ENOENT)) return std::optional<MulticastProtocol>();
+      return bytes.error().within(name);
+    }
+    auto info = decode(*bytes);
+    if (!info) return info.error().within(std::string(name) + " " + std::to_string(index));
+    return std::optional<MulticastProtocol>(to_protocol(*info, device, index));
+  }
+
+  Result<MulticastSnapshot> read_multicast(const MulticastQuery& query) {
+    auto list = read({L::kCtlNet, L::kAfRoute, 0, 0, L::kNetRtIfmalist, 0});
+    if (!list) return list.error().within("NET_RT_IFMALIST");
+    auto entries = decode_ifmalist(*list);
+    if (!entries) return entries.error().within("NET_RT_IFMALIST");
+
+    MulticastSnapshot snap;
+    std::map<std::uint32_t, std::optional<std::string>> names;  // fallback names by index
+    std::vector<std::pair<std::uint32_t, std::string>> inet_ifs, inet6_ifs;
+    std::set<std::uint32_t> seen_inet, seen_inet6;
+
+    for (auto& e : *entries) {
+      const bool wanted = (e.family == AddressFamily::inet && query.inet) ||
+                          (e.family == AddressFamily::inet6 && query.inet6) ||
+                          (e.family == AddressFamily::link && query.link);
+      if (!wanted) continue;
+      if (e.device.empty()) {
+        auto it = names.find(e.index);
+        if (it == names.end()) {
+          auto name = name_of(e.index);
+          if (!name) return name.error();
+          it = names.emplace(e.index, std::move(*name)).first;
+        }
+        if (!it->second) continue;  // the interface detached since the list was read
+        e.device = *it->second;
+      }
+
+      MulticastGroup g;
+      g.device = e.device;
+      g.index = e.index;
+      g.family = e.family;
+      g.group = e.group;
+      if (e.family != AddressFamily::link) {
+        auto f = filters_of(e);
+        if (!f) {
+          if (is_errno(f.error(), ENOENT)) continue;  // the interface detached
+          return f.error();
+        }
+        if (f->has_value()) {
+          g.mode = (*f)->mode;
+          if (query.detail) g.sources = std::move((*f)->sources);
+        }
+        auto& seen = e.family == AddressFamily::inet ? seen_inet : seen_inet6;
+        auto& ifs = e.family == AddressFamily::inet ? inet_ifs : inet6_ifs;
+        if (seen.insert(e.index).second) ifs.emplace_back(e.index, e.device);
+      }
+      snap.groups.push_back(std::move(g));
+    }
+
+    for (const auto& [index, device] : inet_ifs) {
+      auto p = protocol_of(kIgmpIfinfo, index, device, [](const Bytes& b) { return decode_igmp_ifinfo(b); });
+      if (!p) return p.error();
+      if (*p) snap.protocols.push_back(std::move(**p));
+    }
+    for (const auto& [index, device] : inet6_ifs) {
+      auto p = protocol_of(kMldIfinfo, index, device, [](const Bytes& b) { return decode_mld_ifinfo(b); });
+      if (!p) return p.error();
+      if (*p) snap.protocols.push_back(std::move(**p));
+    }
+    return snap;
+  }
+
+  std::shared_ptr<sysctl::Source> source_;
+  ReaderOptions options_;
+  std::mutex mu_;
+  std::map<std::string, std::optional<std::vector<int>>> resolved_;  // guarded by mu_
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> make_freebsd_reader(std::shared_ptr<sysctl::Source> source, ReaderOptions options) {
+  return std::make_unique<FreebsdReader>(std::move(source), std::move(options));
+}
+
+}  // namespace ifmib::platform::freebsd

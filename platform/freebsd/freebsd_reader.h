@@ -1,0 +1,40 @@
+#pragma once
+// The FreeBSD Reader, written against sysctl::Source so that the whole walk (ifmib(4) rows,
+// ifmcstat(8)-style memberships) runs on any OS with a fake source.
+
+#include <functional>
+#include <memory>
+
+#include "platform/freebsd/sysctl_source.h"
+#include "platform/reader.h"
+
+namespace ifmib::platform::freebsd {
+
+struct ReaderOptions {
+  /// Supplies process(); the system layer passes its getrusage/kern.proc implementation.
+  /// When empty, process() returns an Error.
+  std::function<Result<ProcessStats>()> process;
+  /// Called (possibly from two scrapes at once) for each interface row that was skipped because
+  /// it could not be decoded, e.g. ifi_datalen != 152. See interfaces() below.
+  std::function<void(const Error&)> on_skipped_row;
+  /// Attempts per read where a value can grow between size probe and read (ENOMEM).
+  int attempts = 5;
+};
+
+/// A platform::Reader over `source`. Re-entrant: each call reads afresh; the only shared state
+/// is a mutex-guarded cache of names resolved with sysctlnametomib.
+///
+/// interfaces() / send_queues(): read net.link.generic.system.ifcount (the highest index) and
+/// rows 1..ifcount; a row answering ENOENT is skipped (sparse index, detached or jailed
+/// interface). A row whose bytes fail validation (length != 208, ifi_datalen != 152) is
+/// skipped and reported through on_skipped_row, and the other rows are still returned; if no
+/// row could be decoded but some failed, the call fails with the first such Error, so a
+/// kernel with a different ABI fails loudly. Any other errno fails the call.
+///
+/// multicast(): NET_RT_IFMALIST, then per inet/inet6 group the mcast.filters sysctl, and per
+/// interface with inet (inet6) groups the IGMP (MLD) ifinfo. Groups are counted whatever
+/// addresses the interface has (unlike ifmcstat).
+std::unique_ptr<Reader> make_freebsd_reader(std::shared_ptr<sysctl::Source> source,
+                                            ReaderOptions options = {});
+
+}  // namespace ifmib::platform::freebsd

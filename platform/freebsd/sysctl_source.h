@@ -1,0 +1,32 @@
+#pragma once
+// The seam between the FreeBSD reader and the kernel: sysctl(3) reads by MIB and
+// sysctlnametomib(3). platform/freebsd/system/ implements it with the real calls; tests serve
+// fixtures through a fake. No FreeBSD header here, so the reader logic builds everywhere.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "platform/result.h"
+
+namespace ifmib::platform::sysctl {
+
+/// Reads sysctl values. Thread safety: implementations must allow concurrent calls.
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  /// The whole current value at `mib`: one size probe (oldp = NULL), then one read into a buffer
+  /// of that size. No retry: when the value grew between the two calls the Error has
+  /// sys_errno ENOMEM and the caller decides whether to try again. ENOENT (no such row, detached
+  /// interface, unknown name) and every other errno are returned as Error::sys_errno too.
+  /// A value of length 0 is a success with an empty vector.
+  virtual Result<std::vector<std::uint8_t>> read(std::span<const int> mib) = 0;
+
+  /// sysctlnametomib(3): the numeric MIB of a dotted name whose intermediate nodes may be
+  /// OID_AUTO (numbered at boot). ENOENT when the kernel has no such node (e.g. no INET6).
+  virtual Result<std::vector<int>> resolve(std::string_view name) = 0;
+};
+
+}  // namespace ifmib::platform::sysctl
