@@ -1,1 +1,144 @@
-int main() { return 0; }  // replaced by the real entry point in the next commit
+// ifmib_exporter: flags, logging, reader + collectors, HTTP server, signals. Nothing else.
+
+#include <prometheus/text_serializer.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cmd/flags.h"
+#include "cmd/http_server.h"
+#include "collector/collector.h"
+#include "collector/exporter_metrics.h"
+#include "collector/scrape.h"
+#include "log/log.h"
+#include "platform/reader.h"
+#include "platform/snapshot_json.h"
+
+namespace {
+
+using namespace ifmib;
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "ifmib_exporter: %s\n", message.c_str());
+  return 1;
+}
+
+platform::MulticastQuery multicast_query(const cmd::Options& o) {
+  platform::MulticastQuery q;
+  q.inet = q.inet6 = q.link = false;
+  std::stringstream families(o.multicast_families);  // validated by parse_flags
+  for (std::string family; std::getline(families, family, ',');) {
+    if (family == "inet") q.inet = true;
+    if (family == "inet6") q.inet6 = true;
+    if (family == "link") q.link = true;
+  }
+  q.detail = o.multicast_groups;
+  return q;
+}
+
+// --dump: every platform read as JSON; exit status 1 if any read failed.
+int dump(platform::Reader& reader) {
+  nlohmann::ordered_json out;
+  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+  if (auto interfaces = reader.interfaces()) {
+    out["interfaces"] = nlohmann::ordered_json::array();
+    for (const auto& i : *interfaces) out["interfaces"].push_back(platform::to_json(i));
+  } else {
+    errors.push_back(interfaces.error().within("interfaces").text());
+  }
+  if (auto queues = reader.send_queues()) {
+    out["send_queues"] = nlohmann::ordered_json::array();
+    for (const auto& q : *queues) out["send_queues"].push_back(platform::to_json(q));
+  } else {
+    errors.push_back(queues.error().within("send_queues").text());
+  }
+  platform::MulticastQuery all;
+  all.detail = true;
+  if (auto multicast = reader.multicast(all)) {
+    out["multicast"] = platform::to_json(*multicast);
+  } else {
+    errors.push_back(multicast.error().within("multicast").text());
+  }
+  if (auto process = reader.process()) {
+    out["process"] = platform::to_json(*process);
+  } else {
+    errors.push_back(process.error().within("process").text());
+  }
+  out["errors"] = errors;
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return errors.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc), error);
+  if (!options) return fail(error);
+  if (options->help) {
+    std::cout << cmd::usage_text();
+    return 0;
+  }
+  const auto build = collector::current_build_info();
+  if (options->version) {
+    std::cout << "ifmib_exporter, version " << build.version << " (revision: " << build.revision << ")\n"
+              << "  compiler: " << build.compiler << "\n  platform: " << build.platform << "\n";
+    return 0;
+  }
+
+  log::Level level = log::Level::info;
+  log::Format format = log::Format::logfmt;
+  log::parse_level(options->log_level, level);
+  log::parse_format(options->log_format, format);
+  log::configure(format, level);
+
+  auto devices = collector::DeviceFilter::create(options->device_include, options->device_exclude);
+  if (!devices) return fail(devices.error().text());
+  collector::Options collector_options{*devices, multicast_query(*options)};
+
+  std::shared_ptr<platform::Reader> reader = platform::make_system_reader();
+  if (options->dump) return dump(*reader);
+
+  collector::RequestCounter requests;
+  collector::Scraper scraper(options->enabled_collectors(), collector_options, reader,
+                             !options->disable_exporter_metrics, &requests);
+
+  if (options->once) {
+    const auto families = scraper.scrape({});
+    std::ostringstream text;
+    text.imbue(std::locale::classic());
+    prometheus::TextSerializer().Serialize(text, families);
+    std::cout << text.str();
+    return 0;
+  }
+
+  // Block the signals we handle before any thread starts, so civetweb's workers inherit the mask
+  // and only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  cmd::ServerConfig config{options->listen_addresses, options->telemetry_path, options->max_requests};
+  auto server = cmd::HttpServer::start(config, scraper, requests);
+  if (!server) return fail(server.error().text());
+
+  std::string collectors;
+  for (const auto& n : scraper.enabled()) collectors += (collectors.empty() ? "" : ",") + n;
+  log::info("starting ifmib_exporter", {{"version", build.version}, {"revision", build.revision}});
+  log::info("enabled collectors", {{"collectors", collectors}});
+  for (const auto& address : (*server)->bound_addresses()) {
+    log::info("listening", {{"address", address}, {"telemetry_path", options->telemetry_path}});
+  }
+
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("shutting down: finishing in-flight requests", {{"signal", strsignal(received)}});
+  (*server)->stop();
+  log::info("stopped");
+  return 0;
+}

@@ -17,6 +17,13 @@ class Reader {
   virtual ~Reader() = default;
   virtual Result<std::vector<Interface>> interfaces() = 0;
   virtual Result<std::vector<SendQueue>> send_queues() = 0;
+  /// Send queues, resolving interface names and limits from `interfaces` already read in the
+  /// same scrape, where the OS reports queues apart from interfaces (Linux: one link dump per
+  /// scrape instead of two). The default ignores the hint.
+  virtual Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces) {
+    (void)interfaces;
+    return send_queues();
+  }
   virtual Result<MulticastSnapshot> multicast(const MulticastQuery& query) = 0;
   virtual Result<ProcessStats> process() = 0;
 };

@@ -65,6 +65,7 @@ struct Interface {
   std::optional<std::uint64_t> baudrate_bits_per_second;
   std::optional<std::uint64_t> link_changes;             // Linux IFLA_CARRIER_CHANGES
   std::optional<double> last_change_timestamp_seconds;   // FreeBSD ifi_lastchange, Unix time
+  std::optional<std::uint32_t> tx_queue_length;          // configured send-queue length in packets (Linux txqueuelen)
   InterfaceCounters counters;
   std::optional<EtherStats> ether;          // set for Ethernet-like interfaces only
 

@@ -1,0 +1,39 @@
+#pragma once
+// Command-line flags in node_exporter's style. The --collector.<name> / --no-collector.<name>
+// pairs are generated from the collector registry, so a new collector gets its flags for free.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ifmib::cmd {
+
+struct Options {
+  std::vector<std::string> listen_addresses;  // --web.listen-address (repeatable)
+  std::string telemetry_path = "/metrics";
+  int max_requests = 40;                      // 0 = no limit
+  bool disable_exporter_metrics = false;
+  std::map<std::string, bool> collector_set;  // collectors the user named explicitly
+  bool disable_defaults = false;
+  std::string device_include, device_exclude;
+  bool multicast_groups = false;
+  std::string multicast_families = "inet,inet6,link";
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  bool once = false, dump = false, version = false, help = false;
+
+  /// The collectors this run enables, in registry order: defaults unless --collector.disable-defaults,
+  /// then every explicit --collector.X / --no-collector.X applied on top.
+  std::vector<std::string> enabled_collectors() const;
+};
+
+/// Parses argv[1..]. On error returns nullopt and sets `error` to one line naming the problem.
+std::optional<Options> parse_flags(const std::vector<std::string>& args, std::string& error);
+
+/// The --help text; lists every flag with its default.
+std::string usage_text();
+
+inline constexpr const char* kDefaultListenAddress = ":10027";
+
+}  // namespace ifmib::cmd

@@ -1,0 +1,92 @@
+#include "collector/exporter_metrics.h"
+
+#include <string>
+
+namespace ifmib::collector {
+
+using prometheus::MetricType;
+
+namespace {
+
+const MetricSpec kMetrics[] = {
+    {"ifmib_exporter_build_info", MetricType::Gauge,
+     "Version, revision, compiler and platform ifmib_exporter was built with; always 1."},
+    {"ifmib_scrape_collector_duration_seconds", MetricType::Gauge, "Time a collector took in this scrape."},
+    {"ifmib_scrape_collector_success", MetricType::Gauge, "1 if the collector succeeded in this scrape, else 0."},
+    {"ifmib_exporter_http_requests_total", MetricType::Counter, "HTTP requests answered, by status code."},
+    {"process_cpu_seconds_total", MetricType::Counter, "Total user and system CPU time spent in seconds."},
+    {"process_resident_memory_bytes", MetricType::Gauge, "Resident memory size in bytes."},
+    {"process_virtual_memory_bytes", MetricType::Gauge, "Virtual memory size in bytes."},
+    {"process_open_fds", MetricType::Gauge, "Number of open file descriptors."},
+    {"process_max_fds", MetricType::Gauge, "Maximum number of open file descriptors."},
+    {"process_start_time_seconds", MetricType::Gauge, "Start time of the process since unix epoch in seconds."},
+};
+
+std::string compiler_text() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+}  // namespace
+
+std::span<const MetricSpec> exporter_metric_specs() { return kMetrics; }
+
+BuildInfo current_build_info() {
+  BuildInfo info{IFMIB_VERSION, IFMIB_REVISION, compiler_text(), ""};
+#if defined(__FreeBSD__)
+  info.platform = "freebsd";
+#elif defined(__linux__)
+  info.platform = "linux";
+#endif
+#if defined(__x86_64__)
+  info.platform += "/amd64";
+#elif defined(__aarch64__)
+  info.platform += "/arm64";
+#endif
+  return info;
+}
+
+prometheus::MetricFamily build_info_family(const BuildInfo& info) {
+  auto family = make_family(spec_named(kMetrics, "ifmib_exporter_build_info"));
+  add_sample(family,
+             {{"version", info.version}, {"revision", info.revision}, {"compiler", info.compiler},
+              {"platform", info.platform}},
+             1);
+  return family;
+}
+
+std::vector<prometheus::MetricFamily> process_families(const platform::ProcessStats& stats) {
+  std::vector<prometheus::MetricFamily> out;
+  const auto one = [&](std::string_view name, double value) {
+    out.push_back(make_family(spec_named(kMetrics, name)));
+    add_sample(out.back(), {}, value);
+  };
+  one("process_cpu_seconds_total", stats.cpu_seconds);
+  one("process_resident_memory_bytes", static_cast<double>(stats.resident_memory_bytes));
+  one("process_virtual_memory_bytes", static_cast<double>(stats.virtual_memory_bytes));
+  one("process_open_fds", static_cast<double>(stats.open_fds));
+  if (stats.max_fds) one("process_max_fds", static_cast<double>(*stats.max_fds));
+  one("process_start_time_seconds", stats.start_time_seconds);
+  return out;
+}
+
+void RequestCounter::record(int status) {
+  std::lock_guard lock(mu_);
+  ++by_status_[status];
+}
+
+prometheus::MetricFamily RequestCounter::family() const {
+  auto family = make_family(spec_named(kMetrics, "ifmib_exporter_http_requests_total"));
+  std::lock_guard lock(mu_);
+  for (const auto& [status, count] : by_status_) {
+    add_sample(family, {{"code", std::to_string(status)}}, static_cast<double>(count));
+  }
+  return family;
+}
+
+}  // namespace ifmib::collector

@@ -1,0 +1,38 @@
+#pragma once
+// The exporter's own metrics: build info, process_* and HTTP requests by status code.
+
+#include <map>
+#include <mutex>
+#include <span>
+
+#include "collector/families.h"
+#include "platform/snapshot.h"
+
+namespace ifmib::collector {
+
+/// Build facts for ifmib_exporter_build_info.
+struct BuildInfo {
+  std::string version, revision, compiler, platform;
+};
+BuildInfo current_build_info();
+
+prometheus::MetricFamily build_info_family(const BuildInfo& info);
+
+/// The standard process_* families (client_golang's names) from a process snapshot.
+std::vector<prometheus::MetricFamily> process_families(const platform::ProcessStats& stats);
+
+/// Counts answered HTTP requests by status code. Thread-safe.
+class RequestCounter {
+ public:
+  void record(int status);
+  prometheus::MetricFamily family() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<int, std::uint64_t> by_status_;
+};
+
+/// Every metric table that is not a collector's (for the lint and README tests).
+std::span<const MetricSpec> exporter_metric_specs();
+
+}  // namespace ifmib::collector

@@ -1,0 +1,52 @@
+#pragma once
+// Runs the enabled collectors for one scrape and adds the exporter's own metrics.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "collector/collector.h"
+#include "collector/exporter_metrics.h"
+
+namespace ifmib::collector {
+
+/// Which collectors a request wants (collect[] / exclude[] query parameters).
+struct Selection {
+  std::vector<std::string> include;  // empty: every enabled collector
+  std::vector<std::string> exclude;
+};
+
+/// Thread safety: scrape() may be called from several threads at once; each call reads the
+/// kernel afresh and shares nothing mutable with the others but the failure log.
+class Scraper {
+ public:
+  /// `requests` may be null (--web.disable-exporter-metrics drops process and HTTP metrics).
+  Scraper(std::vector<std::string> enabled, const Options& options, std::shared_ptr<platform::Reader> reader,
+          bool exporter_metrics, const RequestCounter* requests);
+
+  /// An error message naming the first unknown or disabled collector in `selection`, if any.
+  std::optional<std::string> check(const Selection& selection) const;
+
+  /// One whole scrape. A failing collector costs its own families and reports success 0.
+  Families scrape(const Selection& selection) const;
+
+  const std::vector<std::string>& enabled() const { return names_; }
+
+ private:
+  void note_outcome(const std::string& name, double seconds, const platform::Error* error) const;
+
+  std::vector<std::string> names_;
+  std::vector<std::unique_ptr<Collector>> collectors_;
+  std::shared_ptr<platform::Reader> reader_;
+  bool exporter_metrics_;
+  const RequestCounter* requests_;
+  BuildInfo build_info_;
+
+  mutable std::mutex failures_mu_;
+  mutable std::map<std::string, std::string> last_failure_;  // collector -> error text while failing
+};
+
+}  // namespace ifmib::collector

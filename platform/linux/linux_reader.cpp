@@ -1,0 +1,123 @@
+// The Linux reader: one kernel dump per kind per scrape (rtnetlink for links and qdiscs,
+// procfs where netlink lacks what the metrics need), joined into the platform snapshots.
+
+#include <memory>
+
+#include "platform/linux/link_dump_parser.h"
+#include "platform/linux/netlink_socket.h"
+#include "platform/linux/process_stats.h"
+#include "platform/linux/procfs_file.h"
+#include "platform/linux/procfs_mcast_parser.h"
+#include "platform/linux/qdisc_dump_parser.h"
+#include "platform/reader.h"
+
+namespace ifmib::platform {
+
+namespace {
+
+Result<std::vector<netlink::LinkRow>> read_links() {
+  auto bytes = netlink::dump(netlink::DumpRequest::links());
+  if (!bytes) return bytes.error();
+  auto rows = netlink::parse_link_dump(*bytes);
+  if (!rows) return rows.error().within("RTM_GETLINK dump");
+  return rows;
+}
+
+// The facts of an Interface the send-queue join needs, turned back into link rows.
+std::vector<netlink::LinkRow> link_rows_of(const std::vector<Interface>& interfaces) {
+  std::vector<netlink::LinkRow> rows;
+  rows.reserve(interfaces.size());
+  for (const auto& i : interfaces) {
+    netlink::LinkRow row;
+    row.interface.name = i.name;
+    row.interface.index = i.index;
+    row.txqlen = i.tx_queue_length;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::string> read_if(bool wanted, const char* path) {
+  if (!wanted) return std::string{};
+  return procfs::read_proc_file(path);
+}
+
+class LinuxReader final : public Reader {
+ public:
+  Result<std::vector<Interface>> interfaces() override {
+    auto rows = read_links();
+    if (!rows) return rows.error();
+    std::vector<Interface> out;
+    out.reserve(rows->size());
+    for (auto& row : *rows) {
+      Interface i = std::move(row.interface);
+      i.tx_queue_length = row.txqlen;
+      if (i.driver.empty()) i.driver = row.kind;
+      out.push_back(std::move(i));
+    }
+    return out;
+  }
+
+  Result<std::vector<SendQueue>> send_queues() override {
+    auto links = read_links();
+    if (!links) return links.error();
+    return queues_for(*links);
+  }
+
+  Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces) override {
+    return queues_for(link_rows_of(interfaces));
+  }
+
+  Result<MulticastSnapshot> multicast(const MulticastQuery& query) override {
+    procfs::ProcfsMulticastRows rows;
+    // IPv4: /proc/net/igmp is the only source of the IGMP version, and it lists every group with
+    // its users, so it serves even where RTM_GETMULTICAST for AF_INET exists (Linux >= 6.13).
+    auto igmp = read_if(query.inet, "/proc/net/igmp");
+    if (!igmp) return igmp.error();
+    auto mcfilter = read_if(query.inet, "/proc/net/mcfilter");
+    if (!mcfilter) return mcfilter.error();
+    auto mcfilter6 = read_if(query.inet6, "/proc/net/mcfilter6");
+    if (!mcfilter6) return mcfilter6.error();
+    auto dev_mcast = read_if(query.link, "/proc/net/dev_mcast");
+    if (!dev_mcast) return dev_mcast.error();
+
+    if (auto parsed = procfs::parse_igmp(*igmp)) rows.igmp = std::move(*parsed);
+    else return parsed.error().within("/proc/net/igmp");
+    if (auto parsed = procfs::parse_mcfilter(*mcfilter)) rows.mcfilter = std::move(*parsed);
+    else return parsed.error().within("/proc/net/mcfilter");
+    if (auto parsed = procfs::parse_mcfilter6(*mcfilter6)) rows.mcfilter6 = std::move(*parsed);
+    else return parsed.error().within("/proc/net/mcfilter6");
+    if (auto parsed = procfs::parse_dev_mcast(*dev_mcast)) rows.dev_mcast = std::move(*parsed);
+    else return parsed.error().within("/proc/net/dev_mcast");
+
+    // IPv6: /proc/net/igmp6 carries names and per-group users, which the filter-mode rule needs.
+    // (The RTM_GETMULTICAST dump, linear where this seq_file is not, has neither.)
+    auto igmp6 = read_if(query.inet6, "/proc/net/igmp6");
+    if (!igmp6) return igmp6.error();
+    if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
+    else return parsed.error().within("/proc/net/igmp6");
+
+    // Sources are always wanted (ifmib_multicast_sources is a default metric), so the snapshot is
+    // built with detail; the collector decides what to show.
+    MulticastQuery full = query;
+    full.detail = true;
+    return procfs::to_multicast_snapshot(rows, full);
+  }
+
+  Result<ProcessStats> process() override { return procfs::read_process_stats(); }
+
+ private:
+  static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links) {
+    auto bytes = netlink::dump(netlink::DumpRequest::qdiscs());
+    if (!bytes) return bytes.error();
+    auto qdiscs = netlink::parse_qdisc_dump(*bytes);
+    if (!qdiscs) return qdiscs.error().within("RTM_GETQDISC dump");
+    return netlink::send_queues_from(*qdiscs, links);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> make_system_reader() { return std::make_unique<LinuxReader>(); }
+
+}  // namespace ifmib::platform

@@ -1,0 +1,35 @@
+#pragma once
+// A Reader that serves fixed snapshots (or errors) and counts calls: drives every collector test.
+
+#include <atomic>
+
+#include "platform/reader.h"
+
+namespace ifmib::test {
+
+class FakeReader final : public platform::Reader {
+ public:
+  platform::Result<std::vector<platform::Interface>> interfaces_result = std::vector<platform::Interface>{};
+  platform::Result<std::vector<platform::SendQueue>> send_queues_result = std::vector<platform::SendQueue>{};
+  platform::Result<platform::MulticastSnapshot> multicast_result = platform::MulticastSnapshot{};
+  platform::Result<platform::ProcessStats> process_result = platform::ProcessStats{};
+  std::atomic<int> interface_calls{0}, send_queue_calls{0}, multicast_calls{0};
+  platform::MulticastQuery last_query;
+
+  platform::Result<std::vector<platform::Interface>> interfaces() override {
+    ++interface_calls;
+    return interfaces_result;
+  }
+  platform::Result<std::vector<platform::SendQueue>> send_queues() override {
+    ++send_queue_calls;
+    return send_queues_result;
+  }
+  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& query) override {
+    ++multicast_calls;
+    last_query = query;
+    return multicast_result;
+  }
+  platform::Result<platform::ProcessStats> process() override { return process_result; }
+};
+
+}  // namespace ifmib::test

@@ -1,0 +1,91 @@
+#include <doctest/doctest.h>
+#include <zlib.h>
+
+#include "cmd/http_server.h"
+#include "collector/families.h"
+#include "log/log.h"
+
+using namespace ifmib;
+
+TEST_CASE("url_decode: strict percent-encoding") {
+  CHECK(*cmd::url_decode("collect%5B%5D") == "collect[]");
+  CHECK(*cmd::url_decode("a+b") == "a b");
+  CHECK_FALSE(cmd::url_decode("%").ok());
+  CHECK_FALSE(cmd::url_decode("%4").ok());
+  CHECK_FALSE(cmd::url_decode("%zz").ok());
+  CHECK(*cmd::url_decode("%41") == "A");
+}
+
+TEST_CASE("parse_selection: collect[] and exclude[], other parameters ignored") {
+  auto s = cmd::parse_selection("collect%5B%5D=ifmib&collect[]=send_queue&foo=bar&&");
+  REQUIRE(s);
+  CHECK(s->include == std::vector<std::string>{"ifmib", "send_queue"});
+  s = cmd::parse_selection("exclude[]=multicast");
+  REQUIRE(s);
+  CHECK(s->exclude == std::vector<std::string>{"multicast"});
+  CHECK_FALSE(cmd::parse_selection("collect[]=a&exclude[]=b").ok());
+  CHECK_FALSE(cmd::parse_selection("collect[]=%G1").ok());
+  CHECK(cmd::parse_selection("")->include.empty());
+}
+
+TEST_CASE("civetweb_port_spec: node_exporter-style addresses") {
+  CHECK(*cmd::civetweb_port_spec(":10027", false) == "10027");
+  CHECK(*cmd::civetweb_port_spec("0.0.0.0:10027", false) == "10027");
+  CHECK(*cmd::civetweb_port_spec("127.0.0.1:0", false) == "127.0.0.1:0");
+  CHECK(*cmd::civetweb_port_spec("localhost:9", false) == "127.0.0.1:9");
+  CHECK(*cmd::civetweb_port_spec("[::1]:10027", true) == "[::1]:10027");
+  const auto v6 = cmd::civetweb_port_spec("[::]:10027", false);
+  REQUIRE_FALSE(v6.ok());
+  CHECK(v6.error().text().find("IPv6 is not supported") != std::string::npos);
+  CHECK_FALSE(cmd::civetweb_port_spec("10027", false).ok());
+  CHECK_FALSE(cmd::civetweb_port_spec(":70000", false).ok());
+  CHECK_FALSE(cmd::civetweb_port_spec(":abc", false).ok());
+  CHECK_FALSE(cmd::civetweb_port_spec("no.such.host.invalid:1", false).ok());
+}
+
+TEST_CASE("accepts_gzip: q-values") {
+  CHECK(cmd::accepts_gzip("gzip"));
+  CHECK(cmd::accepts_gzip("deflate, gzip;q=0.5"));
+  CHECK(cmd::accepts_gzip("*"));
+  CHECK_FALSE(cmd::accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(cmd::accepts_gzip("identity"));
+  CHECK_FALSE(cmd::accepts_gzip(""));
+}
+
+TEST_CASE("gzip: round trip through zlib") {
+  const std::string text(100000, 'x');
+  const std::string packed = cmd::gzip(text);
+  REQUIRE(packed.size() > 18);
+  CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 15 + 16) == Z_OK);
+  std::string out(text.size() + 10, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+  zs.avail_in = static_cast<uInt>(packed.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  CHECK(inflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  inflateEnd(&zs);
+  CHECK(out == text);
+}
+
+TEST_CASE("printable_label_value: valid UTF-8 kept, invalid bytes spelled out") {
+  CHECK(collector::printable_label_value("eth0") == "eth0");
+  CHECK(collector::printable_label_value("\xC3\xA9") == "\xC3\xA9");
+  CHECK(collector::printable_label_value("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");
+  CHECK(collector::printable_label_value("a\xff") == "a\\xFF");
+  CHECK(collector::printable_label_value("\xC0\xAF") == "\\xC0\\xAF");      // overlong
+  CHECK(collector::printable_label_value("\xED\xA0\x80") == "\\xED\\xA0\\x80");  // surrogate
+  CHECK(collector::printable_label_value("\xE2\x82") == "\\xE2\\x82");     // truncated
+}
+
+TEST_CASE("log: logfmt and JSON lines escape what they must") {
+  CHECK(log::format_logfmt(log::Level::error, "collector failed", {{"collector", "ifmib"}, {"err", "a \"b\""}}) ==
+        "level=error msg=\"collector failed\" collector=ifmib err=\"a \\\"b\\\"\"");
+  CHECK(log::format_json(log::Level::info, "hi", {{"device", "v\"q"}}) ==
+        "{\"level\":\"info\",\"msg\":\"hi\",\"device\":\"v\\\"q\"}");
+  CHECK(log::format_json(log::Level::info, "x", {{"device", std::string("\xff")}}).find("\xEF\xBF\xBD") !=
+        std::string::npos);
+}

@@ -1,0 +1,108 @@
+#include <doctest/doctest.h>
+
+#include "collector/multicast_collector.h"
+#include "tests/support/exposition.h"
+#include "tests/support/fake_reader.h"
+
+using namespace ifmib;
+using platform::AddressFamily;
+using platform::FilterMode;
+
+namespace {
+
+platform::MulticastSnapshot sample_snapshot() {
+  platform::MulticastSnapshot s;
+  s.groups = {
+      {"eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
+      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.1", "10.0.0.2"}, 1},
+      {"eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 2},
+      {"eth0", 2, AddressFamily::link, "01:00:5e:00:00:01", std::nullopt, {}, 1},
+      {"eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt},
+      // Reported twice (FreeBSD lists a link group once per layer-3 group): merged, not duplicated.
+      {"eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt},
+      {"lo", 1, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
+  };
+  s.protocols = {{"eth0", 2, AddressFamily::inet, 3, 2, 125, 10, 1},
+                 {"lo", 1, AddressFamily::inet, 2, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                 {"eth0", 2, AddressFamily::inet6, 2, 2, 125, 10, 1}};
+  return s;
+}
+
+test::Exposition collect_multicast(test::FakeReader& reader, platform::MulticastQuery query) {
+  collector::Options options;
+  options.multicast = query;
+  auto families = collector::MulticastCollector(options).collect(reader);
+  REQUIRE(families.ok());
+  return test::render(*families);
+}
+
+}  // namespace
+
+TEST_CASE("multicast: group and source counts per interface and family, zero where none") {
+  test::FakeReader reader;
+  reader.multicast_result = sample_snapshot();
+  const auto out = collect_multicast(reader, {});
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet"}}) == 2);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet6"}}) == 1);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "link"}}) == 2);
+  CHECK(out.value("ifmib_multicast_sources", {{"device", "eth0"}, {"family", "inet"}}) == 2);
+  CHECK(out.value("ifmib_multicast_sources", {{"device", "eth0"}, {"family", "inet6"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_multicast_sources", {{"family", "link"}}));
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "lo"}, {"family", "inet"}}) == 1);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "lo"}, {"family", "inet6"}}) == 0);
+  CHECK(out.value("ifmib_igmp_version", {{"device", "eth0"}}) == 3);
+  CHECK(out.value("ifmib_igmp_version", {{"device", "lo"}}) == 2);
+  CHECK(out.value("ifmib_mld_version", {{"device", "eth0"}}) == 2);
+  CHECK_FALSE(out.has("ifmib_mld_version", {{"device", "lo"}}));
+  // Without --collector.multicast.groups there is no per-group detail.
+  CHECK_FALSE(out.has("ifmib_multicast_group_sources"));
+  CHECK_FALSE(out.has("ifmib_multicast_group_users"));
+  CHECK_FALSE(out.has("ifmib_multicast_robustness"));
+}
+
+TEST_CASE("multicast: per-group detail like ifmcstat -v") {
+  test::FakeReader reader;
+  reader.multicast_result = sample_snapshot();
+  platform::MulticastQuery query;
+  query.detail = true;
+  const auto out = collect_multicast(reader, query);
+  CHECK(reader.last_query.detail);
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "eth0"}, {"family", "inet"}, {"group", "232.1.1.1"}, {"mode", "include"}}) == 2);
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "eth0"}, {"family", "inet"}, {"group", "224.0.0.1"}, {"mode", "exclude"}}) == 0);
+  CHECK(out.value("ifmib_multicast_group_users", {{"device", "eth0"}, {"family", "inet6"}, {"group", "ff02::1"}}) ==
+        2);
+  CHECK(out.value("ifmib_multicast_group_users",
+                  {{"device", "eth0"}, {"family", "link"}, {"group", "01:00:5e:00:00:01"}}) == 1);
+  CHECK_FALSE(out.has("ifmib_multicast_group_users", {{"group", "33:33:00:00:00:01"}}));
+  CHECK_FALSE(out.has("ifmib_multicast_group_sources", {{"family", "link"}}));
+  CHECK(out.value("ifmib_multicast_robustness", {{"device", "eth0"}, {"family", "inet"}}) == 2);
+  CHECK(out.value("ifmib_multicast_query_interval_seconds", {{"device", "eth0"}, {"family", "inet6"}}) == 125);
+  CHECK(out.value("ifmib_multicast_query_response_interval_seconds", {{"device", "eth0"}, {"family", "inet"}}) == 10);
+  CHECK(out.value("ifmib_multicast_unsolicited_report_interval_seconds", {{"device", "eth0"}, {"family", "inet"}}) ==
+        1);
+  CHECK_FALSE(out.has("ifmib_multicast_robustness", {{"device", "lo"}}));
+}
+
+TEST_CASE("multicast: --collector.multicast.families limits the families, like ifmcstat -f") {
+  test::FakeReader reader;
+  reader.multicast_result = sample_snapshot();
+  platform::MulticastQuery query;
+  query.inet6 = false;
+  query.link = false;
+  const auto out = collect_multicast(reader, query);
+  CHECK(out.has("ifmib_multicast_groups", {{"family", "inet"}}));
+  CHECK_FALSE(out.has("ifmib_multicast_groups", {{"family", "inet6"}}));
+  CHECK_FALSE(out.has("ifmib_multicast_groups", {{"family", "link"}}));
+  CHECK_FALSE(out.has("ifmib_mld_version"));
+  CHECK_FALSE(reader.last_query.inet6);
+}
+
+TEST_CASE("multicast: a reader error fails the collector") {
+  test::FakeReader reader;
+  reader.multicast_result = platform::Error::from_errno("/proc/net/igmp", EACCES);
+  auto families = collector::MulticastCollector({}).collect(reader);
+  REQUIRE_FALSE(families.ok());
+  CHECK(families.error().text().rfind("multicast: /proc/net/igmp", 0) == 0);
+}

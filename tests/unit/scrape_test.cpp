@@ -1,0 +1,89 @@
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "collector/exporter_metrics.h"
+#include "collector/scrape.h"
+#include "tests/support/exposition.h"
+#include "tests/support/fake_reader.h"
+#include "tests/unit/collector_test_util.h"
+
+using namespace ifmib;
+
+namespace {
+const std::vector<std::string> kAll = {"ifmib", "ether", "send_queue", "multicast"};
+}
+
+TEST_CASE("scrape: one failing collector costs success 0, the rest is served") {
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->interfaces_result = std::vector{test::ethernet_interface()};
+  reader->send_queues_result = platform::Error::invalid("RTM_GETQDISC", "boom");
+  collector::Scraper scraper(kAll, {}, reader, true, nullptr);
+  const auto out = test::render(scraper.scrape({}));
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ifmib"}}) == 1);
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ether"}}) == 1);
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "send_queue"}}) == 0);
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "multicast"}}) == 1);
+  CHECK(out.has("ifmib_scrape_collector_duration_seconds", {{"collector", "send_queue"}}));
+  CHECK(out.has("ifmib_receive_bytes_total", {{"device", "eth0"}}));
+  CHECK_FALSE(out.has("ifmib_send_queue_drops_total"));
+  CHECK(out.value("ifmib_exporter_build_info", {{"version", IFMIB_VERSION}}) == 1);
+  CHECK(out.has("process_start_time_seconds"));
+}
+
+TEST_CASE("scrape: ifmib and ether share one link dump per scrape") {
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->interfaces_result = std::vector{test::ethernet_interface()};
+  collector::Scraper scraper(kAll, {}, reader, false, nullptr);
+  (void)scraper.scrape({});
+  CHECK(reader->interface_calls == 1);
+  (void)scraper.scrape({});
+  CHECK(reader->interface_calls == 2);  // but every scrape reads afresh
+}
+
+TEST_CASE("scrape: collect[] and exclude[] select collectors; unknown and disabled names are refused") {
+  auto reader = std::make_shared<test::FakeReader>();
+  collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, false, nullptr);
+  CHECK(scraper.check({{"ifmib"}, {}}) == std::nullopt);
+  CHECK(scraper.check({{"bogus"}, {}}) == "unknown collector: bogus");
+  CHECK(scraper.check({{}, {"multicast"}}) == "disabled collector: multicast");
+
+  const auto only = test::render(scraper.scrape({{"send_queue"}, {}}));
+  CHECK(only.has("ifmib_scrape_collector_success", {{"collector", "send_queue"}}));
+  CHECK_FALSE(only.has("ifmib_scrape_collector_success", {{"collector", "ifmib"}}));
+  const auto excluded = test::render(scraper.scrape({{}, {"send_queue"}}));
+  CHECK(excluded.has("ifmib_scrape_collector_success", {{"collector", "ifmib"}}));
+  CHECK_FALSE(excluded.has("ifmib_scrape_collector_success", {{"collector", "send_queue"}}));
+  CHECK(reader->multicast_calls == 0);
+}
+
+TEST_CASE("scrape: --web.disable-exporter-metrics drops process and HTTP metrics, keeps build info") {
+  auto reader = std::make_shared<test::FakeReader>();
+  collector::RequestCounter requests;
+  requests.record(200);
+  requests.record(200);
+  requests.record(404);
+  {
+    collector::Scraper scraper(kAll, {}, reader, true, &requests);
+    const auto out = test::render(scraper.scrape({}));
+    CHECK(out.value("ifmib_exporter_http_requests_total", {{"code", "200"}}) == 2);
+    CHECK(out.value("ifmib_exporter_http_requests_total", {{"code", "404"}}) == 1);
+    CHECK(out.has("process_cpu_seconds_total"));
+  }
+  collector::Scraper quiet(kAll, {}, reader, false, &requests);
+  const auto out = test::render(quiet.scrape({}));
+  CHECK_FALSE(out.has("ifmib_exporter_http_requests_total"));
+  CHECK_FALSE(out.has("process_cpu_seconds_total"));
+  CHECK(out.has("ifmib_exporter_build_info"));
+}
+
+TEST_CASE("scrape: a full scrape never repeats a family name") {
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->interfaces_result = std::vector{test::ethernet_interface(), test::loopback_interface()};
+  reader->send_queues_result = std::vector{platform::SendQueue{"eth0", 2, "pfifo", 1, 10, 2, 3, 4, 5}};
+  collector::RequestCounter requests;
+  requests.record(200);
+  collector::Scraper scraper(kAll, {}, reader, true, &requests);
+  std::set<std::string> names;
+  for (const auto& family : scraper.scrape({})) CHECK_MESSAGE(names.insert(family.name).second, family.name);
+}
