@@ -1,0 +1,155 @@
+#include "platform/linux/qdisc_dump_parser.h"
+
+#include <linux/gen_stats.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+
+#include <array>
+#include <cstddef>
+#include <unordered_map>
+
+#include "platform/linux/netlink_message.h"
+
+namespace ifmib::platform::netlink {
+
+namespace {
+
+// struct gnet_stats_basic is {__u64 bytes; __u32 packets;}: 12 bytes of data, 16 with the
+// padding the kernel copies along; accept the data size.
+constexpr std::size_t kBasicMinLength = offsetof(gnet_stats_basic, packets) + sizeof(std::uint32_t);
+// struct tc_stats: {__u64 bytes; __u32 packets, drops, overlimits, bps, pps, qlen, backlog;}.
+constexpr std::size_t kTcStatsMinLength = offsetof(tc_stats, backlog) + sizeof(std::uint32_t);
+
+constexpr std::array<AttributeRule, TCA_MAX + 1> qdisc_rules() {
+  std::array<AttributeRule, TCA_MAX + 1> rules{};
+  rules[TCA_KIND] = {MNL_TYPE_STRING, 0};
+  rules[TCA_STATS] = {MNL_TYPE_UNSPEC, kTcStatsMinLength};
+  rules[TCA_STATS2] = {MNL_TYPE_NESTED, 0};
+  return rules;
+}
+constexpr auto kQdiscRules = qdisc_rules();
+
+constexpr std::array<AttributeRule, TCA_STATS_MAX + 1> stats2_rules() {
+  std::array<AttributeRule, TCA_STATS_MAX + 1> rules{};
+  rules[TCA_STATS_BASIC] = {MNL_TYPE_UNSPEC, kBasicMinLength};
+  rules[TCA_STATS_QUEUE] = {MNL_TYPE_UNSPEC, sizeof(gnet_stats_queue)};
+  rules[TCA_STATS_PKT64] = {MNL_TYPE_U64, 0};
+  return rules;
+}
+constexpr auto kStats2Rules = stats2_rules();
+
+// Disciplines whose TCA_OPTIONS is a bare struct tc_fifo_qopt with a limit in packets
+// (net/sched/sch_fifo.c; bfifo shares the struct but counts bytes).
+bool has_packet_fifo_limit(const std::string& kind) { return kind == "pfifo" || kind == "pfifo_head_drop"; }
+
+Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
+  if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(tcmsg)) {
+    return Error::invalid("RTM_NEWQDISC", "shorter than struct tcmsg");
+  }
+  tcmsg tcm{};
+  std::memcpy(&tcm, mnl_nlmsg_get_payload(&nlh), sizeof tcm);
+  const std::string where = "RTM_NEWQDISC ifindex " + std::to_string(tcm.tcm_ifindex);
+
+  std::array<const nlattr*, TCA_MAX + 1> tb{};
+  const std::size_t offset = MNL_ALIGN(sizeof(tcmsg));
+  if (auto status = parse_attributes(static_cast<const std::uint8_t*>(mnl_nlmsg_get_payload(&nlh)) + offset,
+                                     mnl_nlmsg_get_payload_len(&nlh) - offset, tb, kQdiscRules);
+      !status) {
+    return status.error().within(where);
+  }
+  if (tb[TCA_KIND] == nullptr) return Error::invalid(where, "no TCA_KIND");
+
+  QdiscRow row;
+  row.ifindex = static_cast<std::uint32_t>(tcm.tcm_ifindex);
+  row.handle = tcm.tcm_handle;
+  row.parent = tcm.tcm_parent;
+  row.kind = attribute_string(tb[TCA_KIND]);
+
+  std::array<const nlattr*, TCA_STATS_MAX + 1> st{};
+  if (tb[TCA_STATS2] != nullptr) {
+    if (auto status = parse_attributes(mnl_attr_get_payload(tb[TCA_STATS2]), mnl_attr_get_payload_len(tb[TCA_STATS2]),
+                                       st, kStats2Rules);
+        !status) {
+      return status.error().within(where + ": TCA_STATS2");
+    }
+  }
+  const nlattr* legacy = tb[TCA_STATS];
+
+  if (st[TCA_STATS_BASIC] != nullptr) {
+    row.sent_bytes = attribute_field<std::uint64_t>(st[TCA_STATS_BASIC], offsetof(gnet_stats_basic, bytes));
+    row.sent_packets = attribute_field<std::uint32_t>(st[TCA_STATS_BASIC], offsetof(gnet_stats_basic, packets));
+    // Since 5.16 the kernel adds the full 64-bit packet count when it exceeds 32 bits.
+    if (st[TCA_STATS_PKT64] != nullptr) row.sent_packets = mnl_attr_get_u64(st[TCA_STATS_PKT64]);
+  } else if (legacy != nullptr) {
+    row.sent_bytes = attribute_field<std::uint64_t>(legacy, offsetof(tc_stats, bytes));
+    row.sent_packets = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, packets));
+  }
+
+  if (st[TCA_STATS_QUEUE] != nullptr) {
+    const nlattr* q = st[TCA_STATS_QUEUE];
+    row.qlen = attribute_field<std::uint32_t>(q, offsetof(gnet_stats_queue, qlen));
+    row.backlog_bytes = attribute_field<std::uint32_t>(q, offsetof(gnet_stats_queue, backlog));
+    row.drops = attribute_field<std::uint32_t>(q, offsetof(gnet_stats_queue, drops));
+    row.requeues = attribute_field<std::uint32_t>(q, offsetof(gnet_stats_queue, requeues));
+    row.overlimits = attribute_field<std::uint32_t>(q, offsetof(gnet_stats_queue, overlimits));
+  } else if (legacy != nullptr) {
+    row.qlen = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, qlen));
+    row.backlog_bytes = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, backlog));
+    row.drops = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, drops));
+    row.overlimits = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, overlimits));
+  } else {
+    return Error::invalid(where, "neither TCA_STATS2/TCA_STATS_QUEUE nor TCA_STATS");
+  }
+
+  if (has_packet_fifo_limit(row.kind) && tb[TCA_OPTIONS] != nullptr) {
+    if (mnl_attr_get_payload_len(tb[TCA_OPTIONS]) < sizeof(tc_fifo_qopt)) {
+      return Error::invalid(where, "TCA_OPTIONS shorter than struct tc_fifo_qopt");
+    }
+    row.packet_limit = attribute_field<std::uint32_t>(tb[TCA_OPTIONS], offsetof(tc_fifo_qopt, limit));
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes) {
+  std::vector<QdiscRow> rows;
+  auto status = for_each_message(bytes, {RTM_NEWQDISC}, [&rows](const nlmsghdr& nlh) -> Status {
+    auto row = parse_qdisc(nlh);
+    if (!row) return row.error();
+    rows.push_back(std::move(*row));
+    return ok_status();
+  });
+  if (!status) return status.error().within("qdisc dump");
+  return rows;
+}
+
+std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links) {
+  std::unordered_map<std::uint32_t, const LinkRow*> by_index;
+  for (const auto& link : links) by_index.emplace(link.interface.index, &link);
+
+  std::vector<SendQueue> queues;
+  for (const auto& q : qdiscs) {
+    if (q.parent != TC_H_ROOT || q.kind == "noqueue") continue;
+    const auto link = by_index.find(q.ifindex);
+    if (link == by_index.end()) continue;
+    SendQueue out;
+    out.device = link->second->interface.name;
+    out.index = q.ifindex;
+    out.discipline = q.kind;
+    out.length = q.qlen;
+    if (q.kind == "pfifo_fast") {
+      if (link->second->txqlen) out.max_length = *link->second->txqlen;
+    } else if (q.packet_limit) {  // pfifo, pfifo_head_drop
+      out.max_length = *q.packet_limit;
+    }
+    out.drops = q.drops;
+    out.backlog_bytes = q.backlog_bytes;
+    out.requeues = q.requeues;
+    out.overlimits = q.overlimits;
+    queues.push_back(std::move(out));
+  }
+  return queues;
+}
+
+}  // namespace ifmib::platform::netlink
