@@ -132,6 +132,7 @@ class FakeSysctl final : public platform::sysctl::Source {
   void fail(std::vector<int> mib, int err) { answers_[std::move(mib)] = {Answer{err, {}}}; }
   void script(std::vector<int> mib, std::deque<Answer> answers) { answers_[std::move(mib)] = std::move(answers); }
   void name(std::string n, std::vector<int> mib) { names_[std::move(n)] = std::move(mib); }
+  void forget(const std::string& n) { names_.erase(n); }
 
   platform::Result<Bytes> read(std::span<const int> mib) override {
     std::lock_guard lock(mu_);

@@ -1,0 +1,332 @@
+// The whole FreeBSD reader on Linux: a fake sysctl source serves a fixture host.
+//
+// The host: ifcount 7 (the highest index), rows
+//   1 lo0                      2 lan0 (renamed from em0, with an 802.3 MIB)
+//   3 ENOENT (sparse)          4 em1 with ifi_datalen 144 (bad row)
+//   5 gone0: detaches between its general and drivername reads
+//   6 vlan0: first read ENOMEM, then fine            7 ENOENT (detached)
+// and multicast memberships built by the generator below.
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "platform/freebsd/freebsd_reader.h"
+#include "tests/unit/freebsd_fixture.h"
+
+using namespace ifmib::platform;
+using ifmib::test::freebsd::Bytes;
+using ifmib::test::freebsd::c_string;
+using ifmib::test::freebsd::FakeSysctl;
+using ifmib::test::freebsd::hex_fixture;
+
+namespace {
+
+// MIBs typed from shared/reference/freebsd-abi.md §4-7 (not from abi_layout.h).
+std::vector<int> ifcount_mib() { return {4, 18, 0, 1, 1}; }
+std::vector<int> ifdata_mib(int row, int col) { return {4, 18, 0, 2, row, col}; }
+constexpr int kGeneral = 1, kLinkSpecific = 2, kDriverName = 3;
+std::vector<int> ifmalist_mib() { return {4, 17, 0, 0, 4, 0}; }
+// Made-up OID_AUTO numbers, as sysctlnametomib would return them on some boot.
+const std::vector<int> kIpFilters{4, 2, 0, 210, 211};
+const std::vector<int> kIp6Filters{4, 28, 41, 212, 213};
+const std::vector<int> kIgmpIfinfo{4, 2, 2, 214};
+const std::vector<int> kMldIfinfo{4, 28, 215, 216};
+
+std::vector<int> with(std::vector<int> base, std::initializer_list<int> tail) {
+  base.insert(base.end(), tail);
+  return base;
+}
+
+Bytes le32(std::int32_t v) {
+  Bytes b(4);
+  for (int i = 0; i < 4; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(v) >> (8 * i));
+  return b;
+}
+
+// ---- NET_RT_IFMALIST generator: fields written at offsets typed from ABI §5 ----------------
+void put16(Bytes& b, std::size_t off, std::uint16_t v) {
+  b[off] = static_cast<std::uint8_t>(v);
+  b[off + 1] = static_cast<std::uint8_t>(v >> 8);
+}
+void put32(Bytes& b, std::size_t off, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[off + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+Bytes sa_in(std::initializer_list<std::uint8_t> addr) {  // sockaddr_in: 16 bytes, addr @4
+  Bytes b(16, 0);
+  b[0] = 16;
+  b[1] = 2;  // AF_INET
+  std::copy(addr.begin(), addr.end(), b.begin() + 4);
+  return b;
+}
+Bytes sa_in6(std::initializer_list<std::uint8_t> addr, std::uint32_t scope) {  // 28 bytes, addr @8, scope @24
+  Bytes b(28, 0);
+  b[0] = 28;
+  b[1] = 28;  // AF_INET6
+  std::copy(addr.begin(), addr.end(), b.begin() + 8);
+  put32(b, 24, scope);
+  return b;
+}
+Bytes sa_dl(std::uint16_t index, const std::string& name, std::initializer_list<std::uint8_t> lladdr) {
+  // sockaddr_dl: len, family 18, index @2, type @4, nlen @5, alen @6, slen @7, data @8; >= 54 bytes
+  Bytes b(54, 0);
+  b[0] = 54;
+  b[1] = 18;
+  put16(b, 2, index);
+  b[4] = 6;  // IFT_ETHER
+  b[5] = static_cast<std::uint8_t>(name.size());
+  b[6] = static_cast<std::uint8_t>(lladdr.size());
+  std::copy(name.begin(), name.end(), b.begin() + 8);
+  std::copy(lladdr.begin(), lladdr.end(), b.begin() + 8 + static_cast<std::ptrdiff_t>(name.size()));
+  return b;
+}
+struct Sockaddrs {
+  Bytes gateway, ifp, ifa;  // RTAX 1, 4, 5; empty = absent
+};
+Bytes message(std::uint16_t index, const Sockaddrs& s, std::uint8_t version = 5) {
+  // ifma_msghdr: msglen @0 u16, version @2, type @3, addrs @4 i32, flags @8, index @12 u16; 16 bytes
+  Bytes b(16, 0);
+  int addrs = 0;
+  for (const auto& [bit, sa] : {std::pair{0x02, &s.gateway}, std::pair{0x10, &s.ifp}, std::pair{0x20, &s.ifa}}) {
+    if (sa->empty()) continue;
+    addrs |= bit;
+    Bytes padded = *sa;
+    padded.resize((padded.size() + 7) / 8 * 8, 0);
+    b.insert(b.end(), padded.begin(), padded.end());
+  }
+  put16(b, 0, static_cast<std::uint16_t>(b.size()));
+  b[2] = version;
+  b[3] = 0x0f;  // RTM_NEWMADDR
+  put32(b, 4, static_cast<std::uint32_t>(addrs));
+  put16(b, 12, index);
+  return b;
+}
+void append(Bytes& to, const Bytes& b) { to.insert(to.end(), b.begin(), b.end()); }
+
+Bytes ifmalist_buffer() {
+  const Bytes lan0 = sa_dl(2, "lan0", {0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x0c});
+  Bytes buf;
+  append(buf, message(2, {sa_dl(2, "", {0x01, 0x00, 0x5e, 0, 0, 0x01}), lan0, sa_in({224, 0, 0, 1})}));
+  append(buf, message(2, {sa_dl(2, "", {0x01, 0x00, 0x5e, 0x01, 0x01, 0x01}), lan0, sa_in({232, 1, 1, 1})}));
+  append(buf, message(2, {{}, lan0, sa_in({239, 255, 255, 250})}));
+  append(buf, message(2, {sa_dl(2, "", {0x33, 0x33, 0, 0, 0, 0x01}), lan0,
+                          sa_in6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}, 2)}));
+  // KAME embedded zone 2 in bytes 2-3 and sin6_scope_id 0 (net.inet6.ip6.deembed_scopeid=0).
+  append(buf, message(2, {{}, lan0, sa_in6({0xff, 0x02, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, 0, 0, 0x01}, 0)}));
+  append(buf, message(2, {{}, lan0, sa_in6({0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x03}, 0)}));
+  append(buf, message(2, {{}, lan0, sa_dl(2, "", {0x01, 0x00, 0x5e, 0, 0, 0x01})}));
+  append(buf, message(2, {{}, lan0, sa_in({224, 0, 0, 2})}, /*version=*/4));  // skipped
+  append(buf, message(6, {{}, {}, sa_in({224, 0, 0, 1})}));  // no RTAX_IFP: name from ifdata row 6
+  append(buf, message(9, {{}, sa_dl(9, "em9", {}), sa_in({224, 0, 0, 1})}));  // detaches before its filters read
+  return buf;
+}
+
+std::shared_ptr<FakeSysctl> fixture_host() {
+  auto fake = std::make_shared<FakeSysctl>();
+  fake->set(ifcount_mib(), le32(7));
+  fake->set(ifdata_mib(1, kGeneral), hex_fixture("ifmibdata_lo0.hex"));
+  fake->set(ifdata_mib(1, kDriverName), c_string("lo0"));
+  fake->set(ifdata_mib(1, kLinkSpecific), {});
+  fake->set(ifdata_mib(2, kGeneral), hex_fixture("ifmibdata_lan0.hex"));
+  fake->set(ifdata_mib(2, kDriverName), c_string("em0"));
+  fake->set(ifdata_mib(2, kLinkSpecific), hex_fixture("ether_mib_lan0.hex"));
+  fake->set(ifdata_mib(4, kGeneral), hex_fixture("ifmibdata_em1_bad_datalen.hex"));
+  fake->set(ifdata_mib(4, kDriverName), c_string("em1"));
+  fake->set(ifdata_mib(5, kGeneral), hex_fixture("ifmibdata_gone0.hex"));
+  fake->fail(ifdata_mib(5, kDriverName), ENOENT);
+  fake->script(ifdata_mib(6, kGeneral), {{ENOMEM, {}}, {0, hex_fixture("ifmibdata_vlan0.hex")}});
+  fake->set(ifdata_mib(6, kDriverName), c_string("vlan0"));
+  fake->set(ifdata_mib(6, kLinkSpecific), {});
+
+  fake->script(ifmalist_mib(), {{ENOMEM, {}}, {ENOMEM, {}}, {0, ifmalist_buffer()}});
+  fake->name("net.inet.ip.mcast.filters", kIpFilters);
+  fake->name("net.inet6.ip6.mcast.filters", kIp6Filters);
+  fake->name("net.inet.igmp.ifinfo", kIgmpIfinfo);
+  fake->name("net.inet6.mld.ifinfo", kMldIfinfo);
+  // Group words: the in_addr / in6_addr bytes as stored (network order) read as little-endian ints.
+  fake->set(with(kIpFilters, {2, 0x010000e0}), hex_fixture("ip_filters_exclude_none.hex"));       // 224.0.0.1
+  fake->set(with(kIpFilters, {2, 0x010101e8}), hex_fixture("ip_filters_include_sources.hex"));    // 232.1.1.1
+  fake->set(with(kIpFilters, {2, static_cast<int>(0xfaffffefu)}), {});                             // 239.255.255.250: not joined
+  fake->set(with(kIpFilters, {6, 0x010000e0}), hex_fixture("ip_filters_exclude_none.hex"));       // vlan0 224.0.0.1
+  fake->fail(with(kIpFilters, {9, 0x010000e0}), ENOENT);                                           // em9 detached
+  fake->set(with(kIp6Filters, {2, 0x000002ff, 0, 0, 0x01000000}), hex_fixture("ip6_filters_exclude_none.hex"));        // ff02::1
+  fake->set(with(kIp6Filters, {2, 0x000002ff, 0, 0x01000000, 0x010000ff}), hex_fixture("ip6_filters_exclude_none.hex"));  // ff02::1:ff00:1
+  fake->set(with(kIp6Filters, {2, 0x000005ff, 0, 0, 0x03000100}), hex_fixture("ip6_filters_include_sources.hex"));     // ff05::1:3
+  fake->set(with(kIgmpIfinfo, {2}), hex_fixture("igmp_ifinfo_v3.hex"));
+  fake->set(with(kIgmpIfinfo, {6}), hex_fixture("igmp_ifinfo_v2.hex"));
+  fake->set(with(kMldIfinfo, {2}), hex_fixture("mld_ifinfo_v2.hex"));
+  return fake;
+}
+
+MulticastGroup group(std::string dev, std::uint32_t index, AddressFamily f, std::string g,
+                     std::optional<FilterMode> mode, std::vector<std::string> sources = {}) {
+  MulticastGroup out;
+  out.device = std::move(dev);
+  out.index = index;
+  out.family = f;
+  out.group = std::move(g);
+  out.mode = mode;
+  out.sources = std::move(sources);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("freebsd reader: interfaces walk rows 1..ifcount, skipping sparse, vanished and bad rows") {
+  auto fake = fixture_host();
+  std::vector<Error> skipped;
+  freebsd::ReaderOptions options;
+  options.on_skipped_row = [&](const Error& e) { skipped.push_back(e); };
+  auto reader = freebsd::make_freebsd_reader(fake, options);
+
+  const auto ifs = reader->interfaces();
+  REQUIRE_MESSAGE(ifs, ifs.error().text());
+  REQUIRE(ifs->size() == 3);
+  CHECK(ifs->at(0).name == "lo0");
+  CHECK(ifs->at(0).index == 1);
+  CHECK(ifs->at(0).driver == "lo0");
+  CHECK_FALSE(ifs->at(0).ether.has_value());  // 0-byte link-specific row
+  CHECK(ifs->at(1).name == "lan0");           // renamed: ifmd_name is the current name ...
+  CHECK(ifs->at(1).driver == "em0");          // ... IFDATA_DRIVERNAME the original driver + unit
+  CHECK(ifs->at(1).index == 2);
+  REQUIRE(ifs->at(1).ether.has_value());      // 124-byte link-specific row
+  CHECK(ifs->at(1).ether->fcs_errors == std::optional<std::uint64_t>(102));
+  CHECK(ifs->at(2).name == "vlan0");          // read after one ENOMEM
+  CHECK(ifs->at(2).index == 6);
+  CHECK(ifs->at(2).type == "l2vlan");
+  CHECK(ifs->at(2).last_change_timestamp_seconds == std::optional<double>(1700000300.5));
+
+  REQUIRE(skipped.size() == 1);
+  CHECK(skipped[0].text().find("ifdata row 4") != std::string::npos);
+  CHECK(skipped[0].text().find("ifi_datalen 144") != std::string::npos);
+  CHECK(fake->reads(ifdata_mib(7, kGeneral)) == 1);  // up to ifcount inclusive
+  CHECK(fake->reads(ifdata_mib(8, kGeneral)) == 0);
+}
+
+TEST_CASE("freebsd reader: send queues use the general row only") {
+  auto reader = freebsd::make_freebsd_reader(fixture_host());
+  const auto qs = reader->send_queues();
+  REQUIRE_MESSAGE(qs, qs.error().text());
+  REQUIRE(qs->size() == 4);  // lo0, lan0, gone0 (its general row was still there), vlan0
+  CHECK(qs->at(1).device == "lan0");
+  CHECK(qs->at(1).length == 3);
+  CHECK(qs->at(1).max_length == std::optional<std::uint64_t>(1024));
+  CHECK(qs->at(1).drops == 4294967303ULL);
+  CHECK(qs->at(2).device == "gone0");
+  CHECK(qs->at(3).device == "vlan0");
+  CHECK(qs->at(3).drops == 21);
+}
+
+TEST_CASE("freebsd reader: a kernel whose every row is undecodable fails loudly") {
+  auto fake = std::make_shared<FakeSysctl>();
+  fake->set(ifcount_mib(), le32(1));
+  fake->set(ifdata_mib(1, kGeneral), hex_fixture("ifmibdata_em1_bad_datalen.hex"));
+  auto reader = freebsd::make_freebsd_reader(fake);
+  const auto ifs = reader->interfaces();
+  REQUIRE_FALSE(ifs);
+  CHECK(ifs.error().text().find("interfaces: ifdata row 1") == 0);
+  CHECK(ifs.error().text().find("ifi_datalen 144, expected 152") != std::string::npos);
+  CHECK_FALSE(reader->send_queues());
+}
+
+TEST_CASE("freebsd reader: errors other than ENOENT fail the walk; ENOMEM retries are bounded") {
+  auto fake = fixture_host();
+  fake->fail(ifdata_mib(2, kGeneral), EPERM);
+  auto reader = freebsd::make_freebsd_reader(fake);
+  const auto ifs = reader->interfaces();
+  REQUIRE_FALSE(ifs);
+  CHECK(ifs.error().sys_errno == EPERM);
+  CHECK(ifs.error().context.find("sysctl 4.18.0.2.2.1") != std::string::npos);
+
+  auto growing = fixture_host();
+  growing->fail(ifmalist_mib(), ENOMEM);  // keeps growing faster than we read
+  auto r2 = freebsd::make_freebsd_reader(growing);
+  const auto m = r2->multicast({});
+  REQUIRE_FALSE(m);
+  CHECK(m.error().sys_errno == ENOMEM);
+  CHECK(growing->reads(ifmalist_mib()) == 5);
+}
+
+TEST_CASE("freebsd reader: multicast groups, filter modes, IGMP/MLD versions") {
+  auto fake = fixture_host();
+  auto reader = freebsd::make_freebsd_reader(fake);
+  MulticastQuery query;
+  query.detail = true;
+  const auto snap = reader->multicast(query);
+  REQUIRE_MESSAGE(snap, snap.error().text());
+  CHECK(fake->reads(ifmalist_mib()) == 3);  // ENOMEM, ENOMEM, success
+
+  const std::vector<MulticastGroup> want{
+      group("lan0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude),
+      group("lan0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.1", "192.0.2.7"}),
+      group("lan0", 2, AddressFamily::inet, "239.255.255.250", std::nullopt),  // filters length 0
+      group("lan0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude),
+      group("lan0", 2, AddressFamily::inet6, "ff02::1:ff00:1", FilterMode::exclude),
+      group("lan0", 2, AddressFamily::inet6, "ff05::1:3", FilterMode::include, {"2001:db8::1", "fe80::1"}),
+      group("lan0", 2, AddressFamily::link, "01:00:5e:00:00:01", std::nullopt),
+      group("vlan0", 6, AddressFamily::inet, "224.0.0.1", FilterMode::exclude),
+  };
+  CHECK(snap->groups == want);
+
+  REQUIRE(snap->protocols.size() == 3);
+  CHECK(snap->protocols[0].device == "lan0");
+  CHECK(snap->protocols[0].family == AddressFamily::inet);
+  CHECK(snap->protocols[0].version == 3);
+  CHECK(snap->protocols[0].robustness == std::optional<std::uint32_t>(2));
+  CHECK(snap->protocols[1].device == "vlan0");
+  CHECK(snap->protocols[1].version == 2);
+  CHECK_FALSE(snap->protocols[1].query_interval_seconds.has_value());
+  CHECK(snap->protocols[2].device == "lan0");
+  CHECK(snap->protocols[2].family == AddressFamily::inet6);
+  CHECK(snap->protocols[2].version == 2);
+  CHECK(fake->reads(with(kIgmpIfinfo, {9})) == 0);  // em9 detached: no group, no protocol read
+
+  // Names resolve once per reader, whatever the number of scrapes.
+  REQUIRE(reader->multicast(query));
+  CHECK(fake->resolves("net.inet.ip.mcast.filters") == 1);
+  CHECK(fake->resolves("net.inet6.mld.ifinfo") == 1);
+}
+
+TEST_CASE("freebsd reader: the query selects families and detail") {
+  auto reader = freebsd::make_freebsd_reader(fixture_host());
+  MulticastQuery inet_only;
+  inet_only.inet6 = false;
+  inet_only.link = false;
+  const auto snap = reader->multicast(inet_only);
+  REQUIRE(snap);
+  REQUIRE(snap->groups.size() == 4);
+  for (const auto& g : snap->groups) CHECK(g.family == AddressFamily::inet);
+  CHECK(snap->groups[1].mode == std::optional<FilterMode>(FilterMode::include));
+  CHECK(snap->groups[1].sources.empty());  // sources only with detail
+  REQUIRE(snap->protocols.size() == 2);    // IGMP only
+}
+
+TEST_CASE("freebsd reader: a kernel without INET6 names still serves every group") {
+  auto fake = fixture_host();
+  fake->forget("net.inet6.ip6.mcast.filters");  // sysctlnametomib answers ENOENT
+  fake->forget("net.inet6.mld.ifinfo");
+  auto reader = freebsd::make_freebsd_reader(fake);
+  const auto snap = reader->multicast({});
+  REQUIRE_MESSAGE(snap, snap.error().text());
+  REQUIRE(snap->groups.size() == 8);
+  CHECK(snap->groups[3].group == "ff02::1");
+  CHECK_FALSE(snap->groups[3].mode.has_value());
+  CHECK(snap->protocols.size() == 2);  // IGMP only
+}
+
+TEST_CASE("freebsd reader: no membership list or no process source is an error, not an empty answer") {
+  auto reader = freebsd::make_freebsd_reader(std::make_shared<FakeSysctl>());
+  CHECK_FALSE(reader->multicast({}));
+  CHECK_FALSE(reader->interfaces());  // no ifcount
+  const auto p = reader->process();
+  REQUIRE_FALSE(p);
+  CHECK(p.error().text().find("process") == 0);
+
+  freebsd::ReaderOptions options;
+  options.process = [] { return Result<ProcessStats>(ProcessStats{1.5, 4096, 8192, 7, 1024, 1.7e9}); };
+  auto with_process = freebsd::make_freebsd_reader(std::make_shared<FakeSysctl>(), options);
+  const auto q = with_process->process();
+  REQUIRE(q);
+  CHECK(q->open_fds == 7);
+}
