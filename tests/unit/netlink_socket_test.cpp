@@ -1,0 +1,159 @@
+// Tests for platform/linux/netlink_socket: the DumpAssembler state machine on hand-built
+// datagrams, and dump() against this host's kernel.
+
+#include "platform/linux/netlink_socket.h"
+
+#include <doctest/doctest.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <future>
+#include <vector>
+
+#include "platform/linux/link_dump_parser.h"
+#include "platform/linux/mcast_dump_parser.h"
+#include "platform/linux/qdisc_dump_parser.h"
+#include "tests/unit/netlink_test_builder.h"
+
+namespace netlink = ifmib::platform::netlink;
+using ifmib::test::concat;
+using ifmib::test::done_message;
+using ifmib::test::error_message;
+using ifmib::test::NetlinkMessage;
+
+namespace {
+
+constexpr std::uint32_t kSeq = 4242;
+constexpr std::uint32_t kPort = 777;
+
+std::vector<std::uint8_t> data_message(std::uint32_t ifindex, std::uint32_t seq = kSeq, std::uint32_t pid = kPort,
+                                       std::uint16_t flags = NLM_F_MULTI) {
+  ifaddrmsg ifa{};
+  ifa.ifa_family = AF_INET6;
+  ifa.ifa_index = ifindex;
+  return NetlinkMessage(RTM_GETMULTICAST, flags, seq, pid).family_header(ifa).bytes();
+}
+
+}  // namespace
+
+TEST_CASE("dump assembler: messages across datagrams, DONE excluded") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  const auto a = data_message(1);
+  const auto b = data_message(2);
+  const auto c = data_message(3);
+  auto first = assembler.feed(concat({a, b}));
+  REQUIRE(first);
+  CHECK_FALSE(*first);
+  auto second = assembler.feed(concat({c, done_message(0, kSeq, kPort)}));
+  REQUIRE(second);
+  CHECK(*second);
+  CHECK_FALSE(assembler.interrupted());
+  CHECK(assembler.messages() == concat({a, b, c}));
+}
+
+TEST_CASE("dump assembler: foreign sequence numbers and ports are skipped") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  const auto ours = data_message(1);
+  const auto kernel_broadcast = data_message(2, kSeq, 0);  // pid 0 = from the kernel itself
+  auto fed = assembler.feed(concat({data_message(9, kSeq + 1), ours, data_message(8, kSeq, kPort + 1),
+                                    kernel_broadcast, error_message(EPERM, kSeq - 1, kPort),
+                                    done_message(-EIO, kSeq, kPort + 5), done_message(0, kSeq, kPort)}));
+  REQUIRE_MESSAGE(fed, (fed ? "" : fed.error().text()));
+  CHECK(*fed);
+  CHECK(assembler.messages() == concat({ours, kernel_broadcast}));
+}
+
+TEST_CASE("dump assembler: NLMSG_ERROR gives the kernel's errno") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(error_message(EOPNOTSUPP, kSeq, kPort));
+  REQUIRE_FALSE(fed);
+  CHECK(fed.error().sys_errno == EOPNOTSUPP);
+  CHECK(netlink::is_unsupported(fed.error()));
+}
+
+TEST_CASE("dump assembler: an ACK (error 0) is not an error") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(concat({error_message(0, kSeq, kPort), data_message(1)}));
+  REQUIRE(fed);
+  CHECK_FALSE(*fed);
+  CHECK(assembler.messages() == data_message(1));
+}
+
+TEST_CASE("dump assembler: NLMSG_DONE with an embedded error") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(concat({data_message(1), done_message(-EMSGSIZE, kSeq, kPort)}));
+  REQUIRE_FALSE(fed);
+  CHECK(fed.error().sys_errno == EMSGSIZE);
+  CHECK_FALSE(netlink::is_unsupported(fed.error()));
+}
+
+TEST_CASE("dump assembler: NLM_F_DUMP_INTR marks the attempt interrupted") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(concat({data_message(1), data_message(2, kSeq, kPort, NLM_F_MULTI | NLM_F_DUMP_INTR),
+                                    done_message(0, kSeq, kPort)}));
+  REQUIRE(fed);
+  CHECK(assembler.interrupted());
+}
+
+TEST_CASE("dump assembler: a datagram ending in a partial message is an error") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto bytes = concat({data_message(1), data_message(2)});
+  bytes.resize(bytes.size() - 6);
+  CHECK_FALSE(assembler.feed(bytes));
+}
+
+TEST_CASE("dump assembler: NLMSG_DONE without a payload (pre-2.6.x kernels) ends the dump") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(NetlinkMessage(NLMSG_DONE, NLM_F_MULTI, kSeq, kPort).bytes());
+  REQUIRE(fed);
+  CHECK(*fed);
+  CHECK(assembler.messages().empty());
+}
+
+TEST_CASE("live kernel: link dump of this host includes lo with index 1") {
+  const auto bytes = netlink::dump(netlink::DumpRequest::links());
+  REQUIRE_MESSAGE(bytes, (bytes ? "" : bytes.error().text()));
+  const auto rows = netlink::parse_link_dump(*bytes);
+  REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
+  const auto lo = std::find_if(rows->begin(), rows->end(), [](const auto& r) { return r.interface.name == "lo"; });
+  REQUIRE(lo != rows->end());
+  CHECK(lo->interface.index == 1);
+  CHECK(lo->interface.type == "loopback");
+}
+
+TEST_CASE("live kernel: qdisc and IPv6 multicast dumps parse") {
+  const auto qdiscs = netlink::dump(netlink::DumpRequest::qdiscs());
+  REQUIRE_MESSAGE(qdiscs, (qdiscs ? "" : qdiscs.error().text()));
+  CHECK(netlink::parse_qdisc_dump(*qdiscs));
+
+  const auto groups = netlink::dump(netlink::DumpRequest::inet6_multicast());
+  REQUIRE_MESSAGE(groups, (groups ? "" : groups.error().text()));
+  CHECK(netlink::parse_mcast_dump(*groups));
+}
+
+TEST_CASE("live kernel: IPv4 multicast dump works or is recognisably unsupported") {
+  const auto groups = netlink::dump(netlink::DumpRequest::inet_multicast());
+  if (groups) {
+    const auto rows = netlink::parse_mcast_dump(*groups);
+    REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
+    // lo joins 224.0.0.1 whenever it is up, on every kernel that answers this dump.
+    CHECK(std::any_of(rows->begin(), rows->end(), [](const auto& r) { return r.group == "224.0.0.1"; }));
+  } else {
+    MESSAGE("RTM_GETMULTICAST AF_INET: " << groups.error().text());
+    CHECK(netlink::is_unsupported(groups.error()));
+  }
+}
+
+TEST_CASE("live kernel: dumps are re-entrant") {
+  std::vector<std::future<bool>> runs;
+  for (int i = 0; i < 4; ++i) {
+    runs.push_back(std::async(std::launch::async, [] {
+      const auto bytes = netlink::dump(netlink::DumpRequest::links());
+      return bytes && netlink::parse_link_dump(*bytes).ok();
+    }));
+  }
+  for (auto& run : runs) CHECK(run.get());
+}
