@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <thread>
 
 #include "platform/freebsd/freebsd_reader.h"
 #include "tests/unit/freebsd_fixture.h"
@@ -329,4 +330,22 @@ TEST_CASE("freebsd reader: no membership list or no process source is an error, 
   const auto q = with_process->process();
   REQUIRE(q);
   CHECK(q->open_fds == 7);
+}
+
+TEST_CASE("freebsd reader: two scrapes at once get the same answers") {
+  auto fake = fixture_host();
+  fake->set(ifmalist_mib(), ifmalist_buffer());  // no scripted ENOMEM: both threads read the same
+  auto reader = freebsd::make_freebsd_reader(fake);
+  Result<MulticastSnapshot> a = Error{}, b = Error{};
+  Result<std::vector<Interface>> ia = Error{}, ib = Error{};
+  std::thread t1([&] { a = reader->multicast({}); ia = reader->interfaces(); });
+  std::thread t2([&] { b = reader->multicast({}); ib = reader->interfaces(); });
+  t1.join();
+  t2.join();
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+  REQUIRE(ia);
+  REQUIRE(ib);
+  CHECK(*ia == *ib);
 }
