@@ -26,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 sed -e '/^[[:space:]]*#/d' "$dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' >"$work/instructions"
 # Split into stages at each FROM.
 awk -v dir="$work" '/^FROM /{n++} n{print > (dir "/stage" n)}' "$work/instructions"
-[ -f "$work/stage2" ] && [ ! -f "$work/stage3" ] || fail "expected exactly two stages (FROM lines)"
+if [ ! -f "$work/stage2" ] || [ -f "$work/stage3" ]; then fail "expected exactly two stages (FROM lines)"; fi
 grep -qE '^FROM debian:12 AS build$' "$work/stage1" || fail "stage 1 must be 'FROM debian:12 AS build'"
 grep -qE '^FROM debian:12-slim$' "$work/stage2" || fail "stage 2 must be 'FROM debian:12-slim'"
 echo "ok    stages: debian:12 AS build, debian:12-slim"
@@ -80,8 +80,8 @@ done <"$work/libs"
 sort -u -o "$work/needed" "$work/needed"
 missing=$(comm -23 "$work/needed" "$work/runtime_pkgs")
 extra=$(comm -13 "$work/needed" "$work/runtime_pkgs")
-[ -z "$missing" ] || fail "runtime stage does not install: $(echo $missing)"
-[ -z "$extra" ] || fail "runtime stage installs packages the binary does not link: $(echo $extra)"
+[ -z "$missing" ] || fail "runtime stage does not install: $(echo "$missing" | tr '\n' ' ')"
+[ -z "$extra" ] || fail "runtime stage installs packages the binary does not link: $(echo "$extra" | tr '\n' ' ')"
 echo "ok    runtime stage installs exactly the $(wc -l <"$work/needed") packages of the binary's libraries"
 
 grep -qE '^COPY --from=build [^ ]*/ifmib_exporter /usr/local/bin/ifmib_exporter$' "$work/stage2" ||
