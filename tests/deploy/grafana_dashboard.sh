@@ -28,11 +28,30 @@ ns="ifmib-deploy-dash-$$-$RANDOM"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ifmib-deploy-dash.XXXXXX")
 pids=()
 
+# Kill what this run started, by PID: the background processes (each an `ip netns exec` that
+# exec'd the program, so the PID is the program's), then anything still inside the namespace this
+# run created (only its own descendants can be there), then delete the namespace.
+stop_pids() {
+  local p
+  [ "$#" -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
+  for _ in $(seq 50); do
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && break; p=""; done
+    [ -z "$p" ] && break
+    sleep 0.1
+  done
+  kill -KILL "$@" 2>/dev/null || true
+}
 cleanup() {
-  local rc=$? p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  local rc=$? p left
+  stop_pids "${pids[@]}"
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  ip netns del "$ns" 2>/dev/null || true
+  if ip netns list | grep -qw "$ns"; then
+    left=$(ip netns pids "$ns" 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    [ -n "$left" ] && { echo "stopping processes left in $ns: $left" >&2; stop_pids $left; }
+    ip netns del "$ns" 2>/dev/null || true
+  fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
     for f in exporter.log prometheus.log traffic.log joins.log; do
       [ -s "$work/$f" ] && { echo "--- $f (last 30 lines)"; tail -n 30 "$work/$f"; }
@@ -45,7 +64,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 ip netns add "$ns" 2>"$work/netns.err" || skip "cannot create a network namespace: $(cat "$work/netns.err")"
-nsx() { ip netns exec "$ns" "$@"; }
 
 echo "== namespace $ns: veth a-b (tbf, overflowed), c-d (pfifo limit 200), multicast on c"
 ip -n "$ns" link set dev lo up
@@ -112,20 +130,24 @@ scrape_configs:
 EOF
 
 echo "== starting exporter, Prometheus, traffic and joins in $ns"
-nsx "$exporter" --web.listen-address=127.0.0.1:10027 >"$work/exporter.log" 2>&1 &
+ip netns exec "$ns" "$exporter" --web.listen-address=127.0.0.1:10027 >"$work/exporter.log" 2>&1 &
 pids+=($!)
-nsx prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+ip netns exec "$ns" prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address=127.0.0.1:9090 >"$work/prometheus.log" 2>&1 &
 pids+=($!)
-nsx python3 "$work/traffic.py" >"$work/traffic.log" 2>&1 &
+ip netns exec "$ns" python3 "$work/traffic.py" >"$work/traffic.log" 2>&1 &
 pids+=($!)
-nsx python3 "$work/joins.py" >"$work/joins.log" 2>&1 &
+ip netns exec "$ns" python3 "$work/joins.py" >"$work/joins.log" 2>&1 &
 pids+=($!)
 
-nsx "$py" "$root/tests/deploy/dashboard_queries.py" \
+# In the background and waited for, so that a signal reaches the traps at once.
+ip netns exec "$ns" "$py" "$root/tests/deploy/dashboard_queries.py" \
   --prometheus http://127.0.0.1:9090 --exporter http://127.0.0.1:10027 \
   --dashboard "$root/deploy/grafana/ifmib_exporter.json" \
   --rules "$root/deploy/prometheus/ifmib_exporter_alerts.yml" \
   --rules "$root/deploy/prometheus/ifmib_exporter_recording.yml" \
-  --pids "${pids[*]}" || fail "dashboard queries"
+  --pids "${pids[*]}" &
+checker=$!
+pids+=("$checker")
+wait "$checker" || fail "dashboard queries"
 echo "PASS"
