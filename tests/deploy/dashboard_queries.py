@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sends every query of a Grafana dashboard to Prometheus' HTTP API and checks the answers.
 
-Run by grafana_dashboard.sh inside its network namespace, where the exporter and Prometheus are
+With --layout-only, checks the JSON alone (layout, variables, filters). Otherwise run by
+grafana_dashboard.sh inside its network namespace, where the exporter and Prometheus are
 running with traffic, a send-queue overflow on `a` and multicast joins on `c`. Checks:
   - the variable queries (label_values) return values; they feed the substitution below;
   - each panel target, with $instance/$device/$__rate_interval substituted the way Grafana does
@@ -188,6 +189,52 @@ def check_panels(args, variables):
         check(key in seen, f"expected panel query {key} exists in the dashboard")
 
 
+KNOWN_VARIABLES = {"datasource", "instance", "device", "__rate_interval", "__interval"}
+
+
+def check_layout(dash):
+    """What Grafana needs to import the dashboard and lay it out, and our conventions."""
+    check(bool(dash.get("uid")) and bool(dash.get("title")) and isinstance(dash.get("schemaVersion"), int),
+          "dashboard has uid, title and schemaVersion")
+    variables = {v["name"]: v for v in dash.get("templating", {}).get("list", [])}
+    check(variables.get("datasource", {}).get("type") == "datasource"
+          and variables["datasource"].get("query") == "prometheus", "variable $datasource selects a Prometheus data source")
+    for name in ("instance", "device"):
+        v = variables.get(name, {})
+        check(v.get("type") == "query" and v.get("datasource", {}).get("uid") == "${datasource}"
+              and v.get("multi") and v.get("includeAll"),
+              f"variable ${name}: a multi-value query with All, on $datasource")
+    panels = list(walk_panels(dash["panels"]))
+    ids = [p["id"] for p in panels]
+    check(len(ids) == len(set(ids)), "panel ids are unique")
+    cells = {}
+    for p in panels:
+        g = p.get("gridPos", {})
+        ok = all(isinstance(g.get(k), int) for k in "hwxy") and g["x"] >= 0 and g["x"] + g["w"] <= 24
+        check(ok, f"[{p.get('title')}] gridPos inside the 24-column grid: {g}")
+        if not ok:
+            continue
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                other = cells.setdefault((x, y), p["title"])
+                if other != p["title"]:
+                    check(False, f"[{p['title']}] overlaps [{other}] at x={x} y={y}")
+                    break
+    for p in panels:
+        if p.get("type") == "row":
+            continue
+        refs = [t.get("refId") for t in p.get("targets", [])]
+        check(bool(refs) and len(refs) == len(set(refs)), f"[{p['title']}] targets with unique refIds")
+        for t in p.get("targets", []):
+            expr = t.get("expr", "")
+            used = set(re.findall(r"\$\{?(\w+)", expr))
+            where = f"[{p['title']}/{t.get('refId')}]"
+            check(bool(expr) and used <= KNOWN_VARIABLES, f"{where} uses only known variables: {sorted(used)}")
+            check('instance=~"$instance"' in expr, f"{where} filters on $instance")
+            if "ifmib_scrape_" not in expr:
+                check('device=~"$device"' in expr, f"{where} filters on $device")
+
+
 def check_rules(args):
     records, metric_names, count = [], set(), 0
     for f in args.rules:
@@ -220,13 +267,18 @@ def check_rules(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--prometheus", required=True)
-    ap.add_argument("--exporter", required=True)
+    ap.add_argument("--prometheus")
+    ap.add_argument("--exporter")
     ap.add_argument("--dashboard", required=True)
     ap.add_argument("--rules", action="append", default=[])
     ap.add_argument("--pids", default="")
+    ap.add_argument("--layout-only", action="store_true", help="check the JSON alone, query nothing")
     args = ap.parse_args()
     pids = [int(p) for p in args.pids.split()]
+    if args.layout_only:
+        check_layout(json.load(open(args.dashboard)))
+        print(f"{len(failures)} failure(s)")
+        return 1 if failures else 0
 
     try:
         wait_ready(args, pids)

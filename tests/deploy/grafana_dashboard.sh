@@ -16,13 +16,16 @@ set -euo pipefail
 exporter=${1:?usage: grafana_dashboard.sh EXPORTER_BINARY}
 root=$(repo_root)
 [ -x "$exporter" ] || fail "exporter binary not found: $exporter"
+py=$(python_with_yaml) || skip "python3 with yaml not found (Debian package python3-yaml)"
+echo "== dashboard JSON: layout, variables, filters"
+"$py" "$root/tests/deploy/dashboard_queries.py" --layout-only \
+  --dashboard "$root/deploy/grafana/ifmib_exporter.json" || fail "dashboard layout"
 need_root
 need_cmd ip iproute2
 need_cmd tc iproute2
 need_cmd prometheus prometheus
 need_cmd curl curl
 need_cmd python3 python3
-py=$(python_with_yaml) || skip "python3 with yaml not found (Debian package python3-yaml)"
 
 ns="ifmib-deploy-dash-$$-$RANDOM"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ifmib-deploy-dash.XXXXXX")
