@@ -1,0 +1,128 @@
+#include "platform/linux/ethtool_cache.h"
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstring>
+#include <unordered_set>
+
+namespace ifmib::platform::netlink {
+
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+bool ethtool_ioctl(int fd, const std::string& name, void* command) {
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, name.data(), name.size());  // caller checked size < IFNAMSIZ
+  ifr.ifr_data = static_cast<char*>(command);
+  return ::ioctl(fd, SIOCETHTOOL, &ifr) == 0;
+}
+
+// ethtool reports Mb/s; SPEED_UNKNOWN is -1, and drivers without a link say 0.
+std::optional<std::uint64_t> bits_per_second(std::uint32_t mbps) {
+  if (mbps == 0 || mbps == static_cast<std::uint32_t>(SPEED_UNKNOWN)) return std::nullopt;
+  return std::uint64_t{mbps} * 1'000'000;
+}
+
+// ETHTOOL_GLINKSETTINGS needs a handshake: the first call, with link_mode_masks_nwords 0,
+// returns minus the number of 32-bit words per link-mode mask (include/uapi/linux/ethtool.h);
+// the second call passes that number and gets the settings followed by three masks.
+std::optional<std::optional<std::uint64_t>> link_settings_speed(int fd, const std::string& name) {
+  constexpr std::size_t kMaxWords = 3 * SCHAR_MAX;
+  alignas(ethtool_link_settings) std::uint8_t buffer[sizeof(ethtool_link_settings) + kMaxWords * sizeof(std::uint32_t)];
+  ethtool_link_settings settings{};
+  settings.cmd = ETHTOOL_GLINKSETTINGS;
+  std::memset(buffer, 0, sizeof buffer);
+  std::memcpy(buffer, &settings, sizeof settings);
+  if (!ethtool_ioctl(fd, name, buffer)) return std::nullopt;
+  std::memcpy(&settings, buffer, sizeof settings);
+  if (settings.cmd != ETHTOOL_GLINKSETTINGS || settings.link_mode_masks_nwords >= 0) return std::nullopt;
+  const auto words = static_cast<std::int8_t>(-settings.link_mode_masks_nwords);
+
+  settings = {};
+  settings.cmd = ETHTOOL_GLINKSETTINGS;
+  settings.link_mode_masks_nwords = words;
+  std::memset(buffer, 0, sizeof buffer);
+  std::memcpy(buffer, &settings, sizeof settings);
+  if (!ethtool_ioctl(fd, name, buffer)) return std::nullopt;
+  std::memcpy(&settings, buffer, sizeof settings);
+  if (settings.link_mode_masks_nwords != words) return std::nullopt;
+  return bits_per_second(settings.speed);
+}
+
+std::optional<std::uint64_t> legacy_speed(int fd, const std::string& name) {
+  ethtool_cmd command{};
+  command.cmd = ETHTOOL_GSET;
+  if (!ethtool_ioctl(fd, name, &command)) return std::nullopt;
+  const std::uint32_t mbps = (std::uint32_t{command.speed_hi} << 16) | command.speed;
+  if (mbps == 0xffff) return std::nullopt;  // SPEED_UNKNOWN cut to 16 bits by old drivers
+  return bits_per_second(mbps);
+}
+
+}  // namespace
+
+EthtoolInfo query_ethtool(const std::string& interface_name) {
+  EthtoolInfo info;
+  if (interface_name.empty() || interface_name.size() >= IFNAMSIZ) return info;
+  Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return info;
+
+  ethtool_drvinfo driver{};
+  driver.cmd = ETHTOOL_GDRVINFO;
+  if (ethtool_ioctl(fd.get(), interface_name, &driver)) {
+    info.driver.assign(driver.driver, strnlen(driver.driver, sizeof driver.driver));
+  }
+  if (auto speed = link_settings_speed(fd.get(), interface_name)) {
+    info.speed_bits_per_second = *speed;
+  } else {
+    info.speed_bits_per_second = legacy_speed(fd.get(), interface_name);
+  }
+  return info;
+}
+
+EthtoolKey ethtool_key(const Interface& interface) {
+  return EthtoolKey{interface.name, interface.link_changes, interface.admin_up};
+}
+
+EthtoolInfo EthtoolCache::get(std::uint32_t ifindex, const EthtoolKey& key) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(ifindex);
+    if (it != entries_.end() && it->second.key == key) return it->second.info;
+  }
+  EthtoolInfo info = fetch_(key.name);
+  std::lock_guard lock(mutex_);
+  entries_.insert_or_assign(ifindex, Entry{key, info});
+  return info;
+}
+
+void EthtoolCache::prune(std::span<const std::uint32_t> present) {
+  const std::unordered_set<std::uint32_t> keep(present.begin(), present.end());
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&keep](const auto& entry) { return !keep.contains(entry.first); });
+}
+
+std::size_t EthtoolCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace ifmib::platform::netlink

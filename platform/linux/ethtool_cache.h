@@ -1,0 +1,73 @@
+#pragma once
+// Driver name and link speed from the ethtool ioctl (SIOCETHTOOL), cached per interface so that a
+// scrape costs no ioctl unless an interface changed.
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "platform/snapshot.h"
+
+namespace ifmib::platform::netlink {
+
+/// What ethtool reports for one interface; a field is empty when the driver does not say.
+struct EthtoolInfo {
+  std::string driver;                                   // ETHTOOL_GDRVINFO driver, e.g. "virtio_net", "veth"
+  std::optional<std::uint64_t> speed_bits_per_second;   // link speed (ethtool's Mb/s x 1e6); empty if unknown
+
+  bool operator==(const EthtoolInfo&) const = default;
+};
+
+/// Asks the kernel, with one short-lived socket: ETHTOOL_GDRVINFO, then ETHTOOL_GLINKSETTINGS
+/// (falling back to the deprecated ETHTOOL_GSET). Never fails: an interface without ethtool
+/// support (lo, most virtual links), a vanished one, or any ioctl error yields empty fields.
+/// Thread-safe (no shared state).
+EthtoolInfo query_ethtool(const std::string& interface_name);
+
+/// The state an EthtoolInfo was fetched for. A rename, a carrier change (new negotiated speed)
+/// or an admin up/down makes the cached answer stale.
+struct EthtoolKey {
+  std::string name;
+  std::optional<std::uint64_t> link_changes;   // IFLA_CARRIER_CHANGES
+  bool admin_up = false;
+
+  bool operator==(const EthtoolKey&) const = default;
+};
+
+/// The key of a decoded interface (LinkRow::interface).
+EthtoolKey ethtool_key(const Interface& interface);
+
+/// Cache of EthtoolInfo by ifindex. get() fetches only on a miss or when the key changed, so
+/// steady-state scrapes issue no ioctl. Thread-safe: a mutex guards the map; the fetch itself
+/// runs outside the lock (two concurrent misses for one ifindex may both fetch; the last wins).
+class EthtoolCache {
+ public:
+  using Fetch = std::function<EthtoolInfo(const std::string& interface_name)>;
+
+  /// `fetch` is query_ethtool in production; tests pass a fake.
+  explicit EthtoolCache(Fetch fetch = query_ethtool) : fetch_(std::move(fetch)) {}
+
+  EthtoolInfo get(std::uint32_t ifindex, const EthtoolKey& key);
+
+  /// Forgets every ifindex not in `present` (interfaces that vanished).
+  void prune(std::span<const std::uint32_t> present);
+
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    EthtoolKey key;
+    EthtoolInfo info;
+  };
+
+  Fetch fetch_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint32_t, Entry> entries_;  // guarded by mutex_
+};
+
+}  // namespace ifmib::platform::netlink
