@@ -4,7 +4,6 @@
 // Usage: capture_netlink links|qdiscs|mcast4|mcast6 OUTPUT.bin   (run inside the namespace to capture)
 
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <string>
 
