@@ -32,7 +32,7 @@ for g in yaml.safe_load(open(os.path.join(root, "deploy/prometheus/ifmib_exporte
 check(alerts == rows, f"the alert table lists every alert and severity (missing: {sorted(alerts - rows)}, "
       f"stale: {sorted(rows - alerts)})")
 
-registered = set(re.findall(r"^ifmib_deploy_test\((\w+) ", open(os.path.join(root, "tests/deploy/CMakeLists.txt")).read(), re.M))
+registered = set(re.findall(r"^\s*ifmib_deploy_test\((\w+) ", open(os.path.join(root, "tests/deploy/CMakeLists.txt")).read(), re.M))
 named = set(re.findall(r"`deploy\.(\w+)`", readme))
 check(named <= registered, f"every test the README names is registered (unknown: {sorted(named - registered)})")
 check(registered - {"readme"} <= named, f"the README names every deploy test (missing: {sorted(registered - {'readme'} - named)})")
