@@ -82,20 +82,20 @@ class LinuxReader final : public Reader {
     if (!dev_mcast) return dev_mcast.error();
 
     if (auto parsed = procfs::parse_igmp(*igmp)) rows.igmp = std::move(*parsed);
-    else return parsed.error().within("/proc/net/igmp");
+    else return parsed.error();
     if (auto parsed = procfs::parse_mcfilter(*mcfilter)) rows.mcfilter = std::move(*parsed);
-    else return parsed.error().within("/proc/net/mcfilter");
+    else return parsed.error();
     if (auto parsed = procfs::parse_mcfilter6(*mcfilter6)) rows.mcfilter6 = std::move(*parsed);
-    else return parsed.error().within("/proc/net/mcfilter6");
+    else return parsed.error();
     if (auto parsed = procfs::parse_dev_mcast(*dev_mcast)) rows.dev_mcast = std::move(*parsed);
-    else return parsed.error().within("/proc/net/dev_mcast");
+    else return parsed.error();
 
     // IPv6: /proc/net/igmp6 carries names and per-group users, which the filter-mode rule needs.
     // (The RTM_GETMULTICAST dump, linear where this seq_file is not, has neither.)
     auto igmp6 = read_if(query.inet6, "/proc/net/igmp6");
     if (!igmp6) return igmp6.error();
     if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
-    else return parsed.error().within("/proc/net/igmp6");
+    else return parsed.error();
 
     // Sources are always wanted (ifmib_multicast_sources is a default metric), so the snapshot is
     // built with detail; the collector decides what to show.

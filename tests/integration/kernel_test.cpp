@@ -1,0 +1,340 @@
+// The exporter against the real kernel: conditions created in a fresh namespace, numbers
+// compared with independent sources (ip -j -s link, tc -j -s qdisc, procfs).
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/exposition.h"
+#include "tests/support/netns.h"
+
+using namespace ifmib;
+using nlohmann::json;
+using test::ExporterInNetns;
+using test::Netns;
+
+namespace {
+
+constexpr int kPort = 10027;  // each namespace has its own loopback, so the default port is free
+
+test::Exposition scrape(const ExporterInNetns& exporter, const std::string& path = "/metrics") {
+  int status = 0;
+  const std::string body = exporter.get(path, &status);
+  REQUIRE_MESSAGE(status == 200, "GET " << path << " -> " << status << ": " << body);
+  auto parsed = test::parse_exposition(body);
+  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().text()));
+  return *parsed;
+}
+
+json link_stats(const Netns& ns, const std::string& device) {
+  const json j = json::parse(ns.sh("ip -j -s link show dev '" + device + "'"));
+  REQUIRE(j.size() == 1);
+  return j[0]["stats64"];
+}
+
+json root_qdisc(const Netns& ns, const std::string& device) {
+  for (const auto& q : json::parse(ns.sh("tc -j -s qdisc show dev " + device))) {
+    if (q.value("root", false)) return q;
+  }
+  FAIL("no root qdisc on " << device);
+  return {};
+}
+
+// Two veths, a<->b, in `ns`; a has 10.9.0.1/24 and a permanent neighbour 10.9.0.2 pointing at
+// b's MAC, so packets reach a's queue at once (no ARP) and cross the wire to b.
+void make_veth_pair(const Netns& ns) {
+  ns.sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
+  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
+        "ip link set dev b up && ip neigh add 10.9.0.2 lladdr $(cat /sys/class/net/b/address) dev a nud permanent");
+}
+
+void send_udp(const Netns& ns, int packets, int payload) {
+  ns.sh("python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+        "[s.sendto(b'x'*" + std::to_string(payload) + ", ('10.9.0.2', 9)) for _ in range(" +
+        std::to_string(packets) + ")]\"");
+}
+
+}  // namespace
+
+TEST_CASE("counters: packets and bytes equal ip -s link after known UDP traffic") {
+  Netns ns;
+  make_veth_pair(ns);
+  ExporterInNetns exporter(ns, kPort);
+  const auto before = scrape(exporter);
+  const double tx_before = before.value("ifmib_transmit_packets_total", {{"device", "a"}}).value_or(-1);
+  send_udp(ns, 250, 100);
+
+  // Compare with ip's numbers read on both sides of the scrape; retry if anything moved between.
+  bool compared = false;
+  for (int attempt = 0; attempt < 5 && !compared; ++attempt) {
+    const json ip_before_a = link_stats(ns, "a"), ip_before_b = link_stats(ns, "b");
+    const auto out = scrape(exporter);
+    const json ip_after_a = link_stats(ns, "a"), ip_after_b = link_stats(ns, "b");
+    if (ip_before_a != ip_after_a || ip_before_b != ip_after_b) continue;
+    compared = true;
+    for (const auto& [device, ip] : {std::pair{"a", ip_after_a}, std::pair{"b", ip_after_b}}) {
+      const test::LabelSet d{{"device", device}};
+      INFO("device " << device);
+      CHECK(out.value("ifmib_transmit_packets_total", d) == ip["tx"]["packets"].get<double>());
+      CHECK(out.value("ifmib_transmit_bytes_total", d) == ip["tx"]["bytes"].get<double>());
+      CHECK(out.value("ifmib_receive_packets_total", d) == ip["rx"]["packets"].get<double>());
+      CHECK(out.value("ifmib_receive_bytes_total", d) == ip["rx"]["bytes"].get<double>());
+      CHECK(out.value("ifmib_receive_errors_total", d) == ip["rx"]["errors"].get<double>());
+      CHECK(out.value("ifmib_transmit_errors_total", d) == ip["tx"]["errors"].get<double>());
+      CHECK(out.value("ifmib_receive_drops_total", d) == ip["rx"]["dropped"].get<double>());
+      CHECK(out.value("ifmib_transmit_drops_total", d) == ip["tx"]["dropped"].get<double>());
+      CHECK(out.value("ifmib_receive_multicast_packets_total", d) == ip["rx"]["multicast"].get<double>());
+      CHECK(out.value("ifmib_collisions_total", d) == ip["tx"]["collisions"].get<double>());
+    }
+    // The 250 datagrams of 100 bytes left a and arrived at b: 142-byte frames on the wire.
+    CHECK(out.value("ifmib_transmit_packets_total", {{"device", "a"}}).value() >= tx_before + 250);
+    CHECK(out.value("ifmib_receive_bytes_total", {{"device", "b"}}).value() >= 250 * 142);
+  }
+  REQUIRE_MESSAGE(compared, "counters kept moving while scraping");
+
+  const json link = json::parse(ns.sh("ip -j -d link show dev a"))[0];
+  const auto out = scrape(exporter);
+  CHECK(out.value("ifmib_mtu_bytes", {{"device", "a"}}) == link["mtu"].get<double>());
+  CHECK(out.value("ifmib_up", {{"device", "a"}}) == 1);
+  CHECK(out.value("ifmib_link_up", {{"device", "a"}}) == 1);
+  CHECK(out.value("ifmib_promiscuous_listeners", {{"device", "a"}}) == link["promiscuity"].get<double>());
+  CHECK(out.value("ifmib_info", {{"device", "a"}, {"ifindex", std::to_string(link["ifindex"].get<int>())},
+                                 {"type", "ether"}, {"driver", "veth"}}) == 1);
+  CHECK(out.has("ifmib_link_changes_total", {{"device", "a"}}));
+  CHECK(out.has("ifmib_dot3_fcs_errors_total", {{"device", "a"}}));
+  CHECK_FALSE(out.has("ifmib_dot3_fcs_errors_total", {{"device", "lo"}}));
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ifmib"}}) == 1);
+}
+
+TEST_CASE("send queue: drops, length and backlog equal tc after a real tbf overflow") {
+  Netns ns;
+  make_veth_pair(ns);
+  // 8 bit/s: after the first burst the queue holds its 3000-byte limit for minutes, so the
+  // numbers stay put while the exporter and tc read them.
+  ns.sh("tc qdisc add dev a root tbf rate 8bit burst 1600 limit 3000");
+  ns.sh("ip link add name c type veth peer name d && ip link set dev c up && tc qdisc add dev c root pfifo limit 5");
+  ExporterInNetns exporter(ns, kPort);
+  send_udp(ns, 300, 1000);
+
+  const json tc = root_qdisc(ns, "a");
+  const auto out = scrape(exporter);
+  REQUIRE(tc["kind"] == "tbf");
+  REQUIRE(tc["drops"].get<double>() > 0);  // the overflow really happened
+  REQUIRE(tc == root_qdisc(ns, "a"));      // and nothing moved while we scraped
+  const test::LabelSet a{{"device", "a"}};
+  CHECK(out.value("ifmib_send_queue_drops_total", a) == tc["drops"].get<double>());
+  CHECK(out.value("ifmib_send_queue_length", a) == tc["qlen"].get<double>());
+  CHECK(out.value("ifmib_send_queue_backlog_bytes", a) == tc["backlog"].get<double>());
+  CHECK(out.value("ifmib_send_queue_requeues_total", a) == tc["requeues"].get<double>());
+  CHECK(out.value("ifmib_send_queue_overlimits_total", a) == tc["overlimits"].get<double>());
+  CHECK(out.value("ifmib_send_queue_length", a).value() > 0);
+  CHECK(out.value("ifmib_send_queue_info", {{"device", "a"}, {"qdisc", "tbf"}}) == 1);
+  CHECK_FALSE(out.has("ifmib_send_queue_max_length", a));  // tbf's limit is in bytes
+  CHECK(out.value("ifmib_send_queue_max_length", {{"device", "c"}}) == 5);
+  CHECK(out.value("ifmib_send_queue_info", {{"device", "c"}, {"qdisc", "pfifo"}}) == 1);
+  // veth's default is noqueue: no queue, no series.
+  CHECK(root_qdisc(ns, "b")["kind"] == "noqueue");
+  CHECK_FALSE(out.has("ifmib_send_queue_length", {{"device", "b"}}));
+  CHECK_FALSE(out.has("ifmib_send_queue_drops_total", {{"device", "lo"}}));
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "send_queue"}}) == 1);
+}
+
+namespace {
+
+// Counts from the procfs files themselves, independent of the exporter's parsers.
+struct ProcCounts {
+  int igmp_groups = 0, igmp6_groups = 0, link_groups = 0, sources4 = 0, sources6 = 0;
+};
+
+std::vector<std::vector<std::string>> fields_of(const std::string& text) {
+  std::vector<std::vector<std::string>> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> f;
+    for (std::string w; words >> w;) f.push_back(w);
+    lines.push_back(f);
+  }
+  return lines;
+}
+
+ProcCounts proc_counts(const Netns& ns, const std::string& device) {
+  ProcCounts c;
+  // /proc/net/igmp: an interface line "Idx\tDevice    : Count Querier", then its groups on lines
+  // that start with a tab.
+  bool in_device = false;
+  std::istringstream igmp(ns.sh("cat /proc/net/igmp"));
+  for (std::string line; std::getline(igmp, line);) {
+    if (line.rfind("Idx", 0) == 0 || line.empty()) continue;
+    if (line[0] == '\t') {
+      if (in_device) ++c.igmp_groups;
+      continue;
+    }
+    std::istringstream words(line);
+    std::string index, name;
+    words >> index >> name;
+    if (!name.empty() && name.back() == ':') name.pop_back();
+    in_device = name == device;
+  }
+  for (const auto& f : fields_of(ns.sh("cat /proc/net/igmp6"))) {
+    if (f.size() >= 2 && f[1] == device) ++c.igmp6_groups;
+  }
+  for (const auto& f : fields_of(ns.sh("cat /proc/net/dev_mcast"))) {
+    if (f.size() >= 2 && f[1] == device) ++c.link_groups;
+  }
+  for (const auto& f : fields_of(ns.sh("cat /proc/net/mcfilter"))) {
+    if (f.size() >= 2 && f[1] == device) ++c.sources4;
+  }
+  for (const auto& f : fields_of(ns.sh("cat /proc/net/mcfilter6"))) {
+    if (f.size() >= 2 && f[1] == device) ++c.sources6;
+  }
+  return c;
+}
+
+const char* kJoiner = R"PY(
+import socket, struct, sys, time
+ifindex = socket.if_nametoindex('a')
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s4.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+              socket.inet_aton('239.1.1.1') + socket.inet_aton('10.9.0.1'))
+ssm = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for src in ('10.9.0.20', '10.9.0.21'):
+    # struct ip_mreq_source on Linux: multiaddr, interface, sourceaddr; IP_ADD_SOURCE_MEMBERSHIP = 39
+    ssm.setsockopt(socket.IPPROTO_IP, 39, socket.inet_aton('232.1.1.1') + socket.inet_aton('10.9.0.1') +
+                   socket.inet_aton(src))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+              socket.inet_pton(socket.AF_INET6, 'ff15::1234') + struct.pack('@I', ifindex))
+print('joined', flush=True)
+time.sleep(600)
+)PY";
+
+}  // namespace
+
+TEST_CASE("multicast: groups and sources per family equal procfs after real joins") {
+  Netns ns;
+  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
+        "ip link set dev b up && ip maddr add 01:00:5e:01:02:03 dev a");
+  std::ofstream("/tmp/ifmib-joiner-" + ns.name() + ".py") << kJoiner;
+  test::Child joiner({"ip", "netns", "exec", ns.name(), "python3", "/tmp/ifmib-joiner-" + ns.name() + ".py"});
+  for (int i = 0; i < 200 && joiner.stdout_text().find("joined") == std::string::npos; ++i) {
+    REQUIRE_MESSAGE(joiner.running(), joiner.stderr_text());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(joiner.stdout_text().find("joined") != std::string::npos);
+  ExporterInNetns exporter(ns, kPort, {"--collector.multicast.groups"});
+
+  const auto out = scrape(exporter);
+  const ProcCounts proc = proc_counts(ns, "a");
+  std::remove(("/tmp/ifmib-joiner-" + ns.name() + ".py").c_str());
+  CHECK(proc.igmp_groups >= 3);  // 224.0.0.1, 239.1.1.1, 232.1.1.1
+  CHECK(proc.sources4 == 2);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "inet"}}) == proc.igmp_groups);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "inet6"}}) == proc.igmp6_groups);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "link"}}) == proc.link_groups);
+  CHECK(out.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet"}}) == proc.sources4);
+  CHECK(out.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet6"}}) == proc.sources6);
+  CHECK(out.value("ifmib_igmp_version", {{"device", "a"}}) == 3);
+
+  const test::LabelSet base{{"device", "a"}, {"family", "inet"}};
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "a"}, {"family", "inet"}, {"group", "232.1.1.1"}, {"mode", "include"}}) == 2);
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "a"}, {"family", "inet"}, {"group", "239.1.1.1"}, {"mode", "exclude"}}) == 0);
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "a"}, {"family", "inet6"}, {"group", "ff15::1234"}, {"mode", "exclude"}}) == 0);
+  CHECK(out.value("ifmib_multicast_group_users", {{"device", "a"}, {"family", "inet"}, {"group", "239.1.1.1"}}) == 1);
+  CHECK(out.has("ifmib_multicast_group_users", {{"device", "a"}, {"family", "link"}, {"group", "01:00:5e:01:02:03"}}));
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "multicast"}}) == 1);
+
+  // Leaving the groups shows up at the next scrape.
+  joiner.stop(SIGKILL);
+  const auto after = scrape(exporter);
+  CHECK_FALSE(after.has("ifmib_multicast_group_sources", {{"group", "239.1.1.1"}}));
+  CHECK(after.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet"}}) == 0);
+}
+
+TEST_CASE("hostile interface names: quotes, backslashes and UTF-8 give valid text") {
+  Netns ns;
+  ns.sh("ip link add name 'v\"q\\x' type veth peer name 'b\xC3\xA9' && ip link set dev 'v\"q\\x' up");
+  ExporterInNetns exporter(ns, kPort, {"--collector.multicast.groups"});
+  const auto out = scrape(exporter);
+  CHECK(out.has("ifmib_receive_bytes_total", {{"device", "v\"q\\x"}}));
+  CHECK(out.has("ifmib_receive_bytes_total", {{"device", "b\xC3\xA9"}}));
+  int status = 0;
+  test::run_shell("ip netns exec " + ns.name() + " curl -s http://127.0.0.1:10027/metrics | promtool check metrics",
+                  &status);
+  CHECK(status == 0);
+}
+
+TEST_CASE("an interface deleted between scrapes disappears without an error") {
+  Netns ns;
+  ns.sh("ip link add name x1 type veth peer name x2");
+  ExporterInNetns exporter(ns, kPort);
+  CHECK(scrape(exporter).has("ifmib_up", {{"device", "x1"}}));
+  ns.sh("ip link del dev x1");
+  const auto out = scrape(exporter);
+  CHECK_FALSE(out.has("ifmib_up", {{"device", "x1"}}));
+  CHECK_FALSE(out.has("ifmib_up", {{"device", "x2"}}));
+  for (const char* c : {"ifmib", "ether", "send_queue", "multicast"}) {
+    CHECK(out.value("ifmib_scrape_collector_success", {{"collector", c}}) == 1);
+  }
+}
+
+TEST_CASE("collect[] and device filters over HTTP") {
+  Netns ns;
+  ns.sh("ip link add name a type veth peer name b");
+  ExporterInNetns exporter(ns, kPort, {"--collector.device-exclude=^b$"});
+  const auto only = scrape(exporter, "/metrics?collect[]=send_queue&collect[]=ifmib");
+  CHECK(only.has("ifmib_scrape_collector_success", {{"collector", "ifmib"}}));
+  CHECK(only.has("ifmib_scrape_collector_success", {{"collector", "send_queue"}}));
+  CHECK_FALSE(only.has("ifmib_scrape_collector_success", {{"collector", "multicast"}}));
+  CHECK(only.has("ifmib_up", {{"device", "a"}}));
+  CHECK_FALSE(only.has("ifmib_up", {{"device", "b"}}));
+  int status = 0;
+  const std::string body = exporter.get("/metrics?collect[]=nosuch", &status);
+  CHECK(status == 400);
+  CHECK(body.find("nosuch") != std::string::npos);
+  exporter.get("/metrics?collect[]=%zz", &status);
+  CHECK(status == 400);
+  const auto excluded = scrape(exporter, "/metrics?exclude[]=multicast");
+  CHECK_FALSE(excluded.has("ifmib_scrape_collector_success", {{"collector", "multicast"}}));
+}
+
+TEST_CASE("HTTP: landing page, health, 404, 405, HEAD and gzip") {
+  Netns ns;
+  ExporterInNetns exporter(ns, kPort);
+  int status = 0;
+  CHECK(exporter.get("/", &status).find("href=\"/metrics\"") != std::string::npos);
+  CHECK(status == 200);
+  exporter.get("/-/healthy", &status);
+  CHECK(status == 200);
+  exporter.get("/nope", &status);
+  CHECK(status == 404);
+  exporter.get("/metrics", &status, "-X POST");
+  CHECK(status == 405);
+  CHECK(exporter.get("/metrics", &status, "-I").find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
+  CHECK(status == 200);
+  const std::string headers = exporter.get("/metrics", &status, "-D - -o /dev/null -H 'Accept-Encoding: gzip'");
+  CHECK(headers.find("Content-Encoding: gzip") != std::string::npos);
+  const std::string plain = exporter.get("/metrics", &status, "--compressed");
+  CHECK(status == 200);
+  CHECK(test::parse_exposition(plain).ok());
+  CHECK(plain.find("ifmib_exporter_build_info") != std::string::npos);
+}
+
+TEST_CASE("promtool check metrics accepts a full scrape with group detail") {
+  Netns ns;
+  ns.sh("ip link add name a type veth peer name b && ip link set dev a up && ip link set dev b up && "
+        "tc qdisc add dev a root pfifo limit 10");
+  ExporterInNetns exporter(ns, kPort, {"--collector.multicast.groups"});
+  std::string output;
+  const int status = ns.sh_status("curl -s http://127.0.0.1:10027/metrics | promtool check metrics", &output);
+  CHECK_MESSAGE(status == 0, output);
+  CHECK_MESSAGE(output.empty(), output);
+}

@@ -1,0 +1,80 @@
+#pragma once
+// Test hosts in network namespaces that the test creates and always deletes, plus the processes
+// it starts there. Tests that need root skip (exit 77) outside CI and fail inside CI.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace ifmib::test {
+
+/// Runs `command` with /bin/sh; returns its stdout. Records the exit status in `status`.
+std::string run_shell(const std::string& command, int* status = nullptr);
+
+/// Root and `ip netns` are available; otherwise skip the test (exit 77) or, when CI=true, fail it.
+void require_netns_or_skip();
+
+/// A uniquely named network namespace with loopback up; deleted (with everything in it) by the
+/// destructor, whatever way the test ends.
+class Netns {
+ public:
+  Netns();
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+
+  const std::string& name() const { return name_; }
+  /// Runs `command` inside the namespace; fails the test (REQUIRE) when it exits non-zero.
+  std::string sh(const std::string& command) const;
+  /// Same, returning the exit status instead of failing.
+  int sh_status(const std::string& command, std::string* output = nullptr) const;
+
+ private:
+  std::string name_;
+};
+
+/// A child process started by the test (inside a namespace, or not); killed by PID and reaped
+/// by the destructor unless it already exited.
+class Child {
+ public:
+  /// Starts argv[0] with the given arguments; stdout and stderr go to files under a temp dir.
+  explicit Child(const std::vector<std::string>& argv);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  pid_t pid() const { return pid_; }
+  /// Sends `signal` and waits up to `timeout_seconds` for the exit; returns the exit status
+  /// (128 + signal when killed), or -1 on timeout.
+  int stop(int signal, double timeout_seconds = 10);
+  /// Waits for an exit without sending anything; -1 on timeout.
+  int wait(double timeout_seconds);
+  bool running();
+  std::string stderr_text() const;
+  std::string stdout_text() const;
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+  std::string out_path_, err_path_;
+};
+
+/// The exporter binary under test.
+std::string exporter_binary();
+
+/// Starts the exporter inside `ns` on 127.0.0.1:`port` with `extra` flags and waits until it answers.
+class ExporterInNetns {
+ public:
+  ExporterInNetns(const Netns& ns, int port, const std::vector<std::string>& extra = {});
+  /// GET `path` from inside the namespace with curl; returns the body, and the status in `status`.
+  std::string get(const std::string& path, int* status = nullptr, const std::string& curl_flags = "") const;
+  Child& process() { return child_; }
+
+ private:
+  const Netns& ns_;
+  int port_;
+  Child child_;
+};
+
+}  // namespace ifmib::test
