@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "platform/linux/ethtool_cache.h"
 #include "platform/linux/link_dump_parser.h"
 #include "platform/linux/netlink_socket.h"
 #include "platform/linux/process_stats.h"
@@ -48,13 +49,21 @@ class LinuxReader final : public Reader {
     auto rows = read_links();
     if (!rows) return rows.error();
     std::vector<Interface> out;
+    std::vector<std::uint32_t> present;
     out.reserve(rows->size());
+    present.reserve(rows->size());
     for (auto& row : *rows) {
       Interface i = std::move(row.interface);
       i.tx_queue_length = row.txqlen;
-      if (i.driver.empty()) i.driver = row.kind;
+      // Driver and speed need one ethtool ioctl per interface: cached, refetched only when the
+      // interface is renamed, changes carrier or goes up/down (see ethtool_cache.h).
+      netlink::EthtoolInfo info = ethtool_.get(i.index, netlink::ethtool_key(i));
+      i.driver = info.driver.empty() ? row.kind : info.driver;
+      i.baudrate_bits_per_second = info.speed_bits_per_second;
+      present.push_back(i.index);
       out.push_back(std::move(i));
     }
+    ethtool_.prune(present);
     return out;
   }
 
@@ -107,6 +116,8 @@ class LinuxReader final : public Reader {
   Result<ProcessStats> process() override { return procfs::read_process_stats(); }
 
  private:
+  netlink::EthtoolCache ethtool_;  // internally synchronised; the reader's only shared state
+
   static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links) {
     auto bytes = netlink::dump(netlink::DumpRequest::qdiscs());
     if (!bytes) return bytes.error();

@@ -23,7 +23,7 @@ TEST_CASE("flags: defaults") {
   CHECK_FALSE(o->multicast_groups);
 }
 
-TEST_CASE("flags: both --flag=value and --flag value; repeatable listen address") {
+TEST_CASE("flags: both --flag=value and --flag value - repeatable listen address") {
   const auto o = parse({"--web.listen-address=127.0.0.1:1", "--web.listen-address", "127.0.0.1:2",
                         "--web.telemetry-path", "/m", "--web.max-requests=3", "--log.format=json",
                         "--log.level", "debug"});

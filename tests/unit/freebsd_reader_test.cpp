@@ -231,7 +231,7 @@ TEST_CASE("freebsd reader: a kernel whose every row is undecodable fails loudly"
   CHECK_FALSE(reader->send_queues());
 }
 
-TEST_CASE("freebsd reader: errors other than ENOENT fail the walk; ENOMEM retries are bounded") {
+TEST_CASE("freebsd reader: errors other than ENOENT fail the walk - ENOMEM retries are bounded") {
   auto fake = fixture_host();
   fake->fail(ifdata_mib(2, kGeneral), EPERM);
   auto reader = freebsd::make_freebsd_reader(fake);

@@ -41,7 +41,7 @@ TEST_CASE("scrape: ifmib and ether share one link dump per scrape") {
   CHECK(reader->interface_calls == 2);  // but every scrape reads afresh
 }
 
-TEST_CASE("scrape: collect[] and exclude[] select collectors; unknown and disabled names are refused") {
+TEST_CASE("scrape: collect[] and exclude[] select collectors - unknown and disabled names are refused") {
   auto reader = std::make_shared<test::FakeReader>();
   collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, false, nullptr);
   CHECK(scraper.check({{"ifmib"}, {}}) == std::nullopt);

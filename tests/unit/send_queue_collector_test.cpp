@@ -32,7 +32,7 @@ TEST_CASE("send_queue: length, maximum, drops and the Linux extras") {
   CHECK(out.types.at("ifmib_send_queue_max_length") == "gauge");
 }
 
-TEST_CASE("send_queue: no max length when the limit is not in packets; device filter applies") {
+TEST_CASE("send_queue: no max length when the limit is not in packets - device filter applies") {
   test::FakeReader reader;
   platform::SendQueue tbf{"veth0", 4, "tbf", 0, std::nullopt, 1, 0, 0, 5};
   platform::SendQueue other{"lo", 1, "pfifo", 0, 10, 0, 0, 0, 0};
