@@ -1,0 +1,127 @@
+// The HTTP server in-process on 127.0.0.1:0 with a fake reader: status codes, and the
+// --web.max-requests limit made deterministic by a reader that blocks until released.
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "cmd/http_server.h"
+#include "tests/support/fake_reader.h"
+
+using namespace ifmib;
+
+namespace {
+
+// Returns "STATUS\r\n...whole response" of one GET, or "" on a connection failure.
+std::string http_get(int port, const std::string& target, const std::string& method = "GET") {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  (void)write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  return response;
+}
+
+int status_of(const std::string& response) {
+  return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+}
+
+// Blocks every interfaces() call until release().
+class BlockingReader final : public platform::Reader {
+ public:
+  platform::Result<std::vector<platform::Interface>> interfaces() override {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    return std::vector<platform::Interface>{};
+  }
+  platform::Result<std::vector<platform::SendQueue>> send_queues() override { return std::vector<platform::SendQueue>{}; }
+  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
+    return platform::MulticastSnapshot{};
+  }
+  platform::Result<platform::ProcessStats> process() override { return platform::ProcessStats{}; }
+  void wait_for_first_caller() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return waiting_ > 0; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;
+  bool released_ = false;
+};
+
+int port_of(const cmd::HttpServer& server) {
+  const std::string address = server.bound_addresses().at(0);
+  return std::stoi(address.substr(address.rfind(':') + 1));
+}
+
+}  // namespace
+
+TEST_CASE("server: status codes for paths, methods and collect[]") {
+  auto reader = std::make_shared<test::FakeReader>();
+  collector::RequestCounter requests;
+  collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, true, &requests);
+  auto server = cmd::HttpServer::start({{"127.0.0.1:0"}, "/metrics", 40}, scraper, requests);
+  REQUIRE_MESSAGE(server, server.error().text());
+  const int port = port_of(**server);
+  CHECK(status_of(http_get(port, "/metrics")) == 200);
+  CHECK(status_of(http_get(port, "/")) == 200);
+  CHECK(status_of(http_get(port, "/-/healthy")) == 200);
+  CHECK(status_of(http_get(port, "/other")) == 404);
+  CHECK(status_of(http_get(port, "/metrics", "POST")) == 405);
+  CHECK(status_of(http_get(port, "/metrics", "DELETE")) == 405);
+  const std::string unknown = http_get(port, "/metrics?collect[]=bogus");
+  CHECK(status_of(unknown) == 400);
+  CHECK(unknown.find("unknown collector: bogus") != std::string::npos);
+  CHECK(status_of(http_get(port, "/metrics?collect[]=multicast")) == 400);  // disabled
+  CHECK(status_of(http_get(port, "/metrics?collect%5B%5D=%ZZ")) == 400);
+  CHECK(http_get(port, "/metrics", "HEAD").find("ifmib_") == std::string::npos);  // HEAD: no body
+  const std::string metrics = http_get(port, "/metrics");
+  CHECK(metrics.find("ifmib_exporter_http_requests_total{code=\"404\"} 1") != std::string::npos);
+  CHECK(metrics.find("ifmib_exporter_http_requests_total{code=\"405\"} 2") != std::string::npos);
+  (*server)->stop();
+}
+
+TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks still answer") {
+  auto reader = std::make_shared<BlockingReader>();
+  collector::RequestCounter requests;
+  collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
+  auto server = cmd::HttpServer::start({{"127.0.0.1:0"}, "/metrics", 1}, scraper, requests);
+  REQUIRE_MESSAGE(server, server.error().text());
+  const int port = port_of(**server);
+
+  auto first = std::async(std::launch::async, [&] { return http_get(port, "/metrics"); });
+  reader->wait_for_first_caller();  // the first scrape is now inside the reader
+  const std::string second = http_get(port, "/metrics");
+  CHECK(status_of(second) == 503);
+  CHECK(second.find("Retry-After: 1") != std::string::npos);
+  CHECK(status_of(http_get(port, "/-/healthy")) == 200);
+  reader->release();
+  CHECK(status_of(first.get()) == 200);
+  CHECK(status_of(http_get(port, "/metrics")) == 200);  // the slot is free again
+  (*server)->stop();
+}
