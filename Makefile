@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps test-deps build run test test-build clean
+.PHONY: all deps test-deps build run test test-build clean bench
 
 all: build
 
@@ -33,3 +33,8 @@ test: test-build
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)
+
+# Side-by-side benchmark against node_exporter and the kernel floor (root; see bench/run.sh).
+# Not a test: never part of `make test`. BENCH_SIZES="100 1000" limits the sizes.
+bench:
+	sh bench/run.sh

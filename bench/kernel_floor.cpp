@@ -1,0 +1,143 @@
+// The kernel floor of one scrape: the CPU time (getrusage, user + system) of the reads the
+// exporter makes, done with nothing on top: a fresh NETLINK_ROUTE socket per dump, one large
+// receive buffer, no parsing; the /proc/net multicast files read whole in 256 KiB chunks as
+// platform/linux/procfs_file.cpp does. Also the RTM_GETMULTICAST dumps the exporter does not
+// (yet) use, to compare them with the procfs files.
+//
+//   kernel_floor [REPS] [RECORD_DIR]
+// prints "read <name> cpu_ms <median> wall_ms <median> bytes <n>" per read, medians over REPS
+// (default 20). With RECORD_DIR, also writes each read's raw bytes there (bench/replay uses them).
+//
+// Standalone on purpose: it must not share code with the product it measures.
+
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+[[noreturn]] void die(const char* what) {
+  std::perror(what);
+  std::exit(1);
+}
+
+// One rtnetlink dump; returns the reply messages (without NLMSG_DONE).
+std::string netlink_dump(std::uint16_t type, std::uint8_t family) {
+  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) die("socket");
+  sockaddr_nl local{};
+  local.nl_family = AF_NETLINK;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) die("bind");
+  struct {
+    nlmsghdr hdr;
+    tcmsg body;  // the largest family header of the three; every one starts with the family byte
+  } req{};
+  req.hdr.nlmsg_len = NLMSG_LENGTH(type == RTM_GETLINK ? sizeof(ifinfomsg)
+                                   : type == RTM_GETQDISC ? sizeof(tcmsg)
+                                                          : sizeof(ifaddrmsg));
+  req.hdr.nlmsg_type = type;
+  req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.hdr.nlmsg_seq = 1;
+  req.body.tcm_family = family;
+  if (send(fd, &req, req.hdr.nlmsg_len, 0) < 0) die("send");
+  std::string out;
+  static thread_local std::vector<char> buf(1 << 16);
+  for (;;) {
+    const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    if (n < 0) die("recv");
+    int left = static_cast<int>(n);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+      if (h->nlmsg_type == NLMSG_DONE) {
+        close(fd);
+        return out;
+      }
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        errno = -static_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
+        die("netlink dump");
+      }
+      out.append(reinterpret_cast<const char*>(h), NLMSG_ALIGN(h->nlmsg_len));
+    }
+  }
+}
+
+std::string read_file(const char* path) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die(path);
+  std::string data(256 * 1024, '\0');
+  std::size_t used = 0;
+  for (;;) {
+    if (used == data.size()) data.resize(data.size() * 2);
+    const ssize_t n = read(fd, data.data() + used, data.size() - used);
+    if (n < 0) die(path);
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  data.resize(used);
+  return data;
+}
+
+struct Read {
+  const char* name;
+  std::function<std::string()> run;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
+  const std::string record = argc > 2 ? argv[2] : "";
+  const std::vector<Read> reads = {
+      {"rtm_getlink", [] { return netlink_dump(RTM_GETLINK, AF_UNSPEC); }},
+      {"rtm_getqdisc", [] { return netlink_dump(RTM_GETQDISC, AF_UNSPEC); }},
+      {"rtm_getmulticast_inet", [] { return netlink_dump(RTM_GETMULTICAST, AF_INET); }},
+      {"rtm_getmulticast_inet6", [] { return netlink_dump(RTM_GETMULTICAST, AF_INET6); }},
+      {"proc_net_igmp", [] { return read_file("/proc/net/igmp"); }},
+      {"proc_net_mcfilter", [] { return read_file("/proc/net/mcfilter"); }},
+      {"proc_net_mcfilter6", [] { return read_file("/proc/net/mcfilter6"); }},
+      {"proc_net_dev_mcast", [] { return read_file("/proc/net/dev_mcast"); }},
+      {"proc_net_igmp6", [] { return read_file("/proc/net/igmp6"); }},
+  };
+  for (const auto& r : reads) {
+    std::vector<double> cpu, wall;
+    std::size_t bytes = 0;
+    r.run();  // warm-up
+    for (int k = 0; k < reps; ++k) {
+      const auto w0 = std::chrono::steady_clock::now();
+      const double c0 = cpu_seconds();
+      const std::string data = r.run();
+      cpu.push_back((cpu_seconds() - c0) * 1e3);
+      wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count());
+      bytes = data.size();
+      if (k == 0 && !record.empty()) std::ofstream(record + "/" + r.name + ".bin", std::ios::binary) << data;
+    }
+    std::printf("read %s cpu_ms %.4f wall_ms %.4f bytes %zu\n", r.name, median(cpu), median(wall), bytes);
+  }
+  return 0;
+}

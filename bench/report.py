@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw results into the Markdown table: report.py RESULTS_DIR N [N ...]"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+PROCFS = ["proc_net_igmp", "proc_net_mcfilter", "proc_net_mcfilter6", "proc_net_dev_mcast", "proc_net_igmp6"]
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(p / 100.0 * (len(v) - 1)))))]
+
+
+def floor(path):
+    reads = {}
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            reads[w[1]] = {"cpu_ms": float(w[3]), "bytes": int(w[7])}
+    return reads
+
+
+def main():
+    d, sizes = sys.argv[1], [int(n) for n in sys.argv[2:]]
+    rows, floors, summary = [], {}, {}
+    for n in sizes:
+        fl = floor(os.path.join(d, "floor-%d.txt" % n))
+        with open(os.path.join(d, "scrape-%d.json" % n)) as f:
+            sc = json.load(f)
+        procfs = sum(fl[k]["cpu_ms"] for k in PROCFS)
+        nl_mcast = fl["rtm_getmulticast_inet"]["cpu_ms"] + fl["rtm_getmulticast_inet6"]["cpu_ms"]
+        floors[n] = {"link": fl["rtm_getlink"]["cpu_ms"], "qdisc": fl["rtm_getqdisc"]["cpu_ms"], "procfs": procfs,
+                     "nl_mcast": nl_mcast, "procfs_bytes": sum(fl[k]["bytes"] for k in PROCFS)}
+        floors[n]["ifmib"] = floors[n]["link"] + floors[n]["qdisc"] + procfs
+        floors[n]["send_queue"] = floors[n]["link"] + floors[n]["qdisc"]
+        for name, r in sc.items():
+            s = r["samples"]
+            cpu = [x["cpu_ms"] for x in s]
+            summary[(n, name)] = {
+                "scrapes": len(s), "cpu_p50": statistics.median(cpu), "cpu_mean": statistics.mean(cpu),
+                "stat_mean": statistics.mean(x["stat_ms"] for x in s), "run": r["run_stat_cpu_ms_per_scrape"],
+                "lat_p50": pct([x["latency_ms"] for x in s], 50), "lat_p99": pct([x["latency_ms"] for x in s], 99),
+                "bytes": statistics.median(x["bytes"] for x in s), "series": statistics.median(x["series"] for x in s),
+                "rss": max(x["rss_bytes"] for x in s) / 2**20, "gzip": all(x["gzip"] for x in s)}
+    kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
+    print("# ifmib_exporter benchmark\n")
+    print("Kernel %s, %d CPUs, %s. N = interfaces in the namespace (N/2 veth pairs, plus lo); every "
+          "interface has link, IPv4 and IPv6 groups, every 4th source-specific ones, every 10th a tbf or pfifo "
+          "root. Scrapes alternate between exporters, `Accept-Encoding: gzip`, keep-alive.\n"
+          % (kernel, os.cpu_count(), platform.machine()))
+    print("CPU = exporter CPU while serving one scrape (sum of its threads' schedstat run time), "
+          "p50 and mean; `stat` = mean of utime+stime deltas from /proc/PID/stat around each scrape (10 ms ticks); "
+          "`run` = whole-run /proc/PID/stat CPU / scrapes, incl. work between scrapes (process serving one URL only). "
+          "ifmib_send_queue = the same ifmib_exporter process with `collect[]=send_queue`.\n")
+    print("| N | exporter | scrapes | CPU p50 ms | CPU mean ms | stat mean ms | run ms | latency p50 ms | "
+          "latency p99 ms | bytes (gzip) | series | series/iface | RSS max MiB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        for name in ("ifmib", "ifmib_send_queue", "node_netdev", "node_qdisc"):
+            x = summary.get((n, name))
+            if not x:
+                continue
+            print("| %d | %s | %d | %.2f | %.2f | %.1f | %s | %.2f | %.2f | %d | %d | %.1f | %.1f |" % (
+                n, name, x["scrapes"], x["cpu_p50"], x["cpu_mean"], x["stat_mean"],
+                "%.1f" % x["run"] if x["run"] is not None else "-", x["lat_p50"], x["lat_p99"], x["bytes"],
+                x["series"], x["series"] / (n + 1), x["rss"]))
+    print("\n## Kernel floor (bench/kernel_floor.cpp, median CPU ms of 20, getrusage)\n")
+    print("| N | RTM_GETLINK | RTM_GETQDISC | 5 /proc/net multicast files | (bytes) | RTM_GETMULTICAST v4+v6 | "
+          "procfs / netlink multicast | floor of ifmib's reads |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        f = floors[n]
+        print("| %d | %.3f | %.3f | %.3f | %d | %.3f | %.1f× | %.3f |" % (
+            n, f["link"], f["qdisc"], f["procfs"], f["procfs_bytes"], f["nl_mcast"],
+            f["procfs"] / f["nl_mcast"] if f["nl_mcast"] else 0, f["ifmib"]))
+    print("\n## Targets\n")
+    print("| N | target | measured | goal | met |")
+    print("|---:|---|---:|---:|:-:|")
+
+    def line(n, what, value, goal, ok):
+        print("| %d | %s | %s | %s | %s |" % (n, what, value, goal, "yes" if ok else "**no**"))
+
+    for n in sizes:
+        i = summary.get((n, "ifmib"))
+        if not i:
+            continue
+        r = i["cpu_p50"] / floors[n]["ifmib"]
+        line(n, "ifmib CPU / kernel floor of its reads", "%.2f×" % r, "≤ 2×", r <= 2)
+        nd = summary.get((n, "node_netdev"))
+        if nd:
+            r = nd["cpu_p50"] / i["cpu_p50"]
+            line(n, "node_exporter netdev CPU / ifmib CPU", "%.1f×" % r, "≥ 10× (at 1000)", r >= 10)
+            line(n, "series per interface, ifmib vs node netdev",
+                 "%.1f vs %.1f" % (i["series"] / (n + 1), nd["series"] / (n + 1)), "more", i["series"] > nd["series"])
+        q, sq = summary.get((n, "node_qdisc")), summary.get((n, "ifmib_send_queue"))
+        if q and sq:
+            r = q["cpu_p50"] / sq["cpu_p50"]
+            line(n, "node_exporter qdisc CPU / ifmib send_queue CPU", "%.0f×" % r, "≥ 1000× (at 1000)", r >= 1000)
+        limit = {1000: 10, 4000: 25}.get(n)
+        if limit:
+            line(n, "ifmib resident memory", "%.1f MiB" % i["rss"], "≤ %d MiB" % limit, i["rss"] <= limit)
+    if (1000, "ifmib") in summary and (4000, "ifmib") in summary:
+        r = summary[(4000, "ifmib")]["cpu_p50"] / summary[(1000, "ifmib")]["cpu_p50"]
+        line(4000, "ifmib CPU at 4000 / at 1000", "%.2f×" % r, "≤ 4.5×", r <= 4.5)
+
+
+main()

@@ -1,0 +1,110 @@
+#!/bin/sh
+# `make bench`: ifmib_exporter against node_exporter and the kernel floor, per interface count.
+#
+#   BENCH_SIZES="100 1000 4000"  interface counts (each: N/2 veth pairs, both ends in one namespace)
+#   QDISC_SIZES="100 1000"       sizes at which node_exporter's qdisc collector is scraped too
+#                                (it is slow: seconds per scrape at 1000 interfaces)
+#   BENCH_DIR=build-bench        Release build directory
+#   BENCH_SKIP_BUILD=1           measure the ifmib_exporter already built there
+#
+# Needs root (network namespaces). Writes bench/results/<date>.md and prints the same table.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+sizes=${BENCH_SIZES:-100 1000 4000}
+qdisc_sizes=${QDISC_SIZES:-100 1000}
+build=${BENCH_DIR:-build-bench}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root for network namespaces" >&2; exit 1; }
+missing=
+command -v prometheus-node-exporter >/dev/null || missing="$missing prometheus-node-exporter"
+command -v ip >/dev/null || missing="$missing iproute2"
+command -v tc >/dev/null || missing="$missing iproute2"
+command -v python3 >/dev/null || missing="$missing python3"
+command -v curl >/dev/null || missing="$missing curl"
+command -v g++ >/dev/null || missing="$missing g++"
+if [ -n "$missing" ]; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+fi
+
+# Release build of the product. -Werror stays off here: GCC 12 at -O3 raises a false -Wrestrict
+# inside libstdc++'s string code; the warning-clean builds are the Debug/RelWithDebInfo ones.
+# BENCH_SKIP_BUILD=1 measures the binary already in $build.
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DIFMIB_WERROR=OFF -DIFMIB_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$build" -j "$jobs" --target ifmib_exporter >/dev/null
+fi
+mkdir -p "$build/bench"
+g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -o "$build/bench/kernel_floor" bench/kernel_floor.cpp
+
+ns= holder= pids=
+cleanup() {
+  for p in $pids $holder; do kill "$p" 2>/dev/null || true; done
+  for p in $pids $holder; do wait "$p" 2>/dev/null || true; done
+  [ -z "$ns" ] || bench/fixture.sh delete "$ns"
+  ns= holder= pids=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_ready() {  # url
+  t=0
+  until ip netns exec "$ns" curl -sf -o /dev/null "$1"; do
+    t=$((t + 1))
+    [ "$t" -lt 300 ] || { echo "bench: $1 never answered" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+
+out="$build/bench/results"
+mkdir -p "$out"
+for n in $sizes; do
+  case $n in
+    100) scrapes=40 ;;
+    1000) scrapes=20 ;;
+    *) scrapes=10 ;;
+  esac
+  ns="ifmib-bench-$$-$n"
+  echo "bench: N=$n: building the fixture" >&2
+  holder=$(bench/fixture.sh create "$ns" "$n")
+  ip -n "$ns" link set lo up
+
+  echo "bench: N=$n: kernel floor" >&2
+  mkdir -p "$out/snapshot-$n"
+  ip netns exec "$ns" "$build/bench/kernel_floor" 20 "$out/snapshot-$n" >"$out/floor-$n.txt"
+
+  ip netns exec "$ns" "$build/ifmib_exporter" --web.listen-address=127.0.0.1:19100 --log.level=warn &
+  ifmib=$!
+  ip netns exec "$ns" prometheus-node-exporter --web.listen-address=127.0.0.1:19101 \
+    --collector.disable-defaults --collector.netdev --log.level=warn 2>/dev/null &
+  netdev=$!
+  pids="$ifmib $netdev"
+  targets="ifmib,$ifmib,http://127.0.0.1:19100/metrics,$scrapes"
+  targets="$targets ifmib_send_queue,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=send_queue,$scrapes"
+  targets="$targets node_netdev,$netdev,http://127.0.0.1:19101/metrics,$scrapes"
+  wait_ready http://127.0.0.1:19100/-/healthy
+  wait_ready http://127.0.0.1:19101/
+  for q in $qdisc_sizes; do
+    if [ "$q" = "$n" ]; then
+      ip netns exec "$ns" prometheus-node-exporter --web.listen-address=127.0.0.1:19102 \
+        --collector.disable-defaults --collector.qdisc --log.level=warn 2>/dev/null &
+      qdisc=$!
+      pids="$pids $qdisc"
+      wait_ready http://127.0.0.1:19102/
+      qscrapes=$([ "$n" -le 100 ] && echo 10 || echo 3)
+      targets="$targets node_qdisc,$qdisc,http://127.0.0.1:19102/metrics,$qscrapes"
+    fi
+  done
+  echo "bench: N=$n: scraping" >&2
+  # shellcheck disable=SC2086  # targets is a list
+  ip netns exec "$ns" python3 bench/scrape.py "$out/scrape-$n.json" $targets
+  cleanup
+done
+
+mkdir -p bench/results
+report="bench/results/$(date +%Y-%m-%d).md"
+python3 bench/report.py "$out" $sizes >"$report"
+cat "$report"
+echo "bench: wrote $report" >&2

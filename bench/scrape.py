@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Scrapes several exporters the way Prometheus does (GET with Accept-Encoding: gzip, one
+keep-alive connection each), alternating between them, and measures each exporter per scrape.
+
+  scrape.py OUT.json NAME,PID,URL,SCRAPES [NAME,PID,URL,SCRAPES ...]
+
+Per scrape and exporter:
+  cpu_ms     CPU the exporter process used while serving the scrape: the sum over its threads of
+             /proc/PID/task/*/schedstat run time (ns resolution), read just before the request
+             and just after the last byte of the response.
+  stat_ms    the same delta from utime+stime of /proc/PID/stat (10 ms ticks, so per-scrape values
+             are 0 or multiples of 10; only their mean over the run is meaningful).
+  latency_ms request sent to last byte received.
+  bytes      response body as sent (gzip).
+  series     sample lines in the decompressed body.
+  rss_bytes  VmRSS after the scrape.
+Also, for a process that serves one target only: the CPU of the whole run divided by its
+scrapes (from /proc/PID/stat), which includes work done between scrapes (Go's garbage
+collector, civetweb's idle loop).
+The first two scrapes of each exporter are warm-up and not recorded.
+"""
+import gzip
+import http.client
+import json
+import os
+import sys
+import time
+import urllib.parse
+
+TICK = os.sysconf("SC_CLK_TCK")
+WARMUP = 2
+
+
+def stat_cpu_ms(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
+
+
+def sched_cpu_ms(pid):
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e6
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class Target:
+    def __init__(self, spec):
+        name, pid, url, scrapes = spec.split(",")
+        self.name, self.pid, self.scrapes = name, int(pid), int(scrapes) + WARMUP
+        u = urllib.parse.urlsplit(url)
+        self.host, self.port, self.path = u.hostname, u.port, u.path + ("?" + u.query if u.query else "")
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
+        self.done = 0
+        self.samples = []
+        self.stat_start = None
+
+    def scrape(self):
+        headers = {"Accept-Encoding": "gzip",
+                   "Accept": "text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+                   "User-Agent": "Prometheus/2.45.0"}
+        c0, s0, t0 = sched_cpu_ms(self.pid), stat_cpu_ms(self.pid), time.perf_counter()
+        self.conn.request("GET", self.path, headers=headers)
+        resp = self.conn.getresponse()
+        body = resp.read()
+        t1, c1, s1 = time.perf_counter(), sched_cpu_ms(self.pid), stat_cpu_ms(self.pid)
+        if resp.status != 200:
+            raise SystemExit("%s: HTTP %d: %s" % (self.name, resp.status, body[:200]))
+        text = gzip.decompress(body) if resp.getheader("Content-Encoding") == "gzip" else body
+        series = sum(1 for line in text.split(b"\n") if line and not line.startswith(b"#"))
+        self.done += 1
+        if self.done == WARMUP:
+            self.stat_start = (stat_cpu_ms(self.pid), time.perf_counter())
+        if self.done > WARMUP:
+            self.samples.append({"cpu_ms": c1 - c0, "stat_ms": s1 - s0, "latency_ms": (t1 - t0) * 1e3,
+                                 "bytes": len(body), "series": series, "rss_bytes": rss_bytes(self.pid),
+                                 "gzip": resp.getheader("Content-Encoding") == "gzip"})
+        if self.done == self.scrapes:
+            self.stat_end = (stat_cpu_ms(self.pid), time.perf_counter())
+
+
+def main():
+    out = sys.argv[1]
+    targets = [Target(spec) for spec in sys.argv[2:]]
+    while any(t.done < t.scrapes for t in targets):
+        for t in targets:
+            if t.done < t.scrapes:
+                t.scrape()
+    result = {}
+    for t in targets:
+        n = len(t.samples)
+        # Whole-run CPU per scrape only where the process serves this target alone.
+        alone = sum(1 for u in targets if u.pid == t.pid) == 1
+        result[t.name] = {"samples": t.samples,
+                          "run_stat_cpu_ms_per_scrape":
+                              (t.stat_end[0] - t.stat_start[0]) / n if n and alone else None}
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+
+
+main()
