@@ -1,0 +1,24 @@
+#!/bin/sh
+# Deterministic figure: instructions per scrape (collectors + text serializer + gzip) on the
+# recorded snapshot bench/snapshot/<N>/ through a fixed reader (bench/replay.cpp), under callgrind.
+#   bench/callgrind.sh [SNAPSHOT_DIR] [SCRAPES]      (defaults: bench/snapshot/1000, 3)
+# Links bench/replay.cpp against $BENCH_DIR/libifmib_core.a (build it first: bench/run.sh does).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${BENCH_DIR:-build-bench}
+snap=${1:-bench/snapshot/1000}
+scrapes=${2:-3}
+mkdir -p "$build/bench"
+g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
+  -DFMT_SHARED -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. \
+  -o "$build/bench/replay" bench/replay.cpp "$build/libifmib_core.a" \
+  -Wl,--as-needed -lprometheus-cpp-core -lcivetweb -lspdlog -lfmt -lz -lmnl -lpthread
+out="$build/bench/callgrind.out.replay"
+valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \
+  "$build/bench/replay" "$snap" "$scrapes"
+callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$scrapes" '
+  /PROGRAM TOTALS/ { gsub(",", "", $1); printf "instructions per scrape: %.1f M\n", $1 / n / 1e6 }
+  /TextSerializer::Serialize|Scraper::scrape|cmd::gzip|::collect\(ifmib::platform::Reader/ {
+    v = $1; gsub(",", "", v); name = $0; sub(/^[^?]*\?\?\?:/, "", name); sub(/\(.*/, "", name)
+    printf "  %-45s %8.1f M\n", name, v / n / 1e6 }'
