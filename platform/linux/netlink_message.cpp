@@ -68,8 +68,14 @@ Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_li
   }
   const auto* nlh = reinterpret_cast<const nlmsghdr*>(bytes.data());
   int left = static_cast<int>(bytes.size());
+  // Not mnl_nlmsg_ok(): it compares (int)nlmsg_len, so a length of 2^31 or more passes as
+  // negative and mnl_nlmsg_next() then jumps far outside the buffer. Compare unsigned.
+  const auto whole = [](const nlmsghdr* h, int n) {
+    return n >= static_cast<int>(sizeof(nlmsghdr)) && h->nlmsg_len >= sizeof(nlmsghdr) &&
+           h->nlmsg_len <= static_cast<unsigned>(n);
+  };
   std::size_t index = 0;
-  for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left), ++index) {
+  for (; whole(nlh, left); nlh = mnl_nlmsg_next(nlh, &left), ++index) {
     const std::string where = "message " + std::to_string(index);
     if (nlh->nlmsg_type == NLMSG_NOOP) continue;
     if (nlh->nlmsg_type == NLMSG_DONE) return ok_status();
