@@ -5,7 +5,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps test-deps build run test test-build clean bench
+.PHONY: all deps test-deps build run test test-build clean bench fuzz fuzz-build test-fuzz
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 5
 
 all: build
 
@@ -31,8 +34,21 @@ test-build: test-deps
 test: test-build
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j 1
 
+# libFuzzer targets (fuzz/): clang-14 with ASan + UBSan. `make fuzz` fuzzes each target for
+# FUZZ_SECONDS and prints its exec count; `make test` replays the corpora and fuzzes briefly.
+fuzz-build: test-deps
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DIFMIB_FUZZ=ON -DIFMIB_BUILD_TESTS=OFF -DIFMIB_SANITIZE=address,undefined
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD_DIR) $(TEST_FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 # Side-by-side benchmark against node_exporter and the kernel floor (root; see bench/run.sh).
 # Not a test: never part of `make test`. BENCH_SIZES="100 1000" limits the sizes.

@@ -1,0 +1,73 @@
+// Writes the seed corpora of the fuzz targets from the unit-test fixtures: one directory per
+// target under the path given by IFMIB_SEED_DIR (binary files; FreeBSD annotated hex is
+// assembled with the unit tests' own loader). A doctest program so that the loaders' checks
+// report a broken fixture as a failure.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/fixtures.h"
+#include "tests/unit/freebsd_fixture.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ifmib::test::read_fixture_bytes;
+using ifmib::test::read_fixture_text;
+using ifmib::test::freebsd::hex_fixture;
+
+void write_seed(const std::string& target, const std::string& name, const std::string& bytes) {
+  const fs::path dir = fs::path(IFMIB_SEED_DIR) / target;
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE_MESSAGE(out.good(), "cannot write seed " << (dir / name).string());
+}
+
+void write_seed(const std::string& target, const std::string& name, const std::vector<std::uint8_t>& bytes) {
+  write_seed(target, name, std::string(bytes.begin(), bytes.end()));
+}
+
+}  // namespace
+
+TEST_CASE("seed corpora from the unit fixtures") {
+  write_seed("link_dump_fuzz", "link_dump", read_fixture_bytes("linux/netlink_link_dump.bin"));
+  write_seed("qdisc_dump_fuzz", "qdisc_dump", read_fixture_bytes("linux/netlink_qdisc_dump.bin"));
+  write_seed("mcast_dump_fuzz", "mcast4_dump", read_fixture_bytes("linux/netlink_mcast4_dump.bin"));
+  write_seed("mcast_dump_fuzz", "mcast6_dump", read_fixture_bytes("linux/netlink_mcast6_dump.bin"));
+
+  write_seed("procfs_igmp_fuzz", "igmp", read_fixture_text("linux/proc_net_igmp.txt"));
+  write_seed("procfs_igmp6_fuzz", "igmp6", read_fixture_text("linux/proc_net_igmp6.txt"));
+  write_seed("procfs_mcfilter_fuzz", "mcfilter", read_fixture_text("linux/proc_net_mcfilter.txt"));
+  write_seed("procfs_mcfilter6_fuzz", "mcfilter6", read_fixture_text("linux/proc_net_mcfilter6.txt"));
+  write_seed("procfs_dev_mcast_fuzz", "dev_mcast", read_fixture_text("linux/proc_net_dev_mcast.txt"));
+
+  const std::string limits = read_fixture_text("linux/proc_self_limits.txt");
+  write_seed("process_stats_fuzz", "stat_and_limits",
+             read_fixture_text("linux/proc_self_stat_hostile_comm.txt") + std::string(1, '\0') + limits);
+  write_seed("process_stats_fuzz", "proc_stat", read_fixture_text("linux/proc_stat.txt"));
+
+  for (const char* name : {"ifmibdata_lo0", "ifmibdata_lan0", "ifmibdata_vlan0", "ifmibdata_gone0",
+                           "ifmibdata_em1_bad_datalen"}) {
+    write_seed("freebsd_ifmibdata_fuzz", name, hex_fixture(std::string(name) + ".hex"));
+  }
+  write_seed("freebsd_ether_mib_fuzz", "ether_mib_lan0", hex_fixture("ether_mib_lan0.hex"));
+  write_seed("freebsd_ifmalist_fuzz", "ifmalist_lan0_inet", hex_fixture("ifmalist_lan0_inet.hex"));
+  for (const char* name : {"ip_filters_exclude_none", "ip_filters_include_sources", "ip_filters_undefined",
+                           "ip6_filters_exclude_none", "ip6_filters_include_sources"}) {
+    write_seed("freebsd_mcast_filters_fuzz", name, hex_fixture(std::string(name) + ".hex"));
+  }
+  for (const char* name : {"igmp_ifinfo_v2", "igmp_ifinfo_v3", "mld_ifinfo_v1", "mld_ifinfo_v2"}) {
+    write_seed("freebsd_ifinfo_fuzz", name, hex_fixture(std::string(name) + ".hex"));
+  }
+
+  // Query strings as Prometheus and hand-written scrape configs send them.
+  write_seed("query_string_fuzz", "collect", std::string("collect[]=ifmib&collect[]=send_queue"));
+  write_seed("query_string_fuzz", "exclude_encoded", std::string("exclude%5B%5D=multicast&x=1"));
+  write_seed("query_string_fuzz", "plus_and_bad_escape", std::string("collect%5b%5d=if+mib&collect[]=%zz"));
+  write_seed("query_string_fuzz", "gzip", std::string("gzip;q=0, deflate, *;q=0.5"));
+}
