@@ -13,12 +13,12 @@ mkdir -p "$build/bench"
 g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
   -DFMT_SHARED -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. \
   -o "$build/bench/replay" bench/replay.cpp "$build/libifmib_core.a" \
-  -Wl,--as-needed -lprometheus-cpp-core -lcivetweb -lspdlog -lfmt -lz -lmnl -lpthread
+  -Wl,--as-needed -lprometheus-cpp-core -lcivetweb -lspdlog -lfmt -lz -lmnl -lyaml-cpp -lcrypt -lssl -lcrypto -lpthread
 out="$build/bench/callgrind.out.replay"
 valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \
-  "$build/bench/replay" "$snap" "$scrapes"
+  "$build/bench/replay" "$snap" "$scrapes" "${WRITER:-ours}"
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$scrapes" '
   /PROGRAM TOTALS/ { gsub(",", "", $1); printf "instructions per scrape: %.1f M\n", $1 / n / 1e6 }
-  /TextSerializer::Serialize|Scraper::scrape|cmd::gzip|::collect\(ifmib::platform::Reader/ {
+  /TextSerializer::Serialize|append_exposition_text|Scraper::scrape|cmd::gzip|::collect\(ifmib::platform::Reader/ {
     v = $1; gsub(",", "", v); name = $0; sub(/^[^?]*\?\?\?:/, "", name); sub(/\(.*/, "", name)
     printf "  %-45s %8.1f M\n", name, v / n / 1e6 }'

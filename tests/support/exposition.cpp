@@ -129,16 +129,11 @@ platform::Result<Exposition> parse_exposition(const std::string& text) {
 }  // namespace ifmib::test
 
 #include <doctest/doctest.h>
-#include <prometheus/text_serializer.h>
+#include "collector/exposition_text.h"
 
 namespace ifmib::test {
 
-std::string serialize(const collector::Families& families) {
-  std::ostringstream out;
-  out.imbue(std::locale::classic());
-  prometheus::TextSerializer().Serialize(out, families);
-  return out.str();
-}
+std::string serialize(const collector::Families& families) { return collector::exposition_text(families); }
 
 Exposition render(const collector::Families& families) {
   const std::string text = serialize(families);

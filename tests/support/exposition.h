@@ -39,7 +39,7 @@ platform::Result<Exposition> parse_exposition(const std::string& text);
 #include "collector/families.h"
 
 namespace ifmib::test {
-/// Families as the exporter serializes them (prometheus-cpp's TextSerializer).
+/// Families as the exporter serializes them (collector/exposition_text.h).
 std::string serialize(const collector::Families& families);
 /// serialize() then parse_exposition(); fails the running test if the text does not parse.
 Exposition render(const collector::Families& families);

@@ -74,6 +74,14 @@ class BlockingReader final : public platform::Reader {
   bool released_ = false;
 };
 
+cmd::ServerConfig loopback_config(int max_requests) {
+  cmd::ServerConfig config;
+  config.listen_addresses = {"127.0.0.1:0"};
+  config.telemetry_path = "/metrics";
+  config.max_requests = max_requests;
+  return config;
+}
+
 int port_of(const cmd::HttpServer& server) {
   const std::string address = server.bound_addresses().at(0);
   return std::stoi(address.substr(address.rfind(':') + 1));
@@ -85,7 +93,7 @@ TEST_CASE("server: status codes for paths, methods and collect[]") {
   auto reader = std::make_shared<test::FakeReader>();
   collector::RequestCounter requests;
   collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, true, &requests);
-  auto server = cmd::HttpServer::start({{"127.0.0.1:0"}, "/metrics", 40}, scraper, requests);
+  auto server = cmd::HttpServer::start(loopback_config(40), scraper, requests);
   REQUIRE_MESSAGE(server, server.error().text());
   const int port = port_of(**server);
   CHECK(status_of(http_get(port, "/metrics")) == 200);
@@ -110,7 +118,7 @@ TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks stil
   auto reader = std::make_shared<BlockingReader>();
   collector::RequestCounter requests;
   collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
-  auto server = cmd::HttpServer::start({{"127.0.0.1:0"}, "/metrics", 1}, scraper, requests);
+  auto server = cmd::HttpServer::start(loopback_config(1), scraper, requests);
   REQUIRE_MESSAGE(server, server.error().text());
   const int port = port_of(**server);
 
