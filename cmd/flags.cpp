@@ -107,6 +107,56 @@ std::vector<Flag> all_flags() {
            return false;
          }
          o.log_level = v;
+      {"collector.netns", Kind::boolean,
+       "Read every network namespace (named under /run/netns and unnamed ones held by processes) and label "
+       "each series netns=\"<name>\"; needs CAP_SYS_ADMIN and CAP_SYS_PTRACE (or root).",
+       "false",
+       [](Options& o, const std::string&, bool on, std::string&) {
+         o.netns = on;
+         return true;
+       }},
+      {"collector.netns.include", Kind::value,
+       "Regular expression of network namespace names to read (unnamed ones are named inode:<n>); unanchored.", "",
+       [](Options& o, const std::string& v, bool, std::string&) {
+         o.netns_include = v;
+         return true;
+       }},
+      {"collector.netns.exclude", Kind::value, "Regular expression of network namespace names not to read.", "",
+       [](Options& o, const std::string& v, bool, std::string&) {
+         o.netns_exclude = v;
+         return true;
+       }},
+      {"collector.netns.max", Kind::value,
+       "Most network namespaces read per scrape, the exporter's own included; the rest are counted in "
+       "ifmib_netns_skipped.",
+       "256",
+       [](Options& o, const std::string& v, bool, std::string& error) {
+         int n = 0;
+         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 100000) {
+           error = "--collector.netns.max wants a whole number from 1 to 100000: " + v;
+           return false;
+         }
+         o.netns_max = n;
+         return true;
+       }},
+      {"collector.netns.timeout", Kind::value,
+       "Per-scrape deadline of the namespace reads (e.g. 10s, 500ms); namespaces not started by then are skipped.",
+       "10s",
+       [](Options& o, const std::string& v, bool, std::string& error) {
+         const bool ms = v.size() > 2 && v.compare(v.size() - 2, 2, "ms") == 0;
+         const bool s = !ms && v.size() > 1 && v.back() == 's';
+         const std::string digits = v.substr(0, v.size() - (ms ? 2 : s ? 1 : 0));
+         int n = 0;
+         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+         if (!(ms || s) || ec != std::errc() || end != digits.data() + digits.size() || n < 1 ||
+             n > (ms ? 3600000 : 3600)) {
+           error = "--collector.netns.timeout wants a duration such as 10s or 500ms (at most 1h): " + v;
+           return false;
+         }
+         o.netns_timeout_ms = ms ? n : n * 1000;
+         return true;
+       }},
          return true;
        }},
       {"log.format", Kind::value, "Output format of log messages: logfmt or json.", "logfmt",

@@ -20,6 +20,10 @@ struct Options {
   bool multicast_groups = false;
   std::string multicast_families = "inet,inet6,link";
   std::string log_level = "info";
+  bool netns = false;                         // --collector.netns: every network namespace
+  std::string netns_include, netns_exclude;   // regular expressions on namespace names
+  int netns_max = 256;                        // namespaces per scrape, the own one included
+  int netns_timeout_ms = 10000;               // no namespace is started later in a scrape
   std::string log_format = "logfmt";
   bool once = false, dump = false, version = false, help = false;
 

@@ -11,8 +11,10 @@
 #include "cmd/http_server.h"
 #include "collector/collector.h"
 #include "collector/exporter_metrics.h"
+#include "collector/netns_scrape.h"
 #include "collector/scrape.h"
 #include "log/log.h"
+#include "platform/netns_source.h"
 #include "platform/reader.h"
 #include "platform/snapshot_json.h"
 
@@ -104,6 +106,16 @@ int main(int argc, char** argv) {
   collector::RequestCounter requests;
   collector::Scraper scraper(options->enabled_collectors(), collector_options, reader,
                              !options->disable_exporter_metrics, &requests);
+  if (options->netns) {
+    auto names = collector::DeviceFilter::create(options->netns_include, options->netns_exclude);
+    if (!names) return fail(names.error().within("--collector.netns.include/exclude").text());
+    auto fanout = std::make_shared<collector::NetnsFanout>(
+        collector::NetnsOptions{*names, static_cast<std::size_t>(options->netns_max),
+                                std::chrono::milliseconds(options->netns_timeout_ms)},
+        platform::make_system_namespace_source());
+    fanout->announce_access();
+    scraper.set_fanout(std::move(fanout));
+  }
 
   if (options->once) {
     const auto families = scraper.scrape({});

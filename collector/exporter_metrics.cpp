@@ -14,6 +14,13 @@ const MetricSpec kMetrics[] = {
     {"ifmib_scrape_collector_duration_seconds", MetricType::Gauge, "Time a collector took in this scrape."},
     {"ifmib_scrape_collector_success", MetricType::Gauge, "1 if the collector succeeded in this scrape, else 0."},
     {"ifmib_exporter_http_requests_total", MetricType::Counter, "HTTP requests answered, by status code."},
+    // --collector.netns (collector/netns_scrape.cpp).
+    {"ifmib_netns_info", MetricType::Gauge,
+     "A network namespace read in this scrape: its nsfs inode and, for an unnamed one, a process in it; always 1."},
+    {"ifmib_netns_skipped", MetricType::Gauge,
+     "Network namespaces not read in this scrape, by reason: max, deadline, permission or error."},
+    {"ifmib_netns_unreadable_processes", MetricType::Gauge,
+     "Processes whose network namespace the exporter may not look at (needs CAP_SYS_PTRACE)."},
     {"process_cpu_seconds_total", MetricType::Counter, "Total user and system CPU time spent in seconds."},
     {"process_resident_memory_bytes", MetricType::Gauge, "Resident memory size in bytes."},
     {"process_virtual_memory_bytes", MetricType::Gauge, "Virtual memory size in bytes."},

@@ -43,6 +43,12 @@ platform::Result<Families> collect_guarded(const Collector& c, platform::Reader&
   }
 }
 
+void add_label(Families& families, const std::string& name, const std::string& value) {
+  for (auto& family : families) {
+    for (auto& metric : family.metric) metric.label.push_back({name, printable_label_value(value)});
+  }
+}
+
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -69,12 +75,15 @@ std::optional<std::string> Scraper::check(const Selection& selection) const {
   return std::nullopt;
 }
 
-void Scraper::note_outcome(const std::string& name, double seconds, const platform::Error* error) const {
+void Scraper::note_outcome(const std::string& name, const std::string* netns, double seconds,
+                           const platform::Error* error) const {
   std::lock_guard lock(failures_mu_);
-  const auto it = last_failure_.find(name);
+  const std::string key = netns ? *netns + "/" + name : name;
+  const auto it = last_failure_.find(key);
   if (!error) {
     if (it != last_failure_.end()) {
-      log::info("collector recovered", {{"collector", name}});
+      if (netns) log::info("collector recovered", {{"collector", name}, {"netns", *netns}});
+      else log::info("collector recovered", {{"collector", name}});
       last_failure_.erase(it);
     }
     return;
@@ -83,13 +92,19 @@ void Scraper::note_outcome(const std::string& name, double seconds, const platfo
   // collector does not flood the log at every scrape.
   const std::string text = error->text();
   const bool repeated = it != last_failure_.end() && it->second == text;
-  log::write(repeated ? log::Level::debug : log::Level::error, "collector failed",
-             {{"collector", name}, {"duration_seconds", std::to_string(seconds)}, {"err", text}});
-  last_failure_[name] = text;
+  const log::Level level = repeated ? log::Level::debug : log::Level::error;
+  if (netns) {
+    log::write(level, "collector failed",
+               {{"collector", name}, {"netns", *netns}, {"duration_seconds", std::to_string(seconds)}, {"err", text}});
+  } else {
+    log::write(level, "collector failed",
+               {{"collector", name}, {"duration_seconds", std::to_string(seconds)}, {"err", text}});
+  }
+  last_failure_[key] = text;
 }
 
-Families Scraper::scrape(const Selection& selection) const {
-  ScrapeReader reader(*reader_);
+Families Scraper::collect_from(platform::Reader& inner, const Selection& selection, const std::string* netns) const {
+  ScrapeReader reader(inner);
   Families out;
   auto duration = make_family(spec_named(exporter_metric_specs(), "ifmib_scrape_collector_duration_seconds"));
   auto success = make_family(spec_named(exporter_metric_specs(), "ifmib_scrape_collector_success"));
@@ -101,14 +116,19 @@ Families Scraper::scrape(const Selection& selection) const {
     const auto start = std::chrono::steady_clock::now();
     auto result = collect_guarded(*collectors_[k], reader);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    note_outcome(name, seconds, result ? nullptr : &result.error());
+    note_outcome(name, netns, seconds, result ? nullptr : &result.error());
     if (result) std::move(result->begin(), result->end(), std::back_inserter(out));
     add_sample(duration, {{"collector", name}}, seconds);
     add_sample(success, {{"collector", name}}, result ? 1 : 0);
   }
+  append_nonempty(out, {std::move(duration), std::move(success)});
+  if (netns) add_label(out, "netns", *netns);
+  return out;
+}
+
+Families Scraper::scrape(const Selection& selection) const {
+  Families out = fanout_ ? fanout_->collect(*this, *reader_, selection) : collect_from(*reader_, selection);
   std::vector<prometheus::MetricFamily> own;
-  own.push_back(std::move(duration));
-  own.push_back(std::move(success));
   own.push_back(build_info_family(build_info_));
   if (exporter_metrics_) {
     if (auto stats = reader_->process()) {

@@ -19,6 +19,18 @@ struct Selection {
   std::vector<std::string> exclude;
 };
 
+class Scraper;
+
+/// Replaces the single-reader collection of a scrape: e.g. one collection per network namespace
+/// (collector/netns_scrape.h). Thread safety: collect() runs concurrently from several scrapes.
+class ScrapeFanout {
+ public:
+  virtual ~ScrapeFanout() = default;
+  /// The collectors' families and their duration/success families for `selection`, plus any
+  /// families of the fan-out itself; `own` reads the exporter's own namespace.
+  virtual Families collect(const Scraper& scraper, platform::Reader& own, const Selection& selection) const = 0;
+};
+
 /// Thread safety: scrape() may be called from several threads at once; each call reads the
 /// kernel afresh and shares nothing mutable with the others but the failure log.
 class Scraper {
@@ -35,8 +47,18 @@ class Scraper {
 
   const std::vector<std::string>& enabled() const { return names_; }
 
+  /// Routes the collectors' part of every scrape through `fanout`. Call before serving.
+  void set_fanout(std::shared_ptr<const ScrapeFanout> fanout) { fanout_ = std::move(fanout); }
+
+  /// The selected collectors run once against `reader` (each kernel read at most once): their
+  /// families, then ifmib_scrape_collector_{duration_seconds,success}. With `netns`, every sample
+  /// gets the label netns="<*netns>" and failures are logged with it. Thread-safe.
+  Families collect_from(platform::Reader& reader, const Selection& selection,
+                        const std::string* netns = nullptr) const;
+
  private:
-  void note_outcome(const std::string& name, double seconds, const platform::Error* error) const;
+  void note_outcome(const std::string& name, const std::string* netns, double seconds,
+                    const platform::Error* error) const;
 
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Collector>> collectors_;
@@ -44,9 +66,10 @@ class Scraper {
   bool exporter_metrics_;
   const RequestCounter* requests_;
   BuildInfo build_info_;
+  std::shared_ptr<const ScrapeFanout> fanout_;  // null: collect from reader_ alone
 
   mutable std::mutex failures_mu_;
-  mutable std::map<std::string, std::string> last_failure_;  // collector -> error text while failing
+  mutable std::map<std::string, std::string> last_failure_;  // [netns/]collector -> error text while failing
 };
 
 }  // namespace ifmib::collector

@@ -5,6 +5,7 @@
 
 #include "platform/linux/ethtool_cache.h"
 #include "platform/linux/link_dump_parser.h"
+#include "platform/linux/linux_reader.h"
 #include "platform/linux/netlink_socket.h"
 #include "platform/linux/process_stats.h"
 #include "platform/linux/procfs_file.h"
@@ -38,13 +39,15 @@ std::vector<netlink::LinkRow> link_rows_of(const std::vector<Interface>& interfa
   return rows;
 }
 
-Result<std::string> read_if(bool wanted, const char* path) {
+Result<std::string> read_if(bool wanted, const std::string& path) {
   if (!wanted) return std::string{};
   return procfs::read_proc_file(path);
 }
 
 class LinuxReader final : public Reader {
  public:
+  explicit LinuxReader(std::string proc_net_dir) : proc_net_(std::move(proc_net_dir)) {}
+
   Result<std::vector<Interface>> interfaces() override {
     auto rows = read_links();
     if (!rows) return rows.error();
@@ -81,13 +84,13 @@ class LinuxReader final : public Reader {
     procfs::ProcfsMulticastRows rows;
     // IPv4: /proc/net/igmp is the only source of the IGMP version, and it lists every group with
     // its users, so it serves even where RTM_GETMULTICAST for AF_INET exists (Linux >= 6.13).
-    auto igmp = read_if(query.inet, "/proc/net/igmp");
+    auto igmp = read_if(query.inet, proc_net_ + "/igmp");
     if (!igmp) return igmp.error();
-    auto mcfilter = read_if(query.inet, "/proc/net/mcfilter");
+    auto mcfilter = read_if(query.inet, proc_net_ + "/mcfilter");
     if (!mcfilter) return mcfilter.error();
-    auto mcfilter6 = read_if(query.inet6, "/proc/net/mcfilter6");
+    auto mcfilter6 = read_if(query.inet6, proc_net_ + "/mcfilter6");
     if (!mcfilter6) return mcfilter6.error();
-    auto dev_mcast = read_if(query.link, "/proc/net/dev_mcast");
+    auto dev_mcast = read_if(query.link, proc_net_ + "/dev_mcast");
     if (!dev_mcast) return dev_mcast.error();
 
     if (auto parsed = procfs::parse_igmp(*igmp)) rows.igmp = std::move(*parsed);
@@ -101,7 +104,7 @@ class LinuxReader final : public Reader {
 
     // IPv6: /proc/net/igmp6 carries names and per-group users, which the filter-mode rule needs.
     // (The RTM_GETMULTICAST dump, linear where this seq_file is not, has neither.)
-    auto igmp6 = read_if(query.inet6, "/proc/net/igmp6");
+    auto igmp6 = read_if(query.inet6, proc_net_ + "/igmp6");
     if (!igmp6) return igmp6.error();
     if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
     else return parsed.error();
@@ -116,6 +119,7 @@ class LinuxReader final : public Reader {
   Result<ProcessStats> process() override { return procfs::read_process_stats(); }
 
  private:
+  std::string proc_net_;           // "/proc/net" or "/proc/thread-self/net"; fixed at construction
   netlink::EthtoolCache ethtool_;  // internally synchronised; the reader's only shared state
 
   static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links) {
@@ -129,6 +133,10 @@ class LinuxReader final : public Reader {
 
 }  // namespace
 
-std::unique_ptr<Reader> make_system_reader() { return std::make_unique<LinuxReader>(); }
+std::unique_ptr<Reader> make_linux_reader(std::string proc_net_dir) {
+  return std::make_unique<LinuxReader>(std::move(proc_net_dir));
+}
+
+std::unique_ptr<Reader> make_system_reader() { return make_linux_reader("/proc/net"); }
 
 }  // namespace ifmib::platform
