@@ -49,6 +49,13 @@ std::vector<Flag> all_flags() {
          o.max_requests = n;
          return true;
        }},
+      {"web.config.file", Kind::value,
+       "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format); "
+       "re-read on SIGHUP.", "",
+       [](Options& o, const std::string& v, bool, std::string&) {
+         o.web_config_file = v;
+         return true;
+       }},
       {"web.disable-exporter-metrics", Kind::boolean,
        "Exclude the exporter's own process_* and HTTP request metrics.", "false",
        [](Options& o, const std::string&, bool on, std::string&) {
@@ -100,13 +107,6 @@ std::vector<Flag> all_flags() {
          o.multicast_families = v;
          return true;
        }},
-      {"log.level", Kind::value, "Only log messages with this severity or above: debug, info, warn, error.", "info",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
-           error = "--log.level must be debug, info, warn or error: " + v;
-           return false;
-         }
-         o.log_level = v;
       {"collector.netns", Kind::boolean,
        "Read every network namespace (named under /run/netns and unnamed ones held by processes) and label "
        "each series netns=\"<name>\"; needs CAP_SYS_ADMIN and CAP_SYS_PTRACE (or root).",
@@ -157,6 +157,13 @@ std::vector<Flag> all_flags() {
          o.netns_timeout_ms = ms ? n : n * 1000;
          return true;
        }},
+      {"log.level", Kind::value, "Only log messages with this severity or above: debug, info, warn, error.", "info",
+       [](Options& o, const std::string& v, bool, std::string& error) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           error = "--log.level must be debug, info, warn or error: " + v;
+           return false;
+         }
+         o.log_level = v;
          return true;
        }},
       {"log.format", Kind::value, "Output format of log messages: logfmt or json.", "logfmt",

@@ -13,17 +13,18 @@ struct Options {
   std::vector<std::string> listen_addresses;  // --web.listen-address (repeatable)
   std::string telemetry_path = "/metrics";
   int max_requests = 40;                      // 0 = no limit
+  std::string web_config_file;                // --web.config.file; empty = plain HTTP, no auth
   bool disable_exporter_metrics = false;
   std::map<std::string, bool> collector_set;  // collectors the user named explicitly
   bool disable_defaults = false;
   std::string device_include, device_exclude;
   bool multicast_groups = false;
   std::string multicast_families = "inet,inet6,link";
-  std::string log_level = "info";
   bool netns = false;                         // --collector.netns: every network namespace
   std::string netns_include, netns_exclude;   // regular expressions on namespace names
   int netns_max = 256;                        // namespaces per scrape, the own one included
   int netns_timeout_ms = 10000;               // no namespace is started later in a scrape
+  std::string log_level = "info";
   std::string log_format = "logfmt";
   bool once = false, dump = false, version = false, help = false;
 

@@ -170,14 +170,17 @@ std::string gzip(std::string_view text) {
 
 platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,
                                                                 const collector::Scraper& scraper,
-                                                                collector::RequestCounter& requests) {
+                                                                collector::RequestCounter& requests,
+                                                                std::shared_ptr<WebSecurity> security) {
   mg_init_library(0);
   const bool ipv6 = mg_check_feature(MG_FEATURES_IPV6) != 0;
   std::string ports;
   for (const auto& address : config.listen_addresses) {
     auto spec = civetweb_port_spec(address, ipv6);
     if (!spec) return spec.error();
-    ports += (ports.empty() ? "" : ",") + *spec;
+    // An "s" suffix makes civetweb speak TLS on the port (with the context from external_ssl_ctx).
+    const bool tls = security && security->tls();
+    ports += (ports.empty() ? "" : ",") + *spec + (tls ? "s" : "");
   }
   // Enough workers that the max-requests limit, not the thread pool, decides who waits:
   // non-scrape requests (health checks, the landing page) are answered even at the limit.
@@ -190,11 +193,25 @@ platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConf
                            "keep_alive_timeout_ms", "30000",
                            nullptr};
   std::unique_ptr<HttpServer> server(new HttpServer(config, scraper, requests));
+  server->security_ = std::move(security);
   mg_callbacks callbacks{};
   callbacks.log_message = [](const mg_connection*, const char* message) {
     log::debug("http", {{"detail", message}});
     return 1;
   };
+  if (server->security_ && server->security_->tls()) {
+    if (!mg_check_feature(MG_FEATURES_TLS)) return platform::Error::invalid("TLS", "this civetweb build has no TLS support");
+    if (auto ready = prepare_civetweb_tls(); !ready) return ready.error();
+    // Our own OpenSSL context (web_config.cpp): civetweb's options cannot express min/max
+    // versions, client_auth_type or curves. On creation civetweb passes *ctx == nullptr and takes
+    // the reference we return; on shutdown it passes the context back and we return 0 so that
+    // civetweb drops its reference with SSL_CTX_free.
+    callbacks.external_ssl_ctx = [](void** ssl_ctx, void* self) {
+      if (*ssl_ctx != nullptr) return 0;
+      *ssl_ctx = static_cast<HttpServer*>(self)->security_->acquire_front_context();
+      return *ssl_ctx ? 1 : -1;
+    };
+  }
   mg_init_data init{&callbacks, server.get(), options};
   unsigned code = 0;
   char text[256] = {};
@@ -238,6 +255,11 @@ int HttpServer::respond(mg_connection* conn, int status, const std::string& cont
   mg_response_header_add(conn, "Content-Type", content_type.c_str(), -1);
   mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
   for (const auto& [name, value] : headers) mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+  if (security_) {
+    for (const auto& [name, value] : security_->headers()) {
+      mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+    }
+  }
   mg_response_header_send(conn);
   if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
   requests_.record(status);
@@ -249,6 +271,10 @@ int HttpServer::serve(mg_connection* conn) {
   const std::string method = info->request_method ? info->request_method : "";
   const std::string path = info->local_uri ? info->local_uri : "";
   const bool head = method == "HEAD";
+  if (security_ && !security_->authorize(mg_get_header(conn, "Authorization"))) {
+    return respond(conn, 401, "text/plain; charset=utf-8", "Unauthorized\n", head,
+                   {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}});
+  }
   if (method != "GET" && !head) {
     return respond(conn, 405, "text/plain; charset=utf-8", "Method not allowed: use GET or HEAD.\n", false,
                    {{"Allow", "GET, HEAD"}});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "collector/exporter_metrics.h"
+#include "cmd/web_config.h"
 #include "collector/scrape.h"
 #include "platform/result.h"
 
@@ -45,7 +46,8 @@ class HttpServer {
  public:
   static platform::Result<std::unique_ptr<HttpServer>> start(const ServerConfig& config,
                                                              const collector::Scraper& scraper,
-                                                             collector::RequestCounter& requests);
+                                                             collector::RequestCounter& requests,
+                                                             std::shared_ptr<WebSecurity> security = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -67,6 +69,7 @@ class HttpServer {
   ServerConfig config_;
   const collector::Scraper& scraper_;
   collector::RequestCounter& requests_;
+  std::shared_ptr<WebSecurity> security_;  // --web.config.file: TLS, basic auth, headers; null = none
   std::atomic<int> in_flight_{0};
   mg_context* ctx_ = nullptr;
 };

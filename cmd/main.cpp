@@ -132,11 +132,18 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // re-read --web.config.file
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  std::shared_ptr<cmd::WebSecurity> security;
+  if (!options->web_config_file.empty()) {
+    auto loaded = cmd::WebSecurity::load(options->web_config_file);
+    if (!loaded) return fail(loaded.error().text());
+    security = std::move(*loaded);
+  }
   cmd::ServerConfig config{options->listen_addresses, options->telemetry_path, options->max_requests};
-  auto server = cmd::HttpServer::start(config, scraper, requests);
+  auto server = cmd::HttpServer::start(config, scraper, requests, security);
   if (!server) return fail(server.error().text());
 
   std::string collectors;
@@ -144,11 +151,20 @@ int main(int argc, char** argv) {
   log::info("starting ifmib_exporter", {{"version", build.version}, {"revision", build.revision}});
   log::info("enabled collectors", {{"collectors", collectors}});
   for (const auto& address : (*server)->bound_addresses()) {
-    log::info("listening", {{"address", address}, {"telemetry_path", options->telemetry_path}});
+    log::info("listening", {{"address", address}, {"telemetry_path", options->telemetry_path},
+                            {"tls", security && security->tls() ? "true" : "false"}});
   }
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    if (!security) {
+      log::info("SIGHUP: no --web.config.file to re-read");
+    } else if (auto reloaded = security->reload(); reloaded) {
+      log::info("web config reloaded", {{"file", options->web_config_file}});
+    } else {
+      log::error("web config reload failed; keeping the previous configuration", {{"err", reloaded.error().text()}});
+    }
+  }
   log::info("shutting down: finishing in-flight requests", {{"signal", strsignal(received)}});
   (*server)->stop();
   log::info("stopped");
