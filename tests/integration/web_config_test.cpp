@@ -1,0 +1,180 @@
+// --web.config.file against the real binary: basic auth, SIGHUP reloads, TLS versions and client
+// certificates, checked with curl. No root needed. Certificates are made at test time with openssl.
+
+#include <crypt.h>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <thread>
+
+#include "tests/support/netns.h"
+
+using namespace ifmib;
+
+namespace {
+
+std::string bcrypt_hash(const std::string& password) {
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  REQUIRE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting) != nullptr);
+  auto data = std::make_unique<crypt_data>();
+  const char* out = crypt_r(password.c_str(), setting, data.get());
+  REQUIRE((out && out[0] != '*'));
+  return out;
+}
+
+// A private directory with a CA, a server certificate for 127.0.0.1, a client certificate, the
+// exporter binary and the TLS shim next to it (cmd/tls_shim, compiled here).
+struct Workdir {
+  std::string dir;
+  Workdir() {
+    char tmpl[] = "/tmp/ifmib-webcfg-XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    dir = tmpl;
+  }
+  ~Workdir() { test::run_shell("rm -rf '" + dir + "'"); }
+  void sh(const std::string& command) const {
+    int status = 0;
+    const std::string out = test::run_shell("cd '" + dir + "' && (" + command + ") 2>&1", &status);
+    REQUIRE_MESSAGE(status == 0, command << ": " << out);
+  }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir + "/" + name) << text;
+  }
+  void make_certificates() const {
+    sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 "
+       "-subj /CN=ifmib-test-ca");
+    sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr "
+       "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1");
+    sh("openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
+       "-copy_extensions copy");
+    sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr "
+       "-subj /CN=prometheus");
+    sh("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2");
+  }
+  std::string binary_with_shim() const {
+    sh("cp '" + test::exporter_binary() + "' ifmib_exporter");
+    sh("g++ -shared -fPIC -Wl,-soname,libssl.so -Wl,--no-as-needed -o libifmib_civetweb_tls.so '" +
+       std::string(IFMIB_SOURCE_DIR) + "/cmd/tls_shim/civetweb_openssl3.cpp' -lssl -lcrypto");
+    return dir + "/ifmib_exporter";
+  }
+};
+
+int wait_for_port(test::Child& child) {
+  const std::regex listening("msg=listening address=[0-9.]+:([0-9]+)");
+  for (int i = 0; i < 500; ++i) {
+    std::smatch m;
+    const std::string err = child.stderr_text();
+    if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
+    REQUIRE_MESSAGE(child.running(), err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("no listening line: " << child.stderr_text());
+  return 0;
+}
+
+// The HTTP status curl got for `url` with `flags` ("000" when the connection or handshake failed).
+std::string status_of(const std::string& url, const std::string& flags, const std::string& dir) {
+  return test::run_shell("cd '" + dir + "' && curl -s -o /dev/null -w '%{http_code}' --max-time 10 " + flags + " '" +
+                         url + "'");
+}
+
+// Waits until `count` lines containing `text` are on the child's stderr.
+void wait_for_log(test::Child& child, const std::string& text, int count) {
+  for (int i = 0; i < 500; ++i) {
+    const std::string err = child.stderr_text();
+    int n = 0;
+    for (auto at = err.find(text); at != std::string::npos; at = err.find(text, at + 1)) ++n;
+    if (n >= count) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("no '" << text << "' in: " << child.stderr_text());
+}
+
+}  // namespace
+
+TEST_CASE("basic auth: 401 with WWW-Authenticate without or with wrong credentials, 200 with the right ones") {
+  Workdir w;
+  w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("s3cret") + "'\n");
+  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  CHECK(status_of(url, "", w.dir) == "401");
+  CHECK(status_of(url, "-u alice:wrong", w.dir) == "401");
+  CHECK(status_of(url, "-u bob:s3cret", w.dir) == "401");
+  CHECK(status_of(url, "-u alice:s3cret", w.dir) == "200");
+  const std::string headers = test::run_shell("curl -s -D - -o /dev/null '" + url + "'");
+  CHECK_MESSAGE(headers.find("WWW-Authenticate: Basic") != std::string::npos, headers);
+  CHECK(child.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("SIGHUP: a bad file keeps the old configuration, a good one changes the password") {
+  Workdir w;
+  w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("old") + "'\n");
+  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  CHECK(status_of(url, "-u alice:old", w.dir) == "200");
+
+  w.write("web.yml", "basic_auth_users:\n  alice: not-a-hash\n");
+  kill(child.pid(), SIGHUP);
+  wait_for_log(child, "web config reload failed", 1);
+  CHECK(child.stderr_text().find("bcrypt") != std::string::npos);
+  CHECK(status_of(url, "-u alice:old", w.dir) == "200");
+
+  w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("new") + "'\n");
+  kill(child.pid(), SIGHUP);
+  wait_for_log(child, "web config reloaded", 1);
+  CHECK(status_of(url, "-u alice:old", w.dir) == "401");
+  CHECK(status_of(url, "-u alice:new", w.dir) == "200");
+  CHECK(child.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a bad web config at start-up: one line on stderr, exit 1") {
+  Workdir w;
+  w.write("web.yml", "tls_server_config:\n  cert_file: x.pem\n  key_file: x.key\n  colour: blue\n");
+  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  CHECK(child.wait(10) == 1);
+  const std::string err = child.stderr_text();
+  CHECK_MESSAGE(err.find("colour") != std::string::npos, err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  test::Child missing({test::exporter_binary(), "--web.config.file=" + w.dir + "/none.yml"});
+  CHECK(missing.wait(10) == 1);
+  CHECK(missing.stderr_text().find("none.yml") != std::string::npos);
+}
+
+TEST_CASE("TLS: curl --cacert completes the handshake; TLS 1.2 is refused at min_version TLS13") {
+  Workdir w;
+  w.make_certificates();
+  const std::string binary = w.binary_with_shim();
+  w.write("web.yml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS13\n");
+  test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  const std::string url = "https://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  CHECK(status_of(url, "--cacert ca.pem", w.dir) == "200");
+  CHECK(status_of(url, "", w.dir) == "000");  // unknown CA
+  CHECK(status_of(url, "--cacert ca.pem --tls-max 1.2", w.dir) == "000");
+  CHECK(status_of(url, "--cacert ca.pem --tlsv1.3", w.dir) == "200");
+  CHECK(child.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate from the CA") {
+  Workdir w;
+  w.make_certificates();
+  const std::string binary = w.binary_with_shim();
+  w.write("web.yml",
+          "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+          "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n");
+  test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  const std::string url = "https://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  CHECK(status_of(url, "--cacert ca.pem", w.dir) == "000");
+  CHECK(status_of(url, "--cacert ca.pem --cert server.pem --key server.key", w.dir) == "200");  // same CA
+  CHECK(status_of(url, "--cacert ca.pem --cert client.pem --key client.key", w.dir) == "200");
+  // A self-signed client certificate is not from the CA.
+  w.sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem "
+       "-days 2 -subj /CN=rogue");
+  CHECK(status_of(url, "--cacert ca.pem --cert rogue.pem --key rogue.key", w.dir) == "000");
+  CHECK(child.stop(SIGTERM) == 0);
+}
