@@ -16,11 +16,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake make g++ pkg-config git ca-certificates \
       prometheus-cpp-dev libcivetweb-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev \
+      libyaml-cpp-dev libssl-dev libcrypt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIFMIB_BUILD_TESTS=OFF \
- && cmake --build /build -j "$(nproc)" --target ifmib_exporter \
+ && cmake --build /build -j "$(nproc)" --target ifmib_exporter ifmib_civetweb_tls \
  && strip /build/ifmib_exporter \
  && /build/ifmib_exporter --version
 
@@ -31,8 +32,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libc6 libgcc-s1 libstdc++6 zlib1g \
       libprometheus-cpp-core1.0 libcivetweb1 libspdlog1.10 libfmt9 libmnl0 \
+      libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ifmib_exporter /usr/local/bin/ifmib_exporter
+# TLS shim for civetweb 1.15 with OpenSSL 3 (see CMakeLists.txt), where the exporter looks for it.
+COPY --from=build /build/libifmib_civetweb_tls.so /usr/local/lib/ifmib_exporter/libifmib_civetweb_tls.so
 # nobody:nogroup, numeric so that Kubernetes' runAsNonRoot can check it.
 USER 65534:65534
 EXPOSE 10027

@@ -1,7 +1,5 @@
 // ifmib_exporter: flags, logging, reader + collectors, HTTP server, signals. Nothing else.
 
-#include <prometheus/text_serializer.h>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +9,7 @@
 #include "cmd/http_server.h"
 #include "collector/collector.h"
 #include "collector/exporter_metrics.h"
+#include "collector/exposition_text.h"
 #include "collector/netns_scrape.h"
 #include "collector/scrape.h"
 #include "log/log.h"
@@ -118,11 +117,7 @@ int main(int argc, char** argv) {
   }
 
   if (options->once) {
-    const auto families = scraper.scrape({});
-    std::ostringstream text;
-    text.imbue(std::locale::classic());
-    prometheus::TextSerializer().Serialize(text, families);
-    std::cout << text.str();
+    std::cout << collector::exposition_text(scraper.scrape({}));
     return 0;
   }
 

@@ -164,7 +164,7 @@ void wait_for_output(test::Child& child, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("netns: 20 namespaces - every series equals ip -n / tc -n / procfs; a deleted one disappears") {
+TEST_CASE("netns: 20 namespaces - every series equals ip -n / tc -n / procfs, a deleted one disappears") {
   Netns home;  // the exporter's own namespace
   std::vector<std::unique_ptr<Netns>> spaces;
   std::vector<std::unique_ptr<test::Child>> joiners;

@@ -146,7 +146,7 @@ TEST_CASE("a bad web config at start-up: one line on stderr, exit 1") {
   CHECK(missing.stderr_text().find("none.yml") != std::string::npos);
 }
 
-TEST_CASE("TLS: curl --cacert completes the handshake; TLS 1.2 is refused at min_version TLS13") {
+TEST_CASE("TLS: curl --cacert completes the handshake, TLS 1.2 is refused at min_version TLS13") {
   Workdir w;
   w.make_certificates();
   const std::string binary = w.binary_with_shim();

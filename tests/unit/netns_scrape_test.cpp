@@ -111,7 +111,7 @@ TEST_CASE("netns fan-out: every series of every namespace is labelled, each fami
   CHECK(f.source->readers.at("blue")->interface_calls == 1);  // one link dump per namespace per scrape
 }
 
-TEST_CASE("netns fan-out: a vanished namespace is skipped silently; no permission and errors are counted") {
+TEST_CASE("netns fan-out: a vanished namespace is skipped silently, no permission and errors are counted") {
   Fixture f;
   f.source->add("gone", 1, {named_interface("a", 1)});
   f.source->add("locked", 2, {named_interface("b", 2)});

@@ -150,7 +150,7 @@ TEST_CASE("client_auth_type: every exporter-toolkit name") {
   }
 }
 
-TEST_CASE("bcrypt: crypt_r checks $2a$, $2b$ and $2y$ hashes; wrong, empty and NUL-carrying passwords fail") {
+TEST_CASE("bcrypt: crypt_r checks $2a$, $2b$ and $2y$ hashes, wrong, empty and NUL-carrying passwords fail") {
   const std::string hash = bcrypt_hash("correct horse");
   CHECK(cmd::is_bcrypt_hash(hash));
   CHECK(cmd::bcrypt_matches("correct horse", hash));
