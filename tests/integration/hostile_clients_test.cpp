@@ -181,7 +181,7 @@ TEST_CASE("slowloris: connections sending headers byte by byte do not starve a r
   CHECK(scrape_once(ns, 10).status == 200);
 }
 
-TEST_CASE("thousands of malformed requests: each gets 4xx/5xx or a close; the process stays up, memory flat") {
+TEST_CASE("thousands of malformed requests: each gets 4xx/5xx or a close, the process stays up, memory flat") {
   test::Netns ns;
   // ASan's quarantine keeps freed memory for a while; keep it small so RSS shows what the
   // exporter itself holds on to. Leaks proper are LeakSanitizer's job at exit.
