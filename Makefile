@@ -5,10 +5,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps test-deps build run test test-build clean bench fuzz fuzz-build test-fuzz
+.PHONY: all deps test-deps build run test test-build clean bench fuzz fuzz-build test-fuzz tsan-build test-tsan soak test-extra
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 5
+TSAN_BUILD_DIR ?= build-tsan
+SOAK_SECONDS ?= 600
 
 all: build
 
@@ -31,8 +33,12 @@ test-build: test-deps
 	  -DIFMIB_SANITIZE=address,undefined
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 
+# The ASan suite (it includes the 60 s churn soak), then the fuzz replay and the TSan scrape test.
 test: test-build
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j 1
+	$(MAKE) test-extra
+
+test-extra: test-fuzz test-tsan
 
 # libFuzzer targets (fuzz/): clang-14 with ASan + UBSan. `make fuzz` fuzzes each target for
 # FUZZ_SECONDS and prints its exec count; `make test` replays the corpora and fuzzes briefly.
@@ -47,8 +53,21 @@ fuzz: fuzz-build
 test-fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_BUILD_DIR) $(TEST_FUZZ_SECONDS)
 
+# Parallel scrapers of the real exporter (also built with TSan) while interfaces churn.
+tsan-build: test-deps
+	cmake -S . -B $(TSAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DIFMIB_WERROR=$(WERROR) -DIFMIB_SANITIZE=thread
+	cmake --build $(TSAN_BUILD_DIR) -j $(JOBS) --target integration_tests
+
+test-tsan: tsan-build
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/integration/tsan.supp $${TSAN_OPTIONS:-}" \
+	  $(TSAN_BUILD_DIR)/tests/integration_tests -tc="concurrent scrapes*"
+
+# The churn soak for SOAK_SECONDS (ASan build); `make test` runs the 60 s version.
+soak: test-build
+	tests/soak/run.sh $(TEST_BUILD_DIR) $(SOAK_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR) $(TSAN_BUILD_DIR)
 
 # Side-by-side benchmark against node_exporter and the kernel floor (root; see bench/run.sh).
 # Not a test: never part of `make test`. BENCH_SIZES="100 1000" limits the sizes.
