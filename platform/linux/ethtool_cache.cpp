@@ -1,3 +1,4 @@
+#include "platform/linux/unique_fd.h"
 #include "platform/linux/ethtool_cache.h"
 
 #include <linux/ethtool.h>
@@ -15,19 +16,7 @@ namespace ifmib::platform::netlink {
 
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = ::ifmib::platform::UniqueFd;
 
 bool ethtool_ioctl(int fd, const std::string& name, void* command) {
   ifreq ifr{};

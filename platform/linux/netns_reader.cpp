@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "platform/linux/unique_fd.h"
 #include "platform/linux/linux_reader.h"
 #include "platform/linux/netns_list.h"
 #include "platform/netns_source.h"
@@ -23,19 +24,7 @@ namespace ifmib::platform {
 
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = ::ifmib::platform::UniqueFd;
 
 Result<int> open_namespace(const std::string& path) {
   int fd = -1;

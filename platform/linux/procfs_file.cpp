@@ -1,3 +1,4 @@
+#include "platform/linux/unique_fd.h"
 #include "platform/linux/procfs_file.h"
 
 #include <fcntl.h>
@@ -14,19 +15,7 @@ constexpr std::size_t kInitialBuffer = 256 * 1024;
 constexpr std::size_t kMaxFileSize = 256 * 1024 * 1024;
 
 // Owns one descriptor; read-only, so a failing close(2) has nothing to report.
-class FdGuard {
- public:
-  explicit FdGuard(int fd) : fd_(fd) {}
-  FdGuard(const FdGuard&) = delete;
-  FdGuard& operator=(const FdGuard&) = delete;
-  ~FdGuard() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using FdGuard = ::ifmib::platform::UniqueFd;
 
 }  // namespace
 

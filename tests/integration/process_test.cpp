@@ -32,19 +32,6 @@ std::string expect_startup_failure(const std::vector<std::string>& args) {
   return err;
 }
 
-// Waits for the "listening" log line and returns the port it names.
-int wait_for_port(test::Child& child) {
-  const std::regex listening("msg=listening address=[0-9.]+:([0-9]+)");
-  for (int i = 0; i < 500; ++i) {
-    std::smatch m;
-    const std::string err = child.stderr_text();
-    if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
-    REQUIRE_MESSAGE(child.running(), err);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("no listening line: " << child.stderr_text());
-  return 0;
-}
 
 }  // namespace
 
@@ -75,7 +62,7 @@ TEST_CASE("a port in use: clear error, exit 1") {
 TEST_CASE("SIGTERM and SIGINT finish and exit 0, and the log is logfmt or JSON as asked") {
   for (int signal : {SIGTERM, SIGINT}) {
     test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0"});
-    CHECK(wait_for_port(child) > 0);
+    CHECK(test::wait_for_port(child) > 0);
     CHECK(child.stop(signal) == 0);
     CHECK(child.stderr_text().find("msg=stopped") != std::string::npos);
   }

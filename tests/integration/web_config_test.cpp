@@ -65,18 +65,6 @@ struct Workdir {
   }
 };
 
-int wait_for_port(test::Child& child) {
-  const std::regex listening("msg=listening address=[0-9.]+:([0-9]+)");
-  for (int i = 0; i < 500; ++i) {
-    std::smatch m;
-    const std::string err = child.stderr_text();
-    if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
-    REQUIRE_MESSAGE(child.running(), err);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("no listening line: " << child.stderr_text());
-  return 0;
-}
 
 // The HTTP status curl got for `url` with `flags` ("000" when the connection or handshake failed).
 std::string status_of(const std::string& url, const std::string& flags, const std::string& dir) {
@@ -102,7 +90,7 @@ TEST_CASE("basic auth: 401 with WWW-Authenticate without or with wrong credentia
   Workdir w;
   w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("s3cret") + "'\n");
   test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "http://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  const std::string url = "http://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
   CHECK(status_of(url, "", w.dir) == "401");
   CHECK(status_of(url, "-u alice:wrong", w.dir) == "401");
   CHECK(status_of(url, "-u bob:s3cret", w.dir) == "401");
@@ -116,7 +104,7 @@ TEST_CASE("SIGHUP: a bad file keeps the old configuration, a good one changes th
   Workdir w;
   w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("old") + "'\n");
   test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "http://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  const std::string url = "http://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
   CHECK(status_of(url, "-u alice:old", w.dir) == "200");
 
   w.write("web.yml", "basic_auth_users:\n  alice: not-a-hash\n");
@@ -152,7 +140,7 @@ TEST_CASE("TLS: curl --cacert completes the handshake, TLS 1.2 is refused at min
   const std::string binary = w.binary_with_shim();
   w.write("web.yml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS13\n");
   test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "https://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  const std::string url = "https://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
   CHECK(status_of(url, "--cacert ca.pem", w.dir) == "200");
   CHECK(status_of(url, "", w.dir) == "000");  // unknown CA
   CHECK(status_of(url, "--cacert ca.pem --tls-max 1.2", w.dir) == "000");
@@ -168,7 +156,7 @@ TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate
           "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
           "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n");
   test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "https://127.0.0.1:" + std::to_string(wait_for_port(child)) + "/metrics";
+  const std::string url = "https://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
   CHECK(status_of(url, "--cacert ca.pem", w.dir) == "000");
   CHECK(status_of(url, "--cacert ca.pem --cert server.pem --key server.key", w.dir) == "200");  // same CA
   CHECK(status_of(url, "--cacert ca.pem --cert client.pem --key client.key", w.dir) == "200");

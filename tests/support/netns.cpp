@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -147,6 +148,19 @@ int Child::stop(int signal, double timeout_seconds) {
 
 std::string Child::stderr_text() const { return read_file(err_path_); }
 std::string Child::stdout_text() const { return read_file(out_path_); }
+
+int wait_for_port(Child& child) {
+  const std::regex listening("msg=listening address=[0-9.]+:([0-9]+)");
+  for (int i = 0; i < 500; ++i) {
+    std::smatch m;
+    const std::string err = child.stderr_text();
+    if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
+    REQUIRE_MESSAGE(child.running(), err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("no listening line: " << child.stderr_text());
+  return 0;
+}
 
 std::string exporter_binary() { return IFMIB_EXPORTER_BINARY; }
 

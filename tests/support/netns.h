@@ -60,6 +60,9 @@ class Child {
   std::string out_path_, err_path_;
 };
 
+/// Waits for the exporter's "listening" log line on `child`'s stderr; returns the port it names.
+int wait_for_port(Child& child);
+
 /// The exporter binary under test.
 std::string exporter_binary();
 
