@@ -48,19 +48,20 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-platform::Result<std::string> url_decode(std::string_view encoded) {
+namespace {
+
+// Percent-decoding shared by the query string and the path; they differ only in '+'.
+platform::Result<std::string> percent_decode(std::string_view encoded, bool plus_is_space, const char* what) {
   std::string out;
   out.reserve(encoded.size());
   for (std::size_t i = 0; i < encoded.size(); ++i) {
     const char c = encoded[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%') {
-      if (i + 2 >= encoded.size()) {
-        return platform::Error::invalid("query string", "truncated percent-encoding");
-      }
+      if (i + 2 >= encoded.size()) return platform::Error::invalid(what, "truncated percent-encoding");
       const int hi = hex_value(encoded[i + 1]), lo = hex_value(encoded[i + 2]);
-      if (hi < 0 || lo < 0) return platform::Error::invalid("query string", "bad percent-encoding");
+      if (hi < 0 || lo < 0) return platform::Error::invalid(what, "bad percent-encoding");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
@@ -68,6 +69,18 @@ platform::Result<std::string> url_decode(std::string_view encoded) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+platform::Result<std::string> url_decode(std::string_view encoded) {
+  return percent_decode(encoded, true, "query string");
+}
+
+platform::Result<std::string> decode_path(std::string_view raw) {
+  auto path = percent_decode(raw, false, "path");
+  if (path && path->find('\0') != std::string::npos) return platform::Error::invalid("path", "contains a NUL byte");
+  return path;
 }
 
 platform::Result<collector::Selection> parse_selection(std::string_view query_string) {
@@ -188,12 +201,23 @@ platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConf
   const std::string thread_text = std::to_string(threads);
   const char* options[] = {"listening_ports", ports.c_str(),
                            "num_threads", thread_text.c_str(),
-                           "request_timeout_ms", "30000",
+                           // A worker serves one connection at a time, so a slow client holds
+                           // it until this deadline for the whole request (civetweb measures it from
+                           // the first byte, not per read): short enough that a slowloris cannot
+                           // starve a scrape (tests/integration/hostile_clients_test.cpp), long
+                           // enough for any real client on a LAN. Also bounds each write.
+                           "request_timeout_ms", "3000",
+                           "max_request_size", "16384",
                            // Headers and body go out in separate writes: without TCP_NODELAY the
                            // body waits for the client's delayed ACK (~40 ms per scrape, bench/).
                            "tcp_nodelay", "1",
                            "enable_keep_alive", "yes",
-                           "keep_alive_timeout_ms", "30000",
+                           // Idle keep-alive connections also hold a worker; Prometheus simply
+                           // reconnects when its next scrape finds the connection closed.
+                           "keep_alive_timeout_ms", "3000",
+                           // We decode the path ourselves (decode_path): civetweb's decoding ends
+                           // the string at "%00", so "/metrics%00.html" would be served as /metrics.
+                           "decode_url", "no",
                            nullptr};
   std::unique_ptr<HttpServer> server(new HttpServer(config, scraper, requests));
   server->security_ = std::move(security);
@@ -272,8 +296,8 @@ int HttpServer::respond(mg_connection* conn, int status, const std::string& cont
 int HttpServer::serve(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
   const std::string method = info->request_method ? info->request_method : "";
-  const std::string path = info->local_uri ? info->local_uri : "";
   const bool head = method == "HEAD";
+  const auto path = decode_path(info->local_uri ? info->local_uri : "");
   if (security_ && !security_->authorize(mg_get_header(conn, "Authorization"))) {
     return respond(conn, 401, "text/plain; charset=utf-8", "Unauthorized\n", head,
                    {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}});
@@ -282,9 +306,10 @@ int HttpServer::serve(mg_connection* conn) {
     return respond(conn, 405, "text/plain; charset=utf-8", "Method not allowed: use GET or HEAD.\n", false,
                    {{"Allow", "GET, HEAD"}});
   }
-  if (path == config_.telemetry_path) return serve_metrics(conn, head);
-  if (path == "/-/healthy" || path == "/-/ready") return respond(conn, 200, "text/plain; charset=utf-8", "OK\n", head);
-  if (path == "/") {
+  if (!path) return respond(conn, 400, "text/plain; charset=utf-8", path.error().text() + "\n", head);
+  if (*path == config_.telemetry_path) return serve_metrics(conn, head);
+  if (*path == "/-/healthy" || *path == "/-/ready") return respond(conn, 200, "text/plain; charset=utf-8", "OK\n", head);
+  if (*path == "/") {
     const std::string metrics = html_escape(config_.telemetry_path);
     const auto build = collector::current_build_info();
     std::string page =

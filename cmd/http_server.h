@@ -30,6 +30,10 @@ platform::Result<collector::Selection> parse_selection(std::string_view query_st
 /// Strict application/x-www-form-urlencoded decoding: '%' must be followed by two hex digits.
 platform::Result<std::string> url_decode(std::string_view encoded);
 
+/// The request path, percent-decoded ('+' stays a plus). Bad percent-encoding and a NUL byte
+/// are errors (the caller answers 400): a NUL would end the path early in C string code.
+platform::Result<std::string> decode_path(std::string_view raw);
+
 /// The civetweb listening_ports entry for a node_exporter-style address, or an Error
 /// (IPv6 without IPv6 support in civetweb, bad port, unresolvable host).
 platform::Result<std::string> civetweb_port_spec(const std::string& address, bool ipv6_supported);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ void write_seed(const std::string& target, const std::string& name, const std::s
 
 void write_seed(const std::string& target, const std::string& name, const std::vector<std::uint8_t>& bytes) {
   write_seed(target, name, std::string(bytes.begin(), bytes.end()));
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -70,4 +77,16 @@ TEST_CASE("seed corpora from the unit fixtures") {
   write_seed("query_string_fuzz", "exclude_encoded", std::string("exclude%5B%5D=multicast&x=1"));
   write_seed("query_string_fuzz", "plus_and_bad_escape", std::string("collect%5b%5d=if+mib&collect[]=%zz"));
   write_seed("query_string_fuzz", "gzip", std::string("gzip;q=0, deflate, *;q=0.5"));
+  write_seed("query_string_fuzz", "path_nul", std::string("/metrics%00.html"));
+
+  // Web configs: the shipped example, and the shapes exporter-toolkit users write.
+  write_seed("web_config_fuzz", "deploy_example", read_text_file(IFMIB_DEPLOY_DIR "/web-config.yml"));
+  write_seed("web_config_fuzz", "flow_style",
+             std::string("{tls_server_config: {cert_file: a.crt, key_file: a.key, min_version: TLS13, "
+                         "cipher_suites: [TLS_AES_128_GCM_SHA256], curve_preferences: [X25519]}, "
+                         "http_server_config: {http2: false}}"));
+  write_seed("web_config_fuzz", "anchors_and_tags",
+             std::string("basic_auth_users: &u\n  alice: !!str $2y$04$abcdefghijklmnopqrstuuJ8pkx2ZzQmD3A1ykP7M0c9yR1mY0Kq6\n"
+                         "x: *u\n"));
+  write_seed("web_config_fuzz", "authorization", std::string("Basic cHJvbWV0aGV1czpjaGFuZ2UgbWU="));
 }

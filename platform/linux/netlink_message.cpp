@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 namespace ifmib::platform::netlink {
 
@@ -82,7 +83,7 @@ Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_li
     if (nlh->nlmsg_type == NLMSG_ERROR) {
       int err = 0;
       if (mnl_nlmsg_get_payload_len(nlh) >= sizeof err) std::memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
-      return Error{where, err < 0 ? -err : err, "NLMSG_ERROR inside the dump"};
+      return Error{where, errno_of_nlmsgerr(err), "NLMSG_ERROR inside the dump"};
     }
     bool wanted = false;
     for (auto type : accepted) wanted = wanted || nlh->nlmsg_type == type;
@@ -94,6 +95,11 @@ Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_li
                           "truncated: " + std::to_string(left) + " trailing bytes do not hold a whole message");
   }
   return ok_status();
+}
+
+int errno_of_nlmsgerr(int error) {
+  if (error == std::numeric_limits<int>::min()) return EPROTO;
+  return error < 0 ? -error : error;
 }
 
 std::string attribute_string(const nlattr* attr) {

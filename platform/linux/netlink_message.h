@@ -43,6 +43,10 @@ Status parse_attributes(const void* payload, std::size_t length, std::span<const
 Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_list<std::uint16_t> accepted,
                         const std::function<Status(const nlmsghdr&)>& on_message);
 
+/// The positive errno carried by an NLMSG_ERROR (the kernel sends it negated). Bytes from
+/// elsewhere may hold any int: INT_MIN cannot be negated, and it maps to EPROTO.
+int errno_of_nlmsgerr(int error);
+
 /// The attribute payload as text: bytes up to the first NUL (or the whole payload), kept as-is.
 std::string attribute_string(const nlattr* attr);
 

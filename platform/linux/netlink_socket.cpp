@@ -1,5 +1,7 @@
 #include "platform/linux/netlink_socket.h"
 
+#include "platform/linux/netlink_message.h"
+
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -62,7 +64,7 @@ int on_error(const nlmsghdr* nlh, void* data) {
   const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
   if (err->error == 0) return MNL_CB_OK;  // an ACK; we never ask for one, so just ignore it
   // include/uapi/linux/netlink.h: "error - negative errno or 0 for acknowledgements".
-  state.error = Error::from_errno("kernel answered NLMSG_ERROR", err->error < 0 ? -err->error : err->error);
+  state.error = Error::from_errno("kernel answered NLMSG_ERROR", errno_of_nlmsgerr(err->error));
   return MNL_CB_ERROR;
 }
 

@@ -23,12 +23,7 @@ namespace {
 constexpr int kPort = 10027;  // each namespace has its own loopback, so the default port is free
 
 test::Exposition scrape(const ExporterInNetns& exporter, const std::string& path = "/metrics") {
-  int status = 0;
-  const std::string body = exporter.get(path, &status);
-  REQUIRE_MESSAGE(status == 200, "GET " << path << " -> " << status << ": " << body);
-  auto parsed = test::parse_exposition(body);
-  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().text()));
-  return *parsed;
+  return exporter.scrape(path);
 }
 
 json link_stats(const Netns& ns, const std::string& device) {
@@ -45,29 +40,15 @@ json root_qdisc(const Netns& ns, const std::string& device) {
   return {};
 }
 
-// Two veths, a<->b, in `ns`; a has 10.9.0.1/24 and a permanent neighbour 10.9.0.2 pointing at
-// b's MAC, so packets reach a's queue at once (no ARP) and cross the wire to b.
-void make_veth_pair(const Netns& ns) {
-  ns.sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
-  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
-        "ip link set dev b up && ip neigh add 10.9.0.2 lladdr $(cat /sys/class/net/b/address) dev a nud permanent");
-}
-
-void send_udp(const Netns& ns, int packets, int payload) {
-  ns.sh("python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-        "[s.sendto(b'x'*" + std::to_string(payload) + ", ('10.9.0.2', 9)) for _ in range(" +
-        std::to_string(packets) + ")]\"");
-}
-
 }  // namespace
 
 TEST_CASE("counters: packets and bytes equal ip -s link after known UDP traffic") {
   Netns ns;
-  make_veth_pair(ns);
+  test::make_veth_pair(ns);
   ExporterInNetns exporter(ns, kPort);
   const auto before = scrape(exporter);
   const double tx_before = before.value("ifmib_transmit_packets_total", {{"device", "a"}}).value_or(-1);
-  send_udp(ns, 250, 100);
+  test::send_udp(ns, 250, 100);
 
   // Compare with ip's numbers read on both sides of the scrape; retry if anything moved between.
   bool compared = false;
@@ -113,13 +94,13 @@ TEST_CASE("counters: packets and bytes equal ip -s link after known UDP traffic"
 
 TEST_CASE("send queue: drops, length and backlog equal tc after a real tbf overflow") {
   Netns ns;
-  make_veth_pair(ns);
+  test::make_veth_pair(ns);
   // 8 bit/s: after the first burst the queue holds its 3000-byte limit for minutes, so the
   // numbers stay put while the exporter and tc read them.
   ns.sh("tc qdisc add dev a root tbf rate 8bit burst 1600 limit 3000");
   ns.sh("ip link add name c type veth peer name d && ip link set dev c up && tc qdisc add dev c root pfifo limit 5");
   ExporterInNetns exporter(ns, kPort);
-  send_udp(ns, 300, 1000);
+  test::send_udp(ns, 300, 1000);
 
   const json tc = root_qdisc(ns, "a");
   const auto out = scrape(exporter);

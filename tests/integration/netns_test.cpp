@@ -34,14 +34,7 @@ std::string our_namespaces(const std::string& also = "") {
          ")";
 }
 
-test::Exposition scrape(const ExporterInNetns& exporter) {
-  int status = 0;
-  const std::string body = exporter.get("/metrics", &status);
-  REQUIRE_MESSAGE(status == 200, "GET /metrics -> " << status << ": " << body);
-  auto parsed = test::parse_exposition(body);
-  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().text()));
-  return *parsed;
-}
+test::Exposition scrape(const ExporterInNetns& exporter) { return exporter.scrape(); }
 
 // What the kernel says about one namespace, from ip, tc and procfs run inside it.
 struct KernelView {
@@ -139,13 +132,6 @@ int compare(const test::Exposition& out, const std::string& label, const KernelV
   return checks;
 }
 
-// a<->b veths with 10.9.0.1 on a and a permanent neighbour, IPv6 off so nothing moves by itself.
-void make_veth_pair(const Netns& ns) {
-  ns.sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
-  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
-        "ip link set dev b up && ip neigh add 10.9.0.2 lladdr $(cat /sys/class/net/b/address) dev a nud permanent");
-}
-
 const char* kJoin =
     "import socket, sys, time\n"
     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
@@ -171,7 +157,7 @@ TEST_CASE("netns: 20 namespaces - every series equals ip -n / tc -n / procfs, a 
   for (int i = 0; i < 20; ++i) {
     spaces.push_back(std::make_unique<Netns>());
     const Netns& ns = *spaces.back();
-    make_veth_pair(ns);
+    test::make_veth_pair(ns);
     if (i % 3 == 0) {  // a real overflow: 8 bit/s tbf holds its 3000-byte limit for minutes
       ns.sh("tc qdisc add dev a root tbf rate 8bit burst 1600 limit 3000");
       ns.sh("python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
@@ -265,34 +251,15 @@ TEST_CASE("netns: without privileges the exporter says so, serves its own namesp
   Netns home, other;
   other.sh("ip link add name q1 type veth peer name q2");
   home.sh("ip link add name mine type veth peer name mine2");
-  // A copy anyone may execute: the build tree may sit under a directory nobody cannot enter.
-  char dir_pattern[] = "/tmp/ifmib-netns-bin-XXXXXX";
-  REQUIRE(mkdtemp(dir_pattern) != nullptr);
-  const std::string dir = dir_pattern, binary = dir + "/ifmib_exporter";
-  std::filesystem::copy_file(test::exporter_binary(), binary);
-  ::chmod(dir.c_str(), 0755);
-  ::chmod(binary.c_str(), 0755);
-  test::Child exporter({"ip", "netns", "exec", home.name(), "setpriv", "--reuid=65534", "--regid=65534",
-                        "--clear-groups", "--inh-caps=-all", binary, "--web.listen-address=127.0.0.1:10027",
-                        "--collector.netns", our_namespaces()});
-  std::string body;
-  for (int i = 0; i < 250; ++i) {
-    REQUIRE_MESSAGE(exporter.running(), "exporter exited: " << exporter.stderr_text());
-    if (home.sh_status("curl -sf http://127.0.0.1:10027/metrics", &body) == 0) break;
-    body.clear();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  REQUIRE(!body.empty());
-  const auto out = test::parse_exposition(body);
-  REQUIRE(out.ok());
-  CHECK(out->value("ifmib_up", {{"netns", ""}, {"device", "mine"}}) == 0);
-  CHECK(out->value("ifmib_scrape_collector_success", {{"netns", ""}, {"collector", "ifmib"}}) == 1);
-  CHECK_FALSE(out->has("ifmib_up", {{"netns", other.name()}}));
-  CHECK(out->value("ifmib_netns_skipped", {{"reason", "permission"}}).value() >= 1);  // other (home is own)
-  CHECK(out->value("ifmib_netns_unreadable_processes").value() >= 1);
-  const std::string log = exporter.stderr_text();
+  ExporterInNetns exporter(home, kPort, {"--collector.netns", our_namespaces()}, test::RunAs::nobody);
+  const auto out = scrape(exporter);
+  CHECK(out.value("ifmib_up", {{"netns", ""}, {"device", "mine"}}) == 0);
+  CHECK(out.value("ifmib_scrape_collector_success", {{"netns", ""}, {"collector", "ifmib"}}) == 1);
+  CHECK_FALSE(out.has("ifmib_up", {{"netns", other.name()}}));
+  CHECK(out.value("ifmib_netns_skipped", {{"reason", "permission"}}).value() >= 1);  // other (home is own)
+  CHECK(out.value("ifmib_netns_unreadable_processes").value() >= 1);
+  const std::string log = exporter.process().stderr_text();
   CHECK_MESSAGE(log.find("cannot read other network namespaces") != std::string::npos, log);
   CHECK_MESSAGE(log.find("CAP_SYS_ADMIN") != std::string::npos, log);
-  CHECK(exporter.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(dir);
+  CHECK(exporter.process().stop(SIGTERM) == 0);
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -162,12 +164,45 @@ int wait_for_port(Child& child) {
   return 0;
 }
 
+void make_veth_pair(const Netns& ns) {
+  ns.sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
+  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
+        "ip link set dev b up && ip neigh add 10.9.0.2 lladdr $(cat /sys/class/net/b/address) dev a nud permanent");
+}
+
+void send_udp(const Netns& ns, int packets, int payload) {
+  ns.sh("python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+        "[s.sendto(b'x'*" + std::to_string(payload) + ", ('10.9.0.2', 9)) for _ in range(" +
+        std::to_string(packets) + ")]\"");
+}
+
 std::string exporter_binary() { return IFMIB_EXPORTER_BINARY; }
 
-ExporterInNetns::ExporterInNetns(const Netns& ns, int port, const std::vector<std::string>& extra)
-    : ns_(ns), port_(port), child_([&] {
-        std::vector<std::string> argv = {"ip", "netns", "exec", ns.name(), exporter_binary(),
-                                         "--web.listen-address=127.0.0.1:" + std::to_string(port)};
+namespace {
+
+// A copy of the exporter in a fresh 0755 directory under /tmp; returns the directory.
+std::string world_executable_copy() {
+  char pattern[] = "/tmp/ifmib-bin-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const std::string dir = pattern;
+  std::filesystem::copy_file(exporter_binary(), dir + "/ifmib_exporter");
+  ::chmod(dir.c_str(), 0755);
+  ::chmod((dir + "/ifmib_exporter").c_str(), 0755);
+  return dir;
+}
+
+}  // namespace
+
+ExporterInNetns::ExporterInNetns(const Netns& ns, int port, const std::vector<std::string>& extra, RunAs user)
+    : ns_(ns), port_(port), copy_dir_(user == RunAs::nobody ? world_executable_copy() : ""), child_([&] {
+        std::vector<std::string> argv = {"ip", "netns", "exec", ns.name()};
+        if (user == RunAs::nobody) {
+          argv.insert(argv.end(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                                   copy_dir_ + "/ifmib_exporter"});
+        } else {
+          argv.push_back(exporter_binary());
+        }
+        argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
         argv.insert(argv.end(), extra.begin(), extra.end());
         return argv;
       }()) {
@@ -180,6 +215,23 @@ ExporterInNetns::ExporterInNetns(const Netns& ns, int port, const std::vector<st
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   FAIL("exporter did not answer on port " << port << ": " << child_.stderr_text());
+}
+
+ExporterInNetns::~ExporterInNetns() {
+  child_.stop(SIGKILL, 5);  // before the binary's copy goes
+  if (!copy_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(copy_dir_, ignored);
+  }
+}
+
+Exposition ExporterInNetns::scrape(const std::string& path) const {
+  int status = 0;
+  const std::string body = get(path, &status);
+  REQUIRE_MESSAGE(status == 200, "GET " << path << " -> " << status << ": " << body);
+  auto parsed = parse_exposition(body);
+  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().text()));
+  return *parsed;
 }
 
 std::string ExporterInNetns::get(const std::string& path, int* status, const std::string& curl_flags) const {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/exposition.h"
+
 namespace ifmib::test {
 
 /// Runs `command` with /bin/sh; returns its stdout. Records the exit status in `status`.
@@ -66,17 +68,35 @@ int wait_for_port(Child& child);
 /// The exporter binary under test.
 std::string exporter_binary();
 
+/// veth a <-> b in `ns`, 10.9.0.1/24 on a with a permanent neighbour 10.9.0.2 (b), both up, and
+/// IPv6 off so that no counter moves unless the test sends something.
+void make_veth_pair(const Netns& ns);
+
+/// Sends `packets` UDP datagrams of `payload` bytes from `ns` to 10.9.0.2:9 (out of a).
+void send_udp(const Netns& ns, int packets, int payload);
+
+/// Who the exporter runs as in ExporterInNetns.
+enum class RunAs { root, nobody };
+
 /// Starts the exporter inside `ns` on 127.0.0.1:`port` with `extra` flags and waits until it answers.
+/// RunAs::nobody runs it as uid/gid 65534 with no capabilities (setpriv), from a copy of the
+/// binary in a directory anyone may enter (the build tree may sit under one nobody cannot).
 class ExporterInNetns {
  public:
-  ExporterInNetns(const Netns& ns, int port, const std::vector<std::string>& extra = {});
+  ExporterInNetns(const Netns& ns, int port, const std::vector<std::string>& extra = {}, RunAs user = RunAs::root);
+  ~ExporterInNetns();
+  ExporterInNetns(const ExporterInNetns&) = delete;
+  ExporterInNetns& operator=(const ExporterInNetns&) = delete;
   /// GET `path` from inside the namespace with curl; returns the body, and the status in `status`.
   std::string get(const std::string& path, int* status = nullptr, const std::string& curl_flags = "") const;
+  /// GET `path`, REQUIRE status 200 and a body that parses as exposition text.
+  Exposition scrape(const std::string& path = "/metrics") const;
   Child& process() { return child_; }
 
  private:
   const Netns& ns_;
   int port_;
+  std::string copy_dir_;  // RunAs::nobody: the temporary directory holding the binary's copy
   Child child_;
 };
 

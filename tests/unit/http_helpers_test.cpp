@@ -89,3 +89,12 @@ TEST_CASE("log: logfmt and JSON lines escape what they must") {
   CHECK(log::format_json(log::Level::info, "x", {{"device", std::string("\xff")}}).find("\xEF\xBF\xBD") !=
         std::string::npos);
 }
+
+TEST_CASE("decode_path: percent-decoding without '+', and no NUL") {
+  CHECK(*cmd::decode_path("/metrics") == "/metrics");
+  CHECK(*cmd::decode_path("/metric%73") == "/metrics");
+  CHECK(*cmd::decode_path("/a+b") == "/a+b");
+  CHECK_FALSE(cmd::decode_path("/metrics%00.html").ok());
+  CHECK_FALSE(cmd::decode_path("/metrics%0").ok());
+  CHECK_FALSE(cmd::decode_path("/%zz").ok());
+}

@@ -11,10 +11,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <future>
+#include <limits>
 #include <vector>
 
 #include "platform/linux/link_dump_parser.h"
 #include "platform/linux/mcast_dump_parser.h"
+#include "platform/linux/netlink_message.h"
 #include "platform/linux/qdisc_dump_parser.h"
 #include "tests/unit/netlink_test_builder.h"
 
@@ -72,6 +74,18 @@ TEST_CASE("dump assembler: NLMSG_ERROR gives the kernel's errno") {
   REQUIRE_FALSE(fed);
   CHECK(fed.error().sys_errno == EOPNOTSUPP);
   CHECK(netlink::is_unsupported(fed.error()));
+}
+
+TEST_CASE("NLMSG_ERROR: INT_MIN, which cannot be negated, maps to EPROTO (found by mcast_dump_fuzz)") {
+  CHECK(netlink::errno_of_nlmsgerr(-EPERM) == EPERM);
+  CHECK(netlink::errno_of_nlmsgerr(EPERM) == EPERM);
+  CHECK(netlink::errno_of_nlmsgerr(std::numeric_limits<int>::min()) == EPROTO);
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  nlmsgerr e{};
+  e.error = std::numeric_limits<int>::min();
+  auto fed = assembler.feed(NetlinkMessage(NLMSG_ERROR, 0, kSeq, kPort).family_header(e).bytes());
+  REQUIRE_FALSE(fed);
+  CHECK(fed.error().sys_errno == EPROTO);
 }
 
 TEST_CASE("dump assembler: an ACK (error 0) is not an error") {
