@@ -15,7 +15,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake make g++ pkg-config git ca-certificates \
-      prometheus-cpp-dev libcivetweb-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev \
+      prometheus-cpp-dev libcivetweb-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev libdeflate-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -30,7 +30,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # One package per shared library of the binary (ldd + dpkg -S); nothing else.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libc6 libgcc-s1 libstdc++6 zlib1g \
+      libc6 libgcc-s1 libstdc++6 zlib1g libdeflate0 \
       libprometheus-cpp-core1.0 libcivetweb1 libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*

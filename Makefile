@@ -72,5 +72,5 @@ clean:
 
 # Side-by-side benchmark against node_exporter and the kernel floor (root; see bench/run.sh).
 # Not a test: never part of `make test`. BENCH_SIZES="100 1000" limits the sizes.
-bench:
+bench: deps
 	sh bench/run.sh

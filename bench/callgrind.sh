@@ -9,11 +9,7 @@ cd "$root"
 build=${BENCH_DIR:-build-bench}
 snap=${1:-bench/snapshot/1000}
 scrapes=${2:-3}
-mkdir -p "$build/bench"
-g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
-  -DFMT_SHARED -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. \
-  -o "$build/bench/replay" bench/replay.cpp "$build/libifmib_core.a" \
-  -Wl,--as-needed -lprometheus-cpp-core -lcivetweb -lspdlog -lfmt -lz -lmnl -lyaml-cpp -lcrypt -lssl -lcrypto -lpthread
+sh bench/tools.sh "$build"
 out="$build/bench/callgrind.out.replay"
 valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \
   "$build/bench/replay" "$snap" "$scrapes" "${WRITER:-ours}"

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -121,6 +122,7 @@ int main(int argc, char** argv) {
   collector::Scraper scraper(enabled, options, reader, true, &requests);
 
   std::size_t text_bytes = 0, gzip_bytes = 0;
+  std::string last_body;
   const auto t0 = std::chrono::steady_clock::now();
   CALLGRIND_TOGGLE_COLLECT;
   for (int k = 0; k < scrapes; ++k) {
@@ -137,10 +139,15 @@ int main(int argc, char** argv) {
     const std::string compressed = cmd::gzip(body);
     text_bytes = body.size();
     gzip_bytes = compressed.size();
+    if (k + 1 == scrapes) last_body = std::move(body);
   }
   CALLGRIND_TOGGLE_COLLECT;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("replay interfaces %zu groups %zu scrapes %d text_bytes %zu gzip_bytes %zu wall_ms_per_scrape %.3f\n",
               reader->interface_count(), reader->group_count(), scrapes, text_bytes, gzip_bytes, ms / scrapes);
+  // REPLAY_TEXT_OUT=FILE keeps the served text, for bench/compress.cpp.
+  if (const char* path = std::getenv("REPLAY_TEXT_OUT")) {
+    std::ofstream(path, std::ios::binary) << last_body;
+  }
   return 0;
 }

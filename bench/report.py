@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results into the Markdown table: report.py RESULTS_DIR N [N ...]"""
+import glob
 import json
 import os
 import platform
@@ -106,6 +107,52 @@ def main():
     if (1000, "ifmib") in summary and (4000, "ifmib") in summary:
         r = summary[(4000, "ifmib")]["cpu_p50"] / summary[(1000, "ifmib")]["cpu_p50"]
         line(4000, "ifmib CPU at 4000 / at 1000", "%.2f×" % r, "≤ 4.5×", r <= 4.5)
+    compress_tables(d, sizes)
+    netns_table(d)
+
+
+def compress_tables(d, sizes):
+    """bench/compress.cpp on each size's served text, verbatim."""
+    found = [n for n in sizes if os.path.exists(os.path.join(d, "compress-%d.txt" % n))]
+    if not found:
+        return
+    print("\n## gzip alternatives (bench/compress.cpp on the served text, median CPU ms)\n")
+    for n in found:
+        with open(os.path.join(d, "compress-%d.txt" % n)) as f:
+            print("N = %d:\n\n```\n%s```\n" % (n, f.read()))
+
+
+def netns_table(d):
+    """bench/netns.sh: one exporter reading K namespaces of 10 interfaces each."""
+    runs = {}
+    for path in glob.glob(os.path.join(d, "netns-*.json")):
+        k = int(os.path.basename(path)[len("netns-"):-len(".json")])
+        with open(path) as f:
+            s = json.load(f)["ifmib_netns"]["samples"]
+        runs[k] = {"cpu": statistics.median(x["cpu_ms"] for x in s),
+                   "lat": statistics.median(x["latency_ms"] for x in s),
+                   "series": statistics.median(x["series"] for x in s),
+                   "bytes": statistics.median(x["bytes"] for x in s),
+                   "rss": max(x["rss_bytes"] for x in s) / 2**20, "scrapes": len(s)}
+    if not runs:
+        return
+    print("\n## Network namespaces (bench/netns.sh, `--collector.netns`)\n")
+    print("One exporter in a namespace of its own reads K others of 10 interfaces each (5 veth pairs, "
+          "link-layer and IPv6 groups, a tbf root on one), all default collectors, gzip. Per namespace = "
+          "(CPU p50 at K − CPU p50 at 0) / K.\n")
+    print("| K namespaces | scrapes | CPU p50 ms | per namespace ms | latency p50 ms | series | bytes (gzip) | RSS max MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    base = runs.get(0, {}).get("cpu")
+    for k in sorted(runs):
+        r = runs[k]
+        per = "%.3f" % ((r["cpu"] - base) / k) if base is not None and k else "-"
+        print("| %d | %d | %.2f | %s | %.2f | %d | %d | %.1f |" % (
+            k, r["scrapes"], r["cpu"], per, r["lat"], r["series"], r["bytes"], r["rss"]))
+    ks = sorted(k for k in runs if k)
+    if base is not None and len(ks) >= 2:
+        lo, hi = ks[0], ks[-1]
+        r = ((runs[hi]["cpu"] - base) / hi) / ((runs[lo]["cpu"] - base) / lo)
+        print("\nPer-namespace cost at %d / at %d: %.2f× (linear = 1×; goal: stays linear, ≤ 1.5×)." % (hi, lo, r))
 
 
 main()

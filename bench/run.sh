@@ -6,6 +6,8 @@
 #                                (it is slow: seconds per scrape at 1000 interfaces)
 #   BENCH_DIR=build-bench        Release build directory
 #   BENCH_SKIP_BUILD=1           measure the ifmib_exporter already built there
+#   NETNS_COUNTS="0 10 50 100"   namespaces of 10 interfaces read by --collector.netns (bench/netns.sh);
+#                                NETNS_COUNTS= (empty) skips that part
 #
 # Needs root (network namespaces). Writes bench/results/<date>.md and prints the same table.
 set -eu
@@ -36,8 +38,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DIFMIB_WERROR=OFF -DIFMIB_BUILD_TESTS=OFF >/dev/null
   cmake --build "$build" -j "$jobs" --target ifmib_exporter >/dev/null
 fi
-mkdir -p "$build/bench"
-g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -o "$build/bench/kernel_floor" bench/kernel_floor.cpp
+sh bench/tools.sh "$build"
 
 ns= holder= pids=
 cleanup() {
@@ -74,6 +75,9 @@ for n in $sizes; do
   echo "bench: N=$n: kernel floor" >&2
   mkdir -p "$out/snapshot-$n"
   ip netns exec "$ns" "$build/bench/kernel_floor" 20 "$out/snapshot-$n" >"$out/floor-$n.txt"
+  # gzip alternatives on this size's served text (the recorded snapshot through replay).
+  REPLAY_TEXT_OUT="$out/text-$n.txt" "$build/bench/replay" "$out/snapshot-$n" 3 >/dev/null
+  "$build/bench/compress" "$out/text-$n.txt" 21 >"$out/compress-$n.txt"
 
   ip netns exec "$ns" "$build/ifmib_exporter" --web.listen-address=127.0.0.1:19100 --log.level=warn &
   ifmib=$!
@@ -102,6 +106,10 @@ for n in $sizes; do
   ip netns exec "$ns" python3 bench/scrape.py "$out/scrape-$n.json" $targets
   cleanup
 done
+
+if [ -n "${NETNS_COUNTS-0 10 50 100}" ]; then
+  NETNS_COUNTS=${NETNS_COUNTS-0 10 50 100} sh bench/netns.sh "$build" "$out"
+fi
 
 mkdir -p bench/results
 report="bench/results/$(date +%Y-%m-%d).md"

@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <netdb.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <charconv>
@@ -166,19 +166,17 @@ bool accepts_gzip(std::string_view header) {
 }
 
 std::string gzip(std::string_view text) {
-  z_stream zs{};
-  // windowBits 15 + 16 selects the gzip wrapper; level 1 favours CPU: scrapes are frequent and
-  // exposition text compresses well even at the fastest level.
-  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-  std::string out(deflateBound(&zs, text.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return rc == Z_STREAM_END ? out : std::string{};
+  // Level 1 favours CPU: scrapes are frequent and exposition text compresses well even at the
+  // fastest level. libdeflate rather than zlib, chosen by bench/compress.cpp on a 1000-interface
+  // scrape (1.74 MB): zlib 1 3.15 ms / 127 KB, zlib 6 7.06 ms / 110 KB, libdeflate 1 1.83 ms /
+  // 109 KB, libdeflate 6 7.10 ms / 88 KB. The whole text is at hand, which its one-shot API needs.
+  const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
+      libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
+  if (!compressor) return {};
+  std::string out(libdeflate_gzip_compress_bound(compressor.get(), text.size()), '\0');
+  const std::size_t n = libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), out.data(), out.size());
+  out.resize(n);  // 0 (empty: the caller serves the text uncompressed) only if the bound was wrong
+  return out;
 }
 
 platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,

@@ -4,11 +4,11 @@
 #   scripts/install-deps.sh --test   also the test tools (promtool, prometheus, iproute2, ...)
 #
 # Debian 12 (apt-get), as root. On FreeBSD the equivalent is:
-#   pkg install -y cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest
+#   pkg install -y cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest yaml-cpp libdeflate
 set -eu
 
 build_pkgs="cmake make g++ pkg-config git prometheus-cpp-dev libcivetweb-dev libspdlog-dev
-  nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
+  nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libdeflate-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
 test_pkgs="iproute2 prometheus curl python3 procps mandoc python3-yaml systemd openssl clang-14 libclang-rt-14-dev"
 
 want="$build_pkgs"
@@ -16,7 +16,7 @@ want="$build_pkgs"
 
 os=$(uname -s)
 if [ "$os" = "FreeBSD" ]; then
-  exec pkg install -y cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest
+  exec pkg install -y cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest yaml-cpp libdeflate
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: no apt-get here; install these yourself: $want" >&2

@@ -1,0 +1,98 @@
+// Gzip alternatives on the text the exporter serves (bench/replay.cpp writes it with
+// REPLAY_TEXT_OUT): zlib at several levels, as cmd::gzip calls it, and libdeflate's one-shot
+// compressor at several levels. Prints CPU time per compression (median of RUNS, this
+// thread's CPU clock), output bytes, and each one's CPU relative to zlib level 1.
+//   compress TEXT_FILE [RUNS]
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace {
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// The same deflateInit2 call as cmd::gzip (windowBits 15 + 16 = gzip wrapper, memLevel 8).
+std::size_t zlib_gzip(const std::string& text, int level, std::string& out) {
+  z_stream z{};
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
+  out.resize(deflateBound(&z, text.size()));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&z, Z_FINISH) != Z_STREAM_END) std::abort();
+  const std::size_t n = z.total_out;
+  deflateEnd(&z);
+  return n;
+}
+
+std::size_t libdeflate_gzip(const std::string& text, int level, std::string& out) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(level);
+  if (!c) std::abort();
+  out.resize(libdeflate_gzip_compress_bound(c, text.size()));
+  const std::size_t n = libdeflate_gzip_compress(c, text.data(), text.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  if (n == 0) std::abort();
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: compress TEXT_FILE [RUNS]\n");
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (text.empty()) {
+    std::fprintf(stderr, "compress: %s is empty\n", argv[1]);
+    return 1;
+  }
+  const int runs = argc > 2 ? std::max(3, std::atoi(argv[2])) : 21;
+  struct Candidate {
+    std::string name;
+    std::function<std::size_t(const std::string&, std::string&)> run;
+  };
+  std::vector<Candidate> candidates;
+  for (int level : {1, 2, 6}) {
+    candidates.push_back({"zlib " + std::to_string(level),
+                          [level](const std::string& t, std::string& o) { return zlib_gzip(t, level, o); }});
+  }
+  for (int level : {1, 2, 6}) {
+    candidates.push_back({"libdeflate " + std::to_string(level),
+                          [level](const std::string& t, std::string& o) { return libdeflate_gzip(t, level, o); }});
+  }
+  std::printf("text %zu bytes, %d runs each\n", text.size(), runs);
+  std::printf("%-14s %10s %12s %8s %12s\n", "gzip", "cpu_ms", "bytes", "ratio", "cpu_vs_zlib1");
+  double zlib1 = 0;
+  std::string out;
+  for (const auto& c : candidates) {
+    std::vector<double> ms;
+    std::size_t bytes = 0;
+    for (int r = 0; r < runs; ++r) {
+      const double t0 = thread_cpu_ms();
+      bytes = c.run(text, out);
+      ms.push_back(thread_cpu_ms() - t0);
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = ms[ms.size() / 2];
+    if (zlib1 == 0) zlib1 = median;
+    std::printf("%-14s %10.3f %12zu %7.1fx %11.2fx\n", c.name.c_str(), median, bytes,
+                static_cast<double>(text.size()) / static_cast<double>(bytes), median / zlib1);
+  }
+  return 0;
+}
