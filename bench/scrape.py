@@ -73,8 +73,15 @@ class Target:
                    "Accept": "text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
                    "User-Agent": "Prometheus/2.45.0"}
         c0, s0, t0 = sched_cpu_ms(self.pid), stat_cpu_ms(self.pid), time.perf_counter()
-        self.conn.request("GET", self.path, headers=headers)
-        resp = self.conn.getresponse()
+        try:
+            self.conn.request("GET", self.path, headers=headers)
+            resp = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the idle keep-alive connection (ifmib_exporter after 3 s): as Go's
+            # HTTP client does for Prometheus, send the GET again on a new connection.
+            self.conn.close()
+            self.conn.request("GET", self.path, headers=headers)
+            resp = self.conn.getresponse()
         body = resp.read()
         t1, c1, s1 = time.perf_counter(), sched_cpu_ms(self.pid), stat_cpu_ms(self.pid)
         if resp.status != 200:

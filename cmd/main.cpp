@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#if defined(__GLIBC__)  // defined by the headers above
+#include <malloc.h>
+#endif
 
 #include "cmd/flags.h"
 #include "cmd/http_server.h"
@@ -75,6 +78,14 @@ int dump(platform::Reader& reader) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // glibc gives every thread that allocates an arena of its own (up to 8 per core), and civetweb
+  // serves each connection on whichever worker is free, so each arena came to hold a scrape's
+  // worth of freed memory. Two arenas, measured on the bench fixtures: 1000 interfaces RSS
+  // 187 -> 33 MiB and CPU 79 -> 53 ms per scrape (fewer page faults); 100 namespaces read in
+  // parallel RSS 40 -> 18 MiB at the same CPU (one arena: 95 instead of 56 ms, lock contention).
+  mallopt(M_ARENA_MAX, 2);
+#endif
   std::string error;
   const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc), error);
   if (!options) return fail(error);

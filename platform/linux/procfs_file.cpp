@@ -11,7 +11,9 @@ namespace ifmib::platform::procfs {
 
 namespace {
 
-constexpr std::size_t kInitialBuffer = 256 * 1024;
+// Small first: most files are small (a namespace with a few interfaces has a few hundred bytes),
+// and every byte of the buffer is zeroed before use; big ones double their way up.
+constexpr std::size_t kInitialBuffer = 16 * 1024;
 constexpr std::size_t kMaxFileSize = 256 * 1024 * 1024;
 
 // Owns one descriptor; read-only, so a failing close(2) has nothing to report.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,9 +69,31 @@ void require_netns_or_skip() {
   std::exit(77);
 }
 
+namespace {
+
+// A test process killed with SIGKILL (a CTest timeout) cannot run ~Netns, so its namespaces
+// stay. Before the first namespace of a run, delete ifmibt-<pid>-* of processes that are gone.
+void delete_namespaces_of_dead_tests() {
+  const std::regex ours("ifmibt-([0-9]+)-[0-9]+");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/run/netns", ec)) {
+    const std::string name = entry.path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(name, m, ours)) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(m[1]));
+    if (pid == getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    run_shell("ip netns del " + name + " 2>/dev/null");
+    MESSAGE("deleted " << name << ", left behind by test process " << pid << " that no longer runs");
+  }
+}
+
+}  // namespace
+
 Netns::Netns() {
   require_netns_or_skip();
   static std::atomic<int> counter{0};
+  static const bool swept = (delete_namespaces_of_dead_tests(), true);
+  (void)swept;
   name_ = "ifmibt-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   int status = 0;
   const std::string out = run_shell("ip netns add " + name_ + " 2>&1", &status);
