@@ -173,10 +173,12 @@ std::string gzip(std::string_view text) {
   const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
       libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
   if (!compressor) return {};
-  std::string out(libdeflate_gzip_compress_bound(compressor.get(), text.size()), '\0');
-  const std::size_t n = libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), out.data(), out.size());
-  out.resize(n);  // 0 (empty: the caller serves the text uncompressed) only if the bound was wrong
-  return out;
+  // An uninitialised buffer of the bound (about the text's size), not a zero-filled string: the
+  // memset of 1.7 MB was 4% of a 1000-interface scrape (perf). The result is ~16x smaller.
+  const std::size_t bound = libdeflate_gzip_compress_bound(compressor.get(), text.size());
+  const std::unique_ptr<char[]> buffer(new char[bound]);
+  const std::size_t n = libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), buffer.get(), bound);
+  return std::string(buffer.get(), n);  // n == 0 (empty: served uncompressed) only if the bound was wrong
 }
 
 platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,

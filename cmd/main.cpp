@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
   // 187 -> 33 MiB and CPU 79 -> 53 ms per scrape (fewer page faults); 100 namespaces read in
   // parallel RSS 40 -> 18 MiB at the same CPU (one arena: 95 instead of 56 ms, lock contention).
   mallopt(M_ARENA_MAX, 2);
+  // Keep freed memory for the next scrape instead of returning it to the kernel and faulting it
+  // back in: a scrape's big buffers (netlink dumps, the text, the gzip output) are allocated
+  // again every time. Setting both turns off glibc's dynamic thresholds. At 1000 interfaces:
+  // 1600 -> 25 page faults and 55 -> 32 ms CPU per scrape; RSS stays at the scrape's peak (43
+  // instead of 34 MiB after a scrape; the peak itself does not change).
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's largest allowed value on 64-bit
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 #endif
   std::string error;
   const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc), error);

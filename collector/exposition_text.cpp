@@ -89,7 +89,18 @@ void append_exposition_text(std::string& out, const Families& families) {
 }
 
 std::string exposition_text(const Families& families) {
+  // Reserve what the text will about take, so that a multi-megabyte scrape is not copied on
+  // every doubling of the string (perf: 3.7% of a 1000-interface scrape was that memmove).
+  std::size_t estimate = 0;
+  for (const auto& family : families) {
+    estimate += 2 * family.name.size() + family.help.size() + 32;
+    for (const auto& metric : family.metric) {
+      estimate += family.name.size() + 28;  // braces, space, a value, newline
+      for (const auto& label : metric.label) estimate += label.name.size() + label.value.size() + 4;
+    }
+  }
   std::string out;
+  out.reserve(estimate);
   append_exposition_text(out, families);
   return out;
 }
