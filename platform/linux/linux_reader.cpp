@@ -2,9 +2,12 @@
 // procfs where netlink lacks what the metrics need), joined into the platform snapshots.
 
 #include <memory>
+#include <optional>
 
 #include "platform/linux/ethtool_cache.h"
+#include "platform/linux/inet6_groups.h"
 #include "platform/linux/link_dump_parser.h"
+#include "platform/linux/mcast_dump_parser.h"
 #include "platform/linux/linux_reader.h"
 #include "platform/linux/netlink_socket.h"
 #include "platform/linux/process_stats.h"
@@ -102,18 +105,33 @@ class LinuxReader final : public Reader {
     if (auto parsed = procfs::parse_dev_mcast(*dev_mcast)) rows.dev_mcast = std::move(*parsed);
     else return parsed.error();
 
-    // IPv6: /proc/net/igmp6 carries names and per-group users, which the filter-mode rule needs.
-    // (The RTM_GETMULTICAST dump, linear where this seq_file is not, has neither.)
-    auto igmp6 = read_if(query.inet6, proc_net_ + "/igmp6");
-    if (!igmp6) return igmp6.error();
-    if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
-    else return parsed.error();
+    // IPv6: the RTM_GETMULTICAST dump where it is enough (see inet6_groups.h: no source filters,
+    // no per-group users asked for), else /proc/net/igmp6, which has names and users.
+    bool users_unknown = false;
+    if (query.inet6 && !query.detail && rows.mcfilter6.empty()) {
+      if (auto groups = inet6_groups_by_dump(rows)) {
+        rows.igmp6 = std::move(*groups);
+        users_unknown = true;
+      }
+    }
+    if (query.inet6 && !users_unknown) {
+      auto igmp6 = procfs::read_proc_file(proc_net_ + "/igmp6");
+      if (!igmp6) return igmp6.error();
+      if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
+      else return parsed.error();
+    }
 
     // Sources are always wanted (ifmib_multicast_sources is a default metric), so the snapshot is
     // built with detail; the collector decides what to show.
     MulticastQuery full = query;
     full.detail = true;
-    return procfs::to_multicast_snapshot(rows, full);
+    MulticastSnapshot snapshot = procfs::to_multicast_snapshot(rows, full);
+    if (users_unknown) {
+      for (auto& g : snapshot.groups) {
+        if (g.family == AddressFamily::inet6) g.users.reset();
+      }
+    }
+    return snapshot;
   }
 
   Result<ProcessStats> process() override { return procfs::read_process_stats(); }
@@ -121,6 +139,16 @@ class LinuxReader final : public Reader {
  private:
   std::string proc_net_;           // "/proc/net" or "/proc/thread-self/net"; fixed at construction
   netlink::EthtoolCache ethtool_;  // internally synchronised; the reader's only shared state
+
+  // The inet6 groups from the dump, or nullopt (dump failed or an interface has no name in the
+  // procfs rows): then /proc/net/igmp6 is read as before. Never an error of its own.
+  static std::optional<std::vector<procfs::GroupRow>> inet6_groups_by_dump(const procfs::ProcfsMulticastRows& rows) {
+    auto bytes = netlink::dump(netlink::DumpRequest::inet6_multicast());
+    if (!bytes) return std::nullopt;
+    auto parsed = netlink::parse_mcast_dump(*bytes);
+    if (!parsed) return std::nullopt;
+    return linux_mcast::inet6_groups_from_dump(*parsed, rows.igmp, rows.dev_mcast);
+  }
 
   static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links) {
     auto bytes = netlink::dump(netlink::DumpRequest::qdiscs());

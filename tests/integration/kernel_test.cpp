@@ -5,11 +5,16 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
 #include <thread>
 
+#include "platform/linux/linux_reader.h"
+#include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
 #include "tests/support/netns.h"
 
@@ -238,6 +243,56 @@ TEST_CASE("multicast: groups and sources per family equal procfs after real join
   const auto after = scrape(exporter);
   CHECK_FALSE(after.has("ifmib_multicast_group_sources", {{"group", "239.1.1.1"}}));
   CHECK(after.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet"}}) == 0);
+}
+
+// Without per-group detail and with no IPv6 source filter, the reader takes IPv6 groups from the
+// RTM_GETMULTICAST dump, not /proc/net/igmp6. To see that it does, the reader runs in-process
+// in the namespace with a procfs directory holding every multicast file but igmp6: the read
+// succeeds only on the dump path, and its counts must equal igmp6's.
+TEST_CASE("multicast: IPv6 groups from RTM_GETMULTICAST equal /proc/net/igmp6") {
+  Netns ns;
+  ns.sh("ip link add name a type veth peer name b && ip link set dev a up && ip link set dev b up && "
+        "ip -6 addr add ff15::4321/128 dev a autojoin && ip addr add 239.3.3.3/32 dev a autojoin");
+  std::string problem;
+  std::map<std::string, int> from_reader, from_igmp6;
+  std::thread([&] {
+    if (!test::raw_http::enter_netns(ns.name())) {
+      problem = "cannot enter " + ns.name();
+      return;
+    }
+    char dir_pattern[] = "/tmp/ifmib-procnet-XXXXXX";
+    if (!mkdtemp(dir_pattern)) {
+      problem = "mkdtemp";
+      return;
+    }
+    const std::string dir = dir_pattern;
+    for (const char* file : {"igmp", "mcfilter", "mcfilter6", "dev_mcast"}) {
+      std::ifstream in(std::string("/proc/thread-self/net/") + file);
+      std::ofstream(dir + "/" + file) << in.rdbuf();
+    }
+    auto snapshot = platform::make_linux_reader(dir)->multicast({});
+    std::ifstream igmp6("/proc/thread-self/net/igmp6");
+    for (std::string line; std::getline(igmp6, line);) {
+      std::istringstream words(line);
+      std::string index, device;
+      words >> index >> device;
+      ++from_igmp6[device];
+    }
+    std::filesystem::remove_all(dir);
+    if (!snapshot) {
+      problem = snapshot.error().text();
+      return;
+    }
+    for (const auto& g : snapshot->groups) {
+      if (g.family == platform::AddressFamily::inet6) {
+        ++from_reader[g.device];
+        if (g.users) problem = "users reported for " + g.group + " though the dump has none";
+      }
+    }
+  }).join();
+  REQUIRE_MESSAGE(problem.empty(), problem);
+  CHECK(from_reader == from_igmp6);
+  CHECK(from_reader["a"] >= 3);  // ff02::1, ff02::1:ffXX:XXXX, ff15::4321 (and ff01::1)
 }
 
 TEST_CASE("hostile interface names: quotes, backslashes and UTF-8 give valid text") {
