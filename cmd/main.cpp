@@ -81,10 +81,10 @@ int main(int argc, char** argv) {
 #if defined(__GLIBC__)
   // glibc gives every thread that allocates an arena of its own (up to 8 per core), and civetweb
   // serves each connection on whichever worker is free, so each arena came to hold a scrape's
-  // worth of freed memory. Two arenas, measured on the bench fixtures: 1000 interfaces RSS
-  // 187 -> 33 MiB and CPU 79 -> 53 ms per scrape (fewer page faults); 100 namespaces read in
-  // parallel RSS 40 -> 18 MiB at the same CPU (one arena: 95 instead of 56 ms, lock contention).
-  mallopt(M_ARENA_MAX, 2);
+  // worth of freed memory: 187 MiB at 1000 interfaces. One arena, with the thresholds below,
+  // measured on the bench fixtures: 4000 interfaces RSS 68 MiB (two arenas: 123 MiB) at the
+  // same CPU; 100 namespaces read 4 at a time 53-61 ms per scrape (two arenas: 51-53 ms).
+  mallopt(M_ARENA_MAX, 1);
   // Keep freed memory for the next scrape instead of returning it to the kernel and faulting it
   // back in: a scrape's big buffers (netlink dumps, the text, the gzip output) are allocated
   // again every time. Setting both turns off glibc's dynamic thresholds. At 1000 interfaces:
