@@ -75,27 +75,33 @@ int dump(platform::Reader& reader) {
   return errors.empty() ? 0 : 1;
 }
 
+// glibc malloc for a process that builds a large scrape again and again. Called before any
+// thread starts. Measured on the bench fixtures (bench/results/2026-11-25.md):
+// - Keep freed memory for the next scrape instead of returning it to the kernel and faulting it
+//   back in (setting both thresholds turns off glibc's dynamic ones): at 1000 interfaces 1600 ->
+//   25 page faults and 55 -> 32 ms CPU per scrape; RSS after a scrape stays at its peak.
+// - Arenas: glibc gives every thread that allocates its own (up to 8 per core), and civetweb
+//   serves each connection on whichever worker is free, so every arena came to hold a scrape's
+//   peak (187 MiB at 1000 interfaces). One arena: 4000 interfaces 68 MiB instead of 123 MiB with
+//   two, at the same CPU. But namespaces are read by parallel threads: 100 namespaces of 10
+//   interfaces took 183-201 ms per scrape with one arena and 83-88 ms with two.
+void tune_malloc(bool reads_namespaces) {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's largest allowed value on 64-bit
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_ARENA_MAX, reads_namespaces ? 2 : 1);
+#else
+  (void)reads_namespaces;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-#if defined(__GLIBC__)
-  // glibc gives every thread that allocates an arena of its own (up to 8 per core), and civetweb
-  // serves each connection on whichever worker is free, so each arena came to hold a scrape's
-  // worth of freed memory: 187 MiB at 1000 interfaces. One arena, with the thresholds below,
-  // measured on the bench fixtures: 4000 interfaces RSS 68 MiB (two arenas: 123 MiB) at the
-  // same CPU; 100 namespaces read 4 at a time 53-61 ms per scrape (two arenas: 51-53 ms).
-  mallopt(M_ARENA_MAX, 1);
-  // Keep freed memory for the next scrape instead of returning it to the kernel and faulting it
-  // back in: a scrape's big buffers (netlink dumps, the text, the gzip output) are allocated
-  // again every time. Setting both turns off glibc's dynamic thresholds. At 1000 interfaces:
-  // 1600 -> 25 page faults and 55 -> 32 ms CPU per scrape; RSS stays at the scrape's peak (43
-  // instead of 34 MiB after a scrape; the peak itself does not change).
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's largest allowed value on 64-bit
-  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-#endif
   std::string error;
   const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc), error);
   if (!options) return fail(error);
+  tune_malloc(options->netns);
   if (options->help) {
     std::cout << cmd::usage_text();
     return 0;
