@@ -1,5 +1,6 @@
 #include "collector/families.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -62,6 +63,11 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string printable_label_value(std::string_view raw) {
+  // Nearly every value (device names, addresses, families) is ASCII, which is valid UTF-8 as it
+  // is: copy it whole rather than byte by byte (bench/callgrind.sh).
+  if (std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(raw);
+  }
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size();) {
