@@ -16,6 +16,7 @@
 #include "platform/linux/linux_reader.h"
 #include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
+#include "tests/support/ip_counters.h"
 #include "tests/support/netns.h"
 
 using namespace ifmib;
@@ -64,18 +65,8 @@ TEST_CASE("counters: packets and bytes equal ip -s link after known UDP traffic"
     if (ip_before_a != ip_after_a || ip_before_b != ip_after_b) continue;
     compared = true;
     for (const auto& [device, ip] : {std::pair{"a", ip_after_a}, std::pair{"b", ip_after_b}}) {
-      const test::LabelSet d{{"device", device}};
       INFO("device " << device);
-      CHECK(out.value("ifmib_transmit_packets_total", d) == ip["tx"]["packets"].get<double>());
-      CHECK(out.value("ifmib_transmit_bytes_total", d) == ip["tx"]["bytes"].get<double>());
-      CHECK(out.value("ifmib_receive_packets_total", d) == ip["rx"]["packets"].get<double>());
-      CHECK(out.value("ifmib_receive_bytes_total", d) == ip["rx"]["bytes"].get<double>());
-      CHECK(out.value("ifmib_receive_errors_total", d) == ip["rx"]["errors"].get<double>());
-      CHECK(out.value("ifmib_transmit_errors_total", d) == ip["tx"]["errors"].get<double>());
-      CHECK(out.value("ifmib_receive_drops_total", d) == ip["rx"]["dropped"].get<double>());
-      CHECK(out.value("ifmib_transmit_drops_total", d) == ip["tx"]["dropped"].get<double>());
-      CHECK(out.value("ifmib_receive_multicast_packets_total", d) == ip["rx"]["multicast"].get<double>());
-      CHECK(out.value("ifmib_collisions_total", d) == ip["tx"]["collisions"].get<double>());
+      test::check_counters_equal_ip(out, {{"device", device}}, ip);
     }
     // The 250 datagrams of 100 bytes left a and arrived at b: 142-byte frames on the wire.
     CHECK(out.value("ifmib_transmit_packets_total", {{"device", "a"}}).value() >= tx_before + 250);

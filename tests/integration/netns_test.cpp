@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "tests/support/exposition.h"
+#include "tests/support/ip_counters.h"
 #include "tests/support/netns.h"
 
 using namespace ifmib;
@@ -93,16 +94,8 @@ int compare(const test::Exposition& out, const std::string& label, const KernelV
     const std::string device = link["ifname"];
     ip_devices.insert(device);
     const test::LabelSet d{{"netns", label}, {"device", device}};
-    const json& st = link["stats64"];
     INFO("device " << device);
-    CHECK(out.value("ifmib_receive_bytes_total", d) == st["rx"]["bytes"].get<double>());
-    CHECK(out.value("ifmib_transmit_bytes_total", d) == st["tx"]["bytes"].get<double>());
-    CHECK(out.value("ifmib_receive_packets_total", d) == st["rx"]["packets"].get<double>());
-    CHECK(out.value("ifmib_transmit_packets_total", d) == st["tx"]["packets"].get<double>());
-    CHECK(out.value("ifmib_receive_drops_total", d) == st["rx"]["dropped"].get<double>());
-    CHECK(out.value("ifmib_transmit_drops_total", d) == st["tx"]["dropped"].get<double>());
-    CHECK(out.value("ifmib_receive_errors_total", d) == st["rx"]["errors"].get<double>());
-    CHECK(out.value("ifmib_receive_multicast_packets_total", d) == st["rx"]["multicast"].get<double>());
+    test::check_counters_equal_ip(out, d, link["stats64"]);
     CHECK(out.value("ifmib_mtu_bytes", d) == link["mtu"].get<double>());
     CHECK(out.value("ifmib_info", {{"netns", label}, {"device", device},
                                    {"ifindex", std::to_string(link["ifindex"].get<int>())}}) == 1);
@@ -112,7 +105,7 @@ int compare(const test::Exposition& out, const std::string& label, const KernelV
     const auto inet = v.inet_groups.find(device);
     CHECK(out.value("ifmib_multicast_groups", {{"netns", label}, {"device", device}, {"family", "inet"}})
               .value_or(0) == (inet == v.inet_groups.end() ? 0 : inet->second));
-    checks += 12;
+    checks += 14;  // 10 counters, MTU, info, 2 group counts
   }
   CHECK(exported == ip_devices);
   for (const auto& q : v.qdiscs) {

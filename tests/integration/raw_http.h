@@ -165,20 +165,24 @@ inline Response get(int port, const std::string& path, double timeout_seconds) {
   return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", timeout_seconds);
 }
 
-/// VmRSS of `pid` in kB (0 when unreadable), and its open descriptors.
-inline long rss_kb(int pid) {
+/// The first word after "`field`:" in /proc/`pid`/status ("" when unreadable): "VmRSS" gives
+/// the kB count, "Uid" the real uid, "CapEff" the effective capability mask in hex.
+inline std::string status_field(int pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   while (in >> key) {
-    if (key == "VmRSS:") {
-      long kb = 0;
-      in >> kb;
-      return kb;
+    if (key == field + ":") {
+      std::string value;
+      in >> value;
+      return value;
     }
     std::string rest;
     std::getline(in, rest);
   }
-  return 0;
+  return "";
 }
+
+/// VmRSS of `pid` in kB (0 when unreadable).
+inline long rss_kb(int pid) { return std::atol(status_field(pid, "VmRSS").c_str()); }
 
 }  // namespace ifmib::test::raw_http

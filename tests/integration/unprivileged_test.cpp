@@ -4,12 +4,12 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
+#include <algorithm>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
 
+#include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
 #include "tests/support/netns.h"
 
@@ -38,21 +38,6 @@ std::map<std::string, double> host_series(const test::Exposition& e) {
     if (!about_the_process(s.name)) out[series_key(s)] = s.value;
   }
   return out;
-}
-
-// "Uid:\t65534\t65534..." and "CapEff:\t0000000000000000" from /proc/PID/status.
-std::string status_field(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) {
-      std::istringstream words(line.substr(field.size() + 1));
-      std::string first;
-      words >> first;
-      return first;
-    }
-  }
-  return "";
 }
 
 const char* kSourceJoin =
@@ -85,8 +70,8 @@ TEST_CASE("unprivileged: uid 65534 without capabilities serves the same series a
   const std::vector<std::string> flags = {"--collector.multicast.groups"};
   ExporterInNetns root(ns, 9481, flags);
   ExporterInNetns nobody(ns, 9482, flags, test::RunAs::nobody);
-  CHECK(status_field(nobody.process().pid(), "Uid") == "65534");
-  CHECK(status_field(nobody.process().pid(), "CapEff") == "0000000000000000");
+  CHECK(test::raw_http::status_field(nobody.process().pid(), "Uid") == "65534");
+  CHECK(test::raw_http::status_field(nobody.process().pid(), "CapEff") == "0000000000000000");
 
   // root, nobody, root: a value nobody reports must lie between root's two readings (equal
   // when nothing moved, which is the case here for all but loopback noise).

@@ -1,7 +1,6 @@
 // --web.config.file against the real binary: basic auth, SIGHUP reloads, TLS versions and client
 // certificates, checked with curl. No root needed. Certificates are made at test time with openssl.
 
-#include <crypt.h>
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -9,24 +8,16 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <regex>
 #include <thread>
 
+#include "tests/support/bcrypt.h"
 #include "tests/support/netns.h"
 
 using namespace ifmib;
+using test::bcrypt_hash;
 
 namespace {
-
-std::string bcrypt_hash(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  REQUIRE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting) != nullptr);
-  auto data = std::make_unique<crypt_data>();
-  const char* out = crypt_r(password.c_str(), setting, data.get());
-  REQUIRE((out && out[0] != '*'));
-  return out;
-}
 
 // A private directory with a CA, a server certificate for 127.0.0.1, a client certificate, the
 // exporter binary and the TLS shim next to it (cmd/tls_shim, compiled here).

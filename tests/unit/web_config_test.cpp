@@ -2,29 +2,19 @@
 
 #include "cmd/web_config.h"
 
-#include <crypt.h>
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <memory>
 #include <sstream>
 
+#include "tests/support/bcrypt.h"
+
 using namespace ifmib;
+using test::bcrypt_hash;
 using cmd::ClientAuth;
 using cmd::parse_web_config;
 
 namespace {
-
-// A real bcrypt hash of `password`, made with libcrypt at the lowest cost to keep tests fast.
-std::string bcrypt_hash(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  REQUIRE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, setting, sizeof setting) != nullptr);
-  auto data = std::make_unique<crypt_data>();
-  const char* out = crypt_r(password.c_str(), setting, data.get());
-  REQUIRE(out != nullptr);
-  REQUIRE(out[0] != '*');
-  return out;
-}
 
 std::string error_of(const std::string& yaml) {
   auto config = parse_web_config(yaml, "/etc/ifmib");
