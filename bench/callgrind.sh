@@ -12,9 +12,9 @@ scrapes=${2:-3}
 sh bench/tools.sh "$build"
 out="$build/bench/callgrind.out.replay"
 valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \
-  "$build/bench/replay" "$snap" "$scrapes" "${WRITER:-ours}"
+  "$build/bench/replay" "$snap" "$scrapes"
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$scrapes" '
   /PROGRAM TOTALS/ { gsub(",", "", $1); printf "instructions per scrape: %.1f M\n", $1 / n / 1e6 }
-  /TextSerializer::Serialize|append_exposition_text|Scraper::scrape|cmd::gzip|::collect\(ifmib::platform::Reader/ {
+  /exposition_text|Scraper::scrape|cmd::gzip|::collect\(ifmib::platform::Reader/ {
     v = $1; gsub(",", "", v); name = $0; sub(/^[^?]*\?\?\?:/, "", name); sub(/\(.*/, "", name)
     printf "  %-45s %8.1f M\n", name, v / n / 1e6 }'

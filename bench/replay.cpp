@@ -7,7 +7,6 @@
 // the recorded bytes into snapshots happens before, outside the count. Without valgrind it
 // prints wall time per scrape, which is only indicative.
 
-#include <prometheus/text_serializer.h>
 #include <valgrind/callgrind.h>
 #include <zlib.h>
 
@@ -105,12 +104,10 @@ class RecordedReader final : public platform::Reader {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: replay SNAPSHOT_DIR [SCRAPES] [ours|prometheus-cpp]\n");
+    std::fprintf(stderr, "usage: replay SNAPSHOT_DIR [SCRAPES]\n");
     return 2;
   }
   const int scrapes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  // Which text writer to measure: ours (what the exporter serves) or prometheus-cpp's TextSerializer.
-  const bool prometheus_cpp = argc > 3 && std::string(argv[3]) == "prometheus-cpp";
   auto reader = std::make_shared<RecordedReader>(argv[1]);
   std::vector<std::string> enabled;
   for (const auto& info : collector::all_collectors()) {
@@ -127,15 +124,7 @@ int main(int argc, char** argv) {
   CALLGRIND_TOGGLE_COLLECT;
   for (int k = 0; k < scrapes; ++k) {
     const auto families = scraper.scrape({});
-    std::string body;
-    if (prometheus_cpp) {
-      std::ostringstream text;
-      text.imbue(std::locale::classic());
-      prometheus::TextSerializer().Serialize(text, families);
-      body = std::move(text).str();
-    } else {
-      collector::append_exposition_text(body, families);
-    }
+    std::string body = collector::exposition_text(families);
     const std::string compressed = cmd::gzip(body);
     text_bytes = body.size();
     gzip_bytes = compressed.size();

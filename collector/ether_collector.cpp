@@ -79,7 +79,7 @@ platform::Result<Families> EtherCollector::collect(platform::Reader& reader) con
   auto interfaces = reader.interfaces();
   if (!interfaces) return interfaces.error().within("ether");
 
-  std::vector<prometheus::MetricFamily> counters;
+  Families counters;
   for (const auto& c : kCounters) counters.push_back(make_family(c.spec));
   auto frequencies = make_family(kCollisionFrequencies);
   auto chipset = make_family(kChipset);

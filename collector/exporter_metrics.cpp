@@ -58,7 +58,7 @@ BuildInfo current_build_info() {
   return info;
 }
 
-prometheus::MetricFamily build_info_family(const BuildInfo& info) {
+Family build_info_family(const BuildInfo& info) {
   auto family = make_family(spec_named(kMetrics, "ifmib_exporter_build_info"));
   add_sample(family,
              {{"version", info.version}, {"revision", info.revision}, {"compiler", info.compiler},
@@ -67,8 +67,8 @@ prometheus::MetricFamily build_info_family(const BuildInfo& info) {
   return family;
 }
 
-std::vector<prometheus::MetricFamily> process_families(const platform::ProcessStats& stats) {
-  std::vector<prometheus::MetricFamily> out;
+Families process_families(const platform::ProcessStats& stats) {
+  Families out;
   const auto one = [&](std::string_view name, double value) {
     out.push_back(make_family(spec_named(kMetrics, name)));
     add_sample(out.back(), {}, value);
@@ -87,7 +87,7 @@ void RequestCounter::record(int status) {
   ++by_status_[status];
 }
 
-prometheus::MetricFamily RequestCounter::family() const {
+Family RequestCounter::family() const {
   auto family = make_family(spec_named(kMetrics, "ifmib_exporter_http_requests_total"));
   std::lock_guard lock(mu_);
   for (const auto& [status, count] : by_status_) {

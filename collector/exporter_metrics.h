@@ -16,16 +16,16 @@ struct BuildInfo {
 };
 BuildInfo current_build_info();
 
-prometheus::MetricFamily build_info_family(const BuildInfo& info);
+Family build_info_family(const BuildInfo& info);
 
 /// The standard process_* families (client_golang's names) from a process snapshot.
-std::vector<prometheus::MetricFamily> process_families(const platform::ProcessStats& stats);
+Families process_families(const platform::ProcessStats& stats);
 
 /// Counts answered HTTP requests by status code. Thread-safe.
 class RequestCounter {
  public:
   void record(int status);
-  prometheus::MetricFamily family() const;
+  Family family() const;
 
  private:
   mutable std::mutex mu_;

@@ -1,21 +1,17 @@
 #include "collector/exposition_text.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <charconv>
 #include <cmath>
-#include <sstream>
 
 namespace ifmib::collector {
 
 namespace {
 
-// HELP text escapes backslash and newline; label values also escape the double quote.
-void append_escaped(std::string& out, const std::string& text, bool quote) {
+// HELP text escapes backslash and newline (label values are escaped by add_sample).
+void append_escaped_help(std::string& out, std::string_view text) {
   for (char c : text) {
     if (c == '\\') out += "\\\\";
     else if (c == '\n') out += "\\n";
-    else if (quote && c == '"') out += "\\\"";
     else out += c;
   }
 }
@@ -33,6 +29,7 @@ void append_value(std::string& out, double value) {
   }
 }
 
+// A Family holds plain values only, so it is a counter, a gauge or untyped.
 const char* type_name(prometheus::MetricType type) {
   switch (type) {
     case prometheus::MetricType::Counter: return "counter";
@@ -45,44 +42,26 @@ const char* type_name(prometheus::MetricType type) {
 
 void append_exposition_text(std::string& out, const Families& families) {
   for (const auto& family : families) {
-    if (family.metric.empty()) continue;
-    const auto type = family.type;
-    if (type != prometheus::MetricType::Counter && type != prometheus::MetricType::Gauge &&
-        type != prometheus::MetricType::Untyped) {
-      std::ostringstream other;
-      other.imbue(std::locale::classic());
-      prometheus::TextSerializer().Serialize(other, {family});
-      out += other.str();
-      continue;
-    }
+    if (family.samples.empty()) continue;
+    const std::string_view name = family.spec.name;
     out += "# HELP ";
-    out += family.name;
+    out += name;
     out += ' ';
-    append_escaped(out, family.help, false);
+    append_escaped_help(out, family.spec.help);
     out += "\n# TYPE ";
-    out += family.name;
+    out += name;
     out += ' ';
-    out += type_name(type);
+    out += type_name(family.spec.type);
     out += '\n';
-    for (const auto& metric : family.metric) {
-      out += family.name;
-      if (!metric.label.empty()) {
+    for (const auto& sample : family.samples) {
+      out += name;
+      if (sample.labels_size > 0) {
         out += '{';
-        bool first = true;
-        for (const auto& label : metric.label) {
-          if (!first) out += ',';
-          first = false;
-          out += label.name;
-          out += "=\"";
-          append_escaped(out, label.value, true);
-          out += '"';
-        }
+        out += family.labels_of(sample);  // rendered and escaped by add_sample
         out += '}';
       }
       out += ' ';
-      append_value(out, type == prometheus::MetricType::Counter ? metric.counter.value
-                        : type == prometheus::MetricType::Gauge ? metric.gauge.value
-                                                                 : metric.untyped.value);
+      append_value(out, sample.value);
       out += '\n';
     }
   }
@@ -93,11 +72,8 @@ std::string exposition_text(const Families& families) {
   // every doubling of the string (perf: 3.7% of a 1000-interface scrape was that memmove).
   std::size_t estimate = 0;
   for (const auto& family : families) {
-    estimate += 2 * family.name.size() + family.help.size() + 32;
-    for (const auto& metric : family.metric) {
-      estimate += family.name.size() + 28;  // braces, space, a value, newline
-      for (const auto& label : metric.label) estimate += label.name.size() + label.value.size() + 4;
-    }
+    estimate += 2 * family.spec.name.size() + family.spec.help.size() + 32;
+    estimate += family.samples.size() * (family.spec.name.size() + 30) + family.labels.size();  // braces, value
   }
   std::string out;
   out.reserve(estimate);

@@ -1,6 +1,6 @@
 #pragma once
 // The Prometheus text exposition format (0.0.4), written straight into one string.
-// prometheus-cpp's TextSerializer formats through std::ostream and is more than half of a
+// prometheus-cpp's TextSerializer formats through std::ostream and was more than half of a
 // scrape's instructions at 1000 interfaces (bench/results/2026-11-25.md); this writer
 // uses std::to_chars and appends to a reused buffer. Output parses to the same samples.
 
@@ -10,8 +10,7 @@
 
 namespace ifmib::collector {
 
-/// Appends `families` to `out` in the text format. Counter, gauge and untyped families are
-/// written directly; any other type falls back to prometheus-cpp's serializer for that family.
+/// Appends `families` to `out` in the text format; families without samples are left out.
 /// Pure and thread-safe.
 void append_exposition_text(std::string& out, const Families& families);
 

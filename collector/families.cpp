@@ -1,38 +1,93 @@
 #include "collector/families.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 
 namespace ifmib::collector {
 
-prometheus::MetricFamily make_family(const MetricSpec& spec) {
-  prometheus::MetricFamily family;
-  family.name = std::string(spec.name);
-  family.help = std::string(spec.help);
-  family.type = spec.type;
-  return family;
+Family make_family(const MetricSpec& spec) { return Family{spec, {}, {}}; }
+
+namespace {
+
+// Appends `raw` as a label value of the text format: made printable UTF-8, then backslash,
+// double quote and newline escaped.
+void append_label_value(std::string& out, std::string_view raw) {
+  // Nearly every value (device names, addresses, families) is plain ASCII with nothing to
+  // escape: append it whole rather than byte by byte (bench/callgrind.sh).
+  const bool plain = std::all_of(raw.begin(), raw.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
+  });
+  if (plain) {
+    out.append(raw);
+    return;
+  }
+  for (char c : printable_label_value(raw)) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '"') out += "\\\"";
+    else out += c;
+  }
 }
 
-void add_sample(prometheus::MetricFamily& family, std::initializer_list<Label> labels, double value) {
-  prometheus::ClientMetric metric;
-  metric.label.reserve(labels.size());
+void append_pair(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out += "=\"";
+  append_label_value(out, value);
+  out += '"';
+}
+
+std::uint32_t checked_offset(std::size_t n) {
+  if (n > UINT32_MAX) throw std::length_error("label text of one family exceeds 4 GiB");
+  return static_cast<std::uint32_t>(n);
+}
+
+}  // namespace
+
+void add_sample(Family& family, std::initializer_list<Label> labels, double value) {
+  const std::size_t begin = family.labels.size();
+  bool first = true;
   for (const auto& [name, raw] : labels) {
-    metric.label.push_back({std::string(name), printable_label_value(raw)});
+    if (!first) family.labels += ',';
+    first = false;
+    append_pair(family.labels, name, raw);
   }
-  if (family.type == prometheus::MetricType::Counter) {
-    metric.counter.value = value;
-  } else if (family.type == prometheus::MetricType::Gauge) {
-    metric.gauge.value = value;
-  } else {
-    metric.untyped.value = value;
-  }
-  family.metric.push_back(std::move(metric));
+  family.samples.push_back({checked_offset(begin), checked_offset(family.labels.size() - begin), value});
 }
 
-void append_nonempty(Families& out, std::vector<prometheus::MetricFamily>&& families) {
+void append_label(Families& families, std::string_view name, std::string_view value) {
+  std::string pair;
+  append_pair(pair, name, value);
   for (auto& family : families) {
-    if (!family.metric.empty()) out.push_back(std::move(family));
+    std::string labels;
+    labels.reserve(family.labels.size() + family.samples.size() * (pair.size() + 1));
+    for (auto& sample : family.samples) {
+      const std::string_view old = family.labels_of(sample);
+      const std::size_t begin = labels.size();
+      labels += old;
+      if (!old.empty()) labels += ',';
+      labels += pair;
+      sample.labels_begin = checked_offset(begin);
+      sample.labels_size = checked_offset(labels.size() - begin);
+    }
+    family.labels = std::move(labels);
+  }
+}
+
+void append_samples(Family& into, Family&& more) {
+  const std::size_t offset = into.labels.size();
+  into.labels += more.labels;
+  into.samples.reserve(into.samples.size() + more.samples.size());
+  for (const auto& sample : more.samples) {
+    into.samples.push_back({checked_offset(offset + sample.labels_begin), sample.labels_size, sample.value});
+  }
+}
+
+void append_nonempty(Families& out, Families&& families) {
+  for (auto& family : families) {
+    if (!family.samples.empty()) out.push_back(std::move(family));
   }
 }
 
@@ -63,8 +118,6 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string printable_label_value(std::string_view raw) {
-  // Nearly every value (device names, addresses, families) is ASCII, which is valid UTF-8 as it
-  // is: copy it whole rather than byte by byte (bench/callgrind.sh).
   if (std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return std::string(raw);
   }

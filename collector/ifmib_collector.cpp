@@ -57,7 +57,7 @@ platform::Result<Families> IfmibCollector::collect(platform::Reader& reader) con
   auto interfaces = reader.interfaces();
   if (!interfaces) return interfaces.error().within("ifmib");
 
-  std::vector<prometheus::MetricFamily> f;
+  Families f;
   f.reserve(kCount);
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
 

@@ -119,7 +119,7 @@ platform::Result<Families> MulticastCollector::collect(platform::Reader& reader)
   std::sort(devices.begin(), devices.end());
   devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
 
-  std::vector<prometheus::MetricFamily> f;
+  Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
 
   if (query.detail) {

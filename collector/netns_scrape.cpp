@@ -16,14 +16,13 @@ namespace {
 constexpr const char* kReasons[] = {"max", "deadline", "permission", "error"};
 
 // Concatenates the samples of same-named families, keeping the first-seen order of names.
-void merge_into(Families& out, std::map<std::string, std::size_t>& index, Families&& more) {
+void merge_into(Families& out, std::map<std::string_view, std::size_t>& index, Families&& more) {
   for (auto& family : more) {
-    const auto [it, inserted] = index.emplace(family.name, out.size());
+    const auto [it, inserted] = index.emplace(family.spec.name, out.size());
     if (inserted) {
       out.push_back(std::move(family));
     } else {
-      auto& into = out[it->second].metric;
-      std::move(family.metric.begin(), family.metric.end(), std::back_inserter(into));
+      append_samples(out[it->second], std::move(family));
     }
   }
 }
@@ -99,7 +98,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
   for (auto& t : threads) t.join();
 
   Families out;
-  std::map<std::string, std::size_t> index;
+  std::map<std::string_view, std::size_t> index;  // names point at the static metric tables
   auto info = make_family(spec_named(exporter_metric_specs(), "ifmib_netns_info"));
   std::string first_permission, first_error;
   for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -130,7 +129,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
   for (const char* reason : kReasons) add_sample(skipped_family, {{"reason", reason}}, skipped[reason]);
   auto unreadable = make_family(spec_named(exporter_metric_specs(), "ifmib_netns_unreadable_processes"));
   add_sample(unreadable, {}, unreadable_processes);
-  std::vector<prometheus::MetricFamily> own_families;
+  Families own_families;
   own_families.push_back(std::move(info));
   own_families.push_back(std::move(skipped_family));
   own_families.push_back(std::move(unreadable));

@@ -43,12 +43,6 @@ platform::Result<Families> collect_guarded(const Collector& c, platform::Reader&
   }
 }
 
-void add_label(Families& families, const std::string& name, const std::string& value) {
-  for (auto& family : families) {
-    for (auto& metric : family.metric) metric.label.push_back({name, printable_label_value(value)});
-  }
-}
-
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -122,13 +116,13 @@ Families Scraper::collect_from(platform::Reader& inner, const Selection& selecti
     add_sample(success, {{"collector", name}}, result ? 1 : 0);
   }
   append_nonempty(out, {std::move(duration), std::move(success)});
-  if (netns) add_label(out, "netns", *netns);
+  if (netns) append_label(out, "netns", *netns);
   return out;
 }
 
 Families Scraper::scrape(const Selection& selection) const {
   Families out = fanout_ ? fanout_->collect(*this, *reader_, selection) : collect_from(*reader_, selection);
-  std::vector<prometheus::MetricFamily> own;
+  Families own;
   own.push_back(build_info_family(build_info_));
   if (exporter_metrics_) {
     if (auto stats = reader_->process()) {

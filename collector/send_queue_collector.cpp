@@ -29,7 +29,7 @@ platform::Result<Families> SendQueueCollector::collect(platform::Reader& reader)
   auto queues = reader.send_queues();
   if (!queues) return queues.error().within("send_queue");
 
-  std::vector<prometheus::MetricFamily> f;
+  Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
   for (const auto& q : *queues) {
     if (!options_.devices.accepts(q.device)) continue;

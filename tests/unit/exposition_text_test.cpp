@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <prometheus/text_serializer.h>
 
@@ -14,34 +17,75 @@ using namespace ifmib;
 
 namespace {
 
-collector::Families sample_families() {
+// The same samples as our Families and as prometheus-cpp's MetricFamily, so that its
+// TextSerializer is an independent oracle for our writer.
+struct Row {
+  std::vector<std::pair<std::string, std::string>> labels;
+  double value;
+};
+struct Table {
+  collector::MetricSpec spec;
+  std::vector<Row> rows;
+};
+
+std::vector<Table> sample_tables() {
   using prometheus::MetricType;
+  const double inf = std::numeric_limits<double>::infinity();
+  return {
+      {{"ifmib_x_total", MetricType::Counter, "Plain help."},
+       {{{{"device", "v\"q\\x"}, {"group", "line\nbreak"}}, 18446744073709551615.0},
+        {{{"device", "b\xC3\xA9"}}, 0},
+        {{{"device", "big"}}, 4294967303.0},
+        {{{"device", "frac"}}, 1700000000.25}}},
+      {{"ifmib_y", MetricType::Gauge, "Plain."},
+       {{{}, inf}, {{{"a", "1"}}, -inf}, {{{"a", "2"}}, std::nan("")}, {{{"a", "3"}}, 1.25e9}, {{{"a", "4"}}, 1e-7}}},
+      {{"ifmib_empty", MetricType::Gauge, "No samples: omitted."}, {}},
+  };
+}
+
+collector::Families ours_of(const std::vector<Table>& tables) {
   collector::Families out;
-  auto counter = collector::make_family({"ifmib_x_total", MetricType::Counter, "Plain help."});
-  collector::add_sample(counter, {{"device", "v\"q\\x"}, {"group", "line\nbreak"}}, 18446744073709551615.0);
-  collector::add_sample(counter, {{"device", "b\xC3\xA9"}}, 0);
-  collector::add_sample(counter, {{"device", "big"}}, 4294967303.0);
-  collector::add_sample(counter, {{"device", "frac"}}, 1700000000.25);
-  out.push_back(std::move(counter));
-  auto gauge = collector::make_family({"ifmib_y", MetricType::Gauge, "Plain."});
-  collector::add_sample(gauge, {}, std::numeric_limits<double>::infinity());
-  collector::add_sample(gauge, {{"a", "1"}}, -std::numeric_limits<double>::infinity());
-  collector::add_sample(gauge, {{"a", "2"}}, std::nan(""));
-  collector::add_sample(gauge, {{"a", "3"}}, 1.25e9);
-  collector::add_sample(gauge, {{"a", "4"}}, 1e-7);
-  out.push_back(std::move(gauge));
-  out.push_back(collector::make_family({"ifmib_empty", MetricType::Gauge, "No samples: omitted."}));
+  for (const auto& table : tables) {
+    auto family = collector::make_family(table.spec);
+    for (const auto& row : table.rows) {
+      // add_sample takes an initializer list; rows here have at most two labels.
+      const auto& l = row.labels;
+      if (l.empty()) collector::add_sample(family, {}, row.value);
+      else if (l.size() == 1) collector::add_sample(family, {{l[0].first, l[0].second}}, row.value);
+      else collector::add_sample(family, {{l[0].first, l[0].second}, {l[1].first, l[1].second}}, row.value);
+    }
+    out.push_back(std::move(family));
+  }
+  return out;
+}
+
+std::vector<prometheus::MetricFamily> prometheus_cpp_of(const std::vector<Table>& tables) {
+  std::vector<prometheus::MetricFamily> out;
+  for (const auto& table : tables) {
+    prometheus::MetricFamily family;
+    family.name = std::string(table.spec.name);
+    family.help = std::string(table.spec.help);
+    family.type = table.spec.type;
+    for (const auto& row : table.rows) {
+      prometheus::ClientMetric metric;
+      for (const auto& [name, value] : row.labels) metric.label.push_back({name, value});
+      if (family.type == prometheus::MetricType::Counter) metric.counter.value = row.value;
+      else metric.gauge.value = row.value;
+      family.metric.push_back(std::move(metric));
+    }
+    out.push_back(std::move(family));
+  }
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("exposition text: the same samples, help and types as prometheus-cpp's TextSerializer") {
-  const auto families = sample_families();
-  const auto ours = test::parse_exposition(collector::exposition_text(families));
+  const auto tables = sample_tables();
+  const auto ours = test::parse_exposition(collector::exposition_text(ours_of(tables)));
   std::ostringstream prometheus_cpp;
   prometheus_cpp.imbue(std::locale::classic());
-  prometheus::TextSerializer().Serialize(prometheus_cpp, families);
+  prometheus::TextSerializer().Serialize(prometheus_cpp, prometheus_cpp_of(tables));
   const auto theirs = test::parse_exposition(prometheus_cpp.str());
   REQUIRE_MESSAGE(ours, ours.error().text());
   REQUIRE_MESSAGE(theirs, theirs.error().text());

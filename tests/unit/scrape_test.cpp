@@ -85,5 +85,5 @@ TEST_CASE("scrape: a full scrape never repeats a family name") {
   requests.record(200);
   collector::Scraper scraper(kAll, {}, reader, true, &requests);
   std::set<std::string> names;
-  for (const auto& family : scraper.scrape({})) CHECK_MESSAGE(names.insert(family.name).second, family.name);
+  for (const auto& family : scraper.scrape({})) CHECK_MESSAGE(names.insert(std::string(family.spec.name)).second, family.spec.name);
 }
