@@ -38,6 +38,7 @@ def main():
                      "nl_mcast": nl_mcast, "procfs_bytes": sum(fl[k]["bytes"] for k in PROCFS)}
         floors[n]["ifmib"] = floors[n]["link"] + floors[n]["qdisc"] + procfs
         floors[n]["send_queue"] = floors[n]["link"] + floors[n]["qdisc"]
+        floors[n]["mib"] = floors[n]["link"]
         for name, r in sc.items():
             s = r["samples"]
             cpu = [x["cpu_ms"] for x in s]
@@ -56,12 +57,13 @@ def main():
     print("CPU = exporter CPU while serving one scrape (sum of its threads' schedstat run time), "
           "p50 and mean; `stat` = mean of utime+stime deltas from /proc/PID/stat around each scrape (10 ms ticks); "
           "`run` = whole-run /proc/PID/stat CPU / scrapes, incl. work between scrapes (process serving one URL only). "
-          "ifmib_send_queue = the same ifmib_exporter process with `collect[]=send_queue`.\n")
+          "ifmib_send_queue and ifmib_mib = the same ifmib_exporter process with `collect[]=send_queue` and "
+          "`collect[]=ifmib` (the interface MIB alone, which is what node_exporter's netdev collector covers).\n")
     print("| N | exporter | scrapes | CPU p50 ms | CPU mean ms | stat mean ms | run ms | latency p50 ms | "
           "latency p99 ms | bytes (gzip) | series | series/iface | RSS max MiB |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
-        for name in ("ifmib", "ifmib_send_queue", "node_netdev", "node_qdisc"):
+        for name in ("ifmib", "ifmib_mib", "ifmib_send_queue", "node_netdev", "node_qdisc"):
             x = summary.get((n, name))
             if not x:
                 continue
@@ -97,6 +99,14 @@ def main():
             line(n, "node_exporter netdev CPU / ifmib CPU", "%.1f×" % r, "≥ 10× (at 1000)", r >= 10)
             line(n, "series per interface, ifmib vs node netdev",
                  "%.1f vs %.1f" % (i["series"] / (n + 1), nd["series"] / (n + 1)), "more", i["series"] > nd["series"])
+        m = summary.get((n, "ifmib_mib"))
+        if nd and m:
+            r = nd["cpu_p50"] / m["cpu_p50"]
+            line(n, "node_exporter netdev CPU / ifmib interface-MIB collector CPU", "%.1f×" % r, "≥ 10× (at 1000)", r >= 10)
+            line(n, "series per interface, ifmib interface MIB vs node netdev",
+                 "%.1f vs %.1f" % (m["series"] / (n + 1), nd["series"] / (n + 1)), "more", m["series"] > nd["series"])
+            r = m["cpu_p50"] / floors[n]["mib"]
+            line(n, "ifmib interface-MIB CPU / kernel floor of its read (RTM_GETLINK)", "%.2f×" % r, "≤ 2×", r <= 2)
         q, sq = summary.get((n, "node_qdisc")), summary.get((n, "ifmib_send_queue"))
         if q and sq:
             r = q["cpu_p50"] / sq["cpu_p50"]

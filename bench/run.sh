@@ -87,6 +87,8 @@ for n in $sizes; do
   pids="$ifmib $netdev"
   targets="ifmib,$ifmib,http://127.0.0.1:19100/metrics,$scrapes"
   targets="$targets ifmib_send_queue,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=send_queue,$scrapes"
+  # The interface MIB alone: what node_exporter's netdev collector covers (per-interface counters).
+  targets="$targets ifmib_mib,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=ifmib,$scrapes"
   targets="$targets node_netdev,$netdev,http://127.0.0.1:19101/metrics,$scrapes"
   wait_ready http://127.0.0.1:19100/-/healthy
   wait_ready http://127.0.0.1:19101/
