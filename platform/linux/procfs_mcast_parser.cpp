@@ -19,8 +19,27 @@ constexpr std::size_t kQuotedLineMax = 120;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
+// The whitespace-separated fields of one line. No file has more than 6 per line; a line with
+// more keeps counting (size() stays right for the callers' checks) but stores the first few only.
+// Fixed storage, not a std::vector: one allocation per line was a visible share of parsing
+// 12 000 lines per scrape at 1000 interfaces (perf).
+class Fields {
+ public:
+  static constexpr std::size_t kStored = 8;
+  void push_back(std::string_view field) {
+    if (count_ < kStored) stored_[count_] = field;
+    ++count_;
+  }
+  std::size_t size() const { return count_; }
+  std::string_view operator[](std::size_t i) const { return stored_.at(i); }
+
+ private:
+  std::array<std::string_view, kStored> stored_{};
+  std::size_t count_ = 0;
+};
+
+Fields split_fields(std::string_view line) {
+  Fields fields;
   std::size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && is_space(line[i])) ++i;
