@@ -1,7 +1,9 @@
 #include "collector/multicast_collector.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -52,6 +54,41 @@ bool wanted(const platform::MulticastQuery& q, AddressFamily family) {
 // nodes and key copies were 40% of the collector's instructions (bench/callgrind.sh).
 auto membership_key(const platform::MulticastGroup& g) { return std::tie(g.device, g.family, g.group); }
 
+// Sorts by membership_key, stably: where a key repeats, the last mode reported wins, as the
+// platform listed them. Device names are ranked once, the groups bucketed by that rank, and only
+// each device's dozen groups compared: one stable_sort of all of them by the whole key cost
+// 7.3 M instructions per scrape at 1000 interfaces, this 5.1 M (bench/callgrind.sh).
+void sort_by_membership_key(std::vector<const platform::MulticastGroup*>& groups) {
+  std::unordered_map<std::string_view, std::uint32_t> id_of;
+  std::vector<std::string_view> names;
+  std::vector<std::uint32_t> ids;
+  ids.reserve(groups.size());
+  for (const auto* g : groups) {
+    const auto [it, inserted] = id_of.try_emplace(g->device, static_cast<std::uint32_t>(names.size()));
+    if (inserted) names.push_back(g->device);
+    ids.push_back(it->second);
+  }
+  std::vector<std::uint32_t> by_name(names.size());
+  for (std::uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+  std::sort(by_name.begin(), by_name.end(), [&](auto a, auto b) { return names[a] < names[b]; });
+  std::vector<std::uint32_t> rank(names.size());
+  for (std::uint32_t r = 0; r < by_name.size(); ++r) rank[by_name[r]] = r;
+
+  // Counting sort by device rank (stable, linear), then each device's few groups by the rest
+  // of the key.
+  std::vector<std::size_t> start(names.size() + 1, 0);
+  for (const auto id : ids) ++start[rank[id] + 1];
+  for (std::size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  std::vector<const platform::MulticastGroup*> out(groups.size());
+  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < groups.size(); ++i) out[fill[rank[ids[i]]]++] = groups[i];
+  for (std::size_t r = 0; r + 1 < start.size(); ++r) {
+    std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(start[r]), out.begin() + static_cast<std::ptrdiff_t>(start[r + 1]),
+                     [](const auto* a, const auto* b) { return std::tie(a->family, a->group) < std::tie(b->family, b->group); });
+  }
+  groups = std::move(out);
+}
+
 struct Membership {
   const platform::MulticastGroup* first = nullptr;  // device, family and group of the run
   std::optional<platform::FilterMode> mode;         // the last one reported
@@ -101,23 +138,26 @@ platform::Result<Families> MulticastCollector::collect(platform::Reader& reader)
   for (const auto& g : snapshot->groups) {
     if (wanted(query, g.family) && options_.devices.accepts(g.device)) sorted.push_back(&g);
   }
-  // Stable: where a key repeats, the last mode reported wins, as the platform listed them.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto* a, const auto* b) { return membership_key(*a) < membership_key(*b); });
+  sort_by_membership_key(sorted);
   const std::vector<Membership> memberships = merge_runs(sorted);
 
   // Every device with a group or a protocol row; a device we know of with no group in a family
   // is a real 0.
-  std::vector<std::string_view> devices;
-  devices.reserve(memberships.size() + snapshot->protocols.size());
+  // The memberships' devices are already in name order; only the protocol rows' need sorting.
+  std::vector<std::string_view> group_devices;
   for (const auto& m : memberships) {
-    if (devices.empty() || devices.back() != m.first->device) devices.push_back(m.first->device);
+    if (group_devices.empty() || group_devices.back() != m.first->device) group_devices.push_back(m.first->device);
   }
+  std::vector<std::string_view> protocol_devices;
   for (const auto& p : snapshot->protocols) {
-    if (wanted(query, p.family) && options_.devices.accepts(p.device)) devices.push_back(p.device);
+    if (wanted(query, p.family) && options_.devices.accepts(p.device)) protocol_devices.push_back(p.device);
   }
-  std::sort(devices.begin(), devices.end());
-  devices.erase(std::unique(devices.begin(), devices.end()), devices.end());
+  std::sort(protocol_devices.begin(), protocol_devices.end());
+  protocol_devices.erase(std::unique(protocol_devices.begin(), protocol_devices.end()), protocol_devices.end());
+  std::vector<std::string_view> devices;
+  devices.reserve(group_devices.size() + protocol_devices.size());
+  std::set_union(group_devices.begin(), group_devices.end(), protocol_devices.begin(), protocol_devices.end(),
+                 std::back_inserter(devices));
 
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
