@@ -1,14 +1,16 @@
 #!/bin/sh
 # Deterministic figure: instructions per scrape (collectors + text serializer + gzip) on the
 # recorded snapshot bench/snapshot/<N>/ through a fixed reader (bench/replay.cpp), under callgrind.
-#   bench/callgrind.sh [SNAPSHOT_DIR] [SCRAPES]      (defaults: bench/snapshot/1000, 3)
+#   bench/callgrind.sh [SNAPSHOT_DIR] [SCRAPES]      (defaults: bench/snapshot/4000, 2)
+# bench/snapshot/1000 is the smaller one, for a quicker look; both were recorded by bench/run.sh
+# (kernel_floor RECORD_DIR) from its fixture.
 # Links bench/replay.cpp against $BENCH_DIR/libifmib_core.a (build it first: bench/run.sh does).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${BENCH_DIR:-build-bench}
-snap=${1:-bench/snapshot/1000}
-scrapes=${2:-3}
+snap=${1:-bench/snapshot/4000}
+scrapes=${2:-2}
 sh bench/tools.sh "$build"
 out="$build/bench/callgrind.out.replay"
 valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \

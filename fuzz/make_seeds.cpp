@@ -89,4 +89,9 @@ TEST_CASE("seed corpora from the unit fixtures") {
              std::string("basic_auth_users: &u\n  alice: !!str $2y$04$abcdefghijklmnopqrstuuJ8pkx2ZzQmD3A1ykP7M0c9yR1mY0Kq6\n"
                          "x: *u\n"));
   write_seed("web_config_fuzz", "authorization", std::string("Basic cHJvbWV0aGV1czpjaGFuZ2UgbWU="));
+
+  // Label values: device NUL alias, with what needs escaping or is not UTF-8.
+  write_seed("exposition_label_fuzz", "plain", std::string("eth0\0uplink to core", 20));
+  write_seed("exposition_label_fuzz", "escapes", std::string("a\"b\\c\nd\0e\\n", 11));
+  write_seed("exposition_label_fuzz", "not_utf8", std::string("b\xC3\xA9\xFF\xC3\0\xED\xA0\x80", 9));
 }
