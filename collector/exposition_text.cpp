@@ -7,15 +7,6 @@ namespace ifmib::collector {
 
 namespace {
 
-// HELP text escapes backslash and newline (label values are escaped by add_sample).
-void append_escaped_help(std::string& out, std::string_view text) {
-  for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-}
-
 void append_value(std::string& out, double value) {
   if (std::isnan(value)) {
     out += "NaN";
@@ -47,7 +38,7 @@ void append_exposition_text(std::string& out, const Families& families) {
     out += "# HELP ";
     out += name;
     out += ' ';
-    append_escaped_help(out, family.spec.help);
+    append_escaped(out, family.spec.help, false);
     out += "\n# TYPE ";
     out += name;
     out += ' ';
@@ -64,6 +55,15 @@ void append_exposition_text(std::string& out, const Families& families) {
       append_value(out, sample.value);
       out += '\n';
     }
+  }
+}
+
+void append_escaped(std::string& out, std::string_view text, bool quote) {
+  for (char c : text) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (quote && c == '"') out += "\\\"";
+    else out += c;
   }
 }
 

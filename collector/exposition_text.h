@@ -5,6 +5,7 @@
 // uses std::to_chars and appends to a reused buffer. Output parses to the same samples.
 
 #include <string>
+#include <string_view>
 
 #include "collector/families.h"
 
@@ -16,5 +17,9 @@ void append_exposition_text(std::string& out, const Families& families);
 
 /// The same as a new string.
 std::string exposition_text(const Families& families);
+
+/// Appends `text` escaped as the text format wants it: backslash and newline always (HELP text),
+/// and the double quote too when `quote` (label values).
+void append_escaped(std::string& out, std::string_view text, bool quote);
 
 }  // namespace ifmib::collector

@@ -1,7 +1,8 @@
 #include "collector/families.h"
 
+#include "collector/exposition_text.h"
+
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
@@ -24,12 +25,7 @@ void append_label_value(std::string& out, std::string_view raw) {
     out.append(raw);
     return;
   }
-  for (char c : printable_label_value(raw)) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '"') out += "\\\"";
-    else out += c;
-  }
+  append_escaped(out, printable_label_value(raw), true);
 }
 
 void append_pair(std::string& out, std::string_view name, std::string_view value) {
