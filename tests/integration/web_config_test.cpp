@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/bcrypt.h"
 #include "tests/support/netns.h"
@@ -54,7 +56,16 @@ struct Workdir {
        std::string(IFMIB_SOURCE_DIR) + "/cmd/tls_shim/civetweb_openssl3.cpp' -lssl -lcrypto");
     return dir + "/ifmib_exporter";
   }
+  // `binary` on an ephemeral loopback port with this directory's web.yml.
+  std::vector<std::string> serving_argv(const std::string& binary) const {
+    return {binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + dir + "/web.yml"};
+  }
 };
+
+// The /metrics URL of a child started with Workdir::serving_argv, once it listens.
+std::string metrics_url(const char* scheme, test::Child& child) {
+  return std::string(scheme) + "://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
+}
 
 
 // The HTTP status curl got for `url` with `flags` ("000" when the connection or handshake failed).
@@ -80,8 +91,8 @@ void wait_for_log(test::Child& child, const std::string& text, int count) {
 TEST_CASE("basic auth: 401 with WWW-Authenticate without or with wrong credentials, 200 with the right ones") {
   Workdir w;
   w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("s3cret") + "'\n");
-  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "http://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
+  test::Child child(w.serving_argv(test::exporter_binary()));
+  const std::string url = metrics_url("http", child);
   CHECK(status_of(url, "", w.dir) == "401");
   CHECK(status_of(url, "-u alice:wrong", w.dir) == "401");
   CHECK(status_of(url, "-u bob:s3cret", w.dir) == "401");
@@ -94,8 +105,8 @@ TEST_CASE("basic auth: 401 with WWW-Authenticate without or with wrong credentia
 TEST_CASE("SIGHUP: a bad file keeps the old configuration, a good one changes the password") {
   Workdir w;
   w.write("web.yml", "basic_auth_users:\n  alice: '" + bcrypt_hash("old") + "'\n");
-  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "http://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
+  test::Child child(w.serving_argv(test::exporter_binary()));
+  const std::string url = metrics_url("http", child);
   CHECK(status_of(url, "-u alice:old", w.dir) == "200");
 
   w.write("web.yml", "basic_auth_users:\n  alice: not-a-hash\n");
@@ -115,7 +126,7 @@ TEST_CASE("SIGHUP: a bad file keeps the old configuration, a good one changes th
 TEST_CASE("a bad web config at start-up: one line on stderr, exit 1") {
   Workdir w;
   w.write("web.yml", "tls_server_config:\n  cert_file: x.pem\n  key_file: x.key\n  colour: blue\n");
-  test::Child child({test::exporter_binary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
+  test::Child child(w.serving_argv(test::exporter_binary()));
   CHECK(child.wait(10) == 1);
   const std::string err = child.stderr_text();
   CHECK_MESSAGE(err.find("colour") != std::string::npos, err);
@@ -130,8 +141,8 @@ TEST_CASE("TLS: curl --cacert completes the handshake, TLS 1.2 is refused at min
   w.make_certificates();
   const std::string binary = w.binary_with_shim();
   w.write("web.yml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS13\n");
-  test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "https://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
+  test::Child child(w.serving_argv(binary));
+  const std::string url = metrics_url("https", child);
   CHECK(status_of(url, "--cacert ca.pem", w.dir) == "200");
   CHECK(status_of(url, "", w.dir) == "000");  // unknown CA
   CHECK(status_of(url, "--cacert ca.pem --tls-max 1.2", w.dir) == "000");
@@ -146,8 +157,8 @@ TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate
   w.write("web.yml",
           "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
           "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n");
-  test::Child child({binary, "--web.listen-address=127.0.0.1:0", "--web.config.file=" + w.dir + "/web.yml"});
-  const std::string url = "https://127.0.0.1:" + std::to_string(test::wait_for_port(child)) + "/metrics";
+  test::Child child(w.serving_argv(binary));
+  const std::string url = metrics_url("https", child);
   CHECK(status_of(url, "--cacert ca.pem", w.dir) == "000");
   CHECK(status_of(url, "--cacert ca.pem --cert server.pem --key server.key", w.dir) == "200");  // same CA
   CHECK(status_of(url, "--cacert ca.pem --cert client.pem --key client.key", w.dir) == "200");
