@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   for (const auto& info : collector::all_collectors()) {
     if (info.default_enabled) enabled.emplace_back(info.name);
   }
-  collector::Options options{collector::DeviceFilter{}, platform::MulticastQuery{}};
+  collector::Options options{collector::DeviceFilter{}, platform::MulticastQuery{}, false};
   collector::RequestCounter requests;
   requests.record(200);
   collector::Scraper scraper(enabled, options, reader, true, &requests);

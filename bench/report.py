@@ -119,6 +119,7 @@ def main():
         line(4000, "ifmib CPU at 4000 / at 1000", "%.2f×" % r, "≤ 4.5×", r <= 4.5)
     compress_tables(d, sizes)
     netns_table(d)
+    queues_table(d)
 
 
 def compress_tables(d, sizes):
@@ -172,6 +173,35 @@ def netns_table(d):
         last = (runs[c]["cpu"] - runs[b]["cpu"]) / (c - b)
         print("\nMarginal cost per namespace from %d to %d / from %d to %d: %.2f× (linear = 1×; goal ≤ 1.5×)."
               % (b, c, a, b, last / first if first else 0))
+
+
+def queues_table(d):
+    """bench/queues.sh: --collector.send_queue.per-queue beside the default scrape."""
+    rows = []
+    for path in glob.glob(os.path.join(d, "queues-*-*.json")):
+        k, q = (int(x) for x in os.path.basename(path)[len("queues-"):-len(".json")].split("-"))
+        with open(path) as f:
+            run = json.load(f)
+        med = {name: {"cpu": statistics.median(x["cpu_ms"] for x in t["samples"]),
+                      "series": statistics.median(x["series"] for x in t["samples"])}
+               for name, t in run.items()}
+        rows.append((k, q, med))
+    if not rows:
+        return
+    print("\n## Per transmit queue detail (bench/queues.sh, `--collector.send_queue.per-queue`)\n")
+    print("K multiqueue veth interfaces (plus their K single-queue peers) with Q TX queues each and an mq "
+          "root (one default child qdisc per queue); two exporters in the namespace, without and with the "
+          "flag, scraped alternately with gzip. CPU = median per scrape (schedstat). Extra per queue = "
+          "(CPU with − CPU without) / (K × Q), for the full scrape and for `collect[]=send_queue`.\n")
+    print("| K | Q | K×Q | full CPU ms without / with | extra per queue µs | send_queue CPU ms without / with "
+          "| extra per queue µs | series without / with |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for k, q, m in sorted(rows):
+        a, b = m["default"], m["per_queue"]
+        sa, sb = m["default_send_queue"], m["per_queue_send_queue"]
+        print("| %d | %d | %d | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f | %d / %d |" % (
+            k, q, k * q, a["cpu"], b["cpu"], (b["cpu"] - a["cpu"]) * 1e3 / (k * q), sa["cpu"], sb["cpu"],
+            (sb["cpu"] - sa["cpu"]) * 1e3 / (k * q), a["series"], b["series"]))
 
 
 main()

@@ -8,6 +8,8 @@
 #   BENCH_SKIP_BUILD=1           measure the ifmib_exporter already built there
 #   NETNS_COUNTS="0 10 50 100"   namespaces of 10 interfaces read by --collector.netns (bench/netns.sh);
 #                                NETNS_COUNTS= (empty) skips that part
+#   QUEUE_SIZES="100:4 100:16 400:4"  K:Q multiqueue interfaces x TX queues for the cost of
+#                                --collector.send_queue.per-queue (bench/queues.sh); empty skips it
 #
 # Needs root (network namespaces). Writes bench/results/<date>.md and prints the same table.
 set -eu
@@ -50,14 +52,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_ready() {  # url
-  t=0
-  until ip netns exec "$ns" curl -sf -o /dev/null "$1"; do
-    t=$((t + 1))
-    [ "$t" -lt 300 ] || { echo "bench: $1 never answered" >&2; exit 1; }
-    sleep 0.1
-  done
-}
+. bench/lib.sh
 
 out="$build/bench/results"
 mkdir -p "$out"
@@ -90,15 +85,15 @@ for n in $sizes; do
   # The interface MIB alone: what node_exporter's netdev collector covers (per-interface counters).
   targets="$targets ifmib_mib,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=ifmib,$scrapes"
   targets="$targets node_netdev,$netdev,http://127.0.0.1:19101/metrics,$scrapes"
-  wait_ready http://127.0.0.1:19100/-/healthy
-  wait_ready http://127.0.0.1:19101/
+  wait_ready "$ns" http://127.0.0.1:19100/-/healthy
+  wait_ready "$ns" http://127.0.0.1:19101/
   for q in $qdisc_sizes; do
     if [ "$q" = "$n" ]; then
       ip netns exec "$ns" prometheus-node-exporter --web.listen-address=127.0.0.1:19102 \
         --collector.disable-defaults --collector.qdisc --log.level=warn 2>/dev/null &
       qdisc=$!
       pids="$pids $qdisc"
-      wait_ready http://127.0.0.1:19102/
+      wait_ready "$ns" http://127.0.0.1:19102/
       qscrapes=$([ "$n" -le 100 ] && echo 10 || echo 3)
       targets="$targets node_qdisc,$qdisc,http://127.0.0.1:19102/metrics,$qscrapes"
     fi
@@ -111,6 +106,10 @@ done
 
 if [ -n "${NETNS_COUNTS-0 10 50 100}" ]; then
   NETNS_COUNTS=${NETNS_COUNTS-0 10 50 100} sh bench/netns.sh "$build" "$out"
+fi
+
+if [ -n "${QUEUE_SIZES-100:4 100:16 400:4}" ]; then
+  QUEUE_SIZES=${QUEUE_SIZES-100:4 100:16 400:4} sh bench/queues.sh "$build" "$out"
 fi
 
 mkdir -p bench/results

@@ -80,6 +80,13 @@ std::vector<Flag> all_flags() {
          o.device_exclude = v;
          return true;
        }},
+      {"collector.send_queue.per-queue", Kind::boolean,
+       "Export each transmit queue of a multiqueue interface (Linux mq/mqprio children, FreeBSD iflib and cxgbe txqs).",
+       "false",
+       [](Options& o, const std::string&, bool on, std::string&) {
+         o.send_queue_per_queue = on;
+         return true;
+       }},
       {"collector.multicast.groups", Kind::boolean,
        "Export per-group detail: sources, filter mode, users, IGMP/MLD timers (like ifmcstat -v).", "false",
        [](Options& o, const std::string&, bool on, std::string&) {

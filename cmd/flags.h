@@ -19,6 +19,7 @@ struct Options {
   bool disable_defaults = false;
   std::string device_include, device_exclude;
   bool multicast_groups = false;
+  bool send_queue_per_queue = false;
   std::string multicast_families = "inet,inet6,link";
   bool netns = false;                         // --collector.netns: every network namespace
   std::string netns_include, netns_exclude;   // regular expressions on namespace names

@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
 
   auto devices = collector::DeviceFilter::create(options->device_include, options->device_exclude);
   if (!devices) return fail(devices.error().text());
-  collector::Options collector_options{*devices, multicast_query(*options)};
+  collector::Options collector_options{*devices, multicast_query(*options), options->send_queue_per_queue};
 
   std::shared_ptr<platform::Reader> reader = platform::make_system_reader();
   if (options->dump) return dump(*reader);

@@ -17,6 +17,7 @@ namespace ifmib::collector {
 struct Options {
   DeviceFilter devices;
   platform::MulticastQuery multicast;  // families and per-group detail (--collector.multicast.*)
+  bool send_queue_per_queue = false;   // per transmit queue series (--collector.send_queue.per-queue)
 };
 
 /// Thread safety: collect() may run concurrently from several scrapes; implementations keep

@@ -1,5 +1,8 @@
 #include "collector/send_queue_collector.h"
 
+#include <initializer_list>
+#include <optional>
+
 namespace ifmib::collector {
 
 using prometheus::MetricType;
@@ -17,8 +20,23 @@ const MetricSpec kMetrics[] = {
     {"ifmib_send_queue_overlimits_total", MetricType::Counter,
      "Times the queueing discipline held back packets because a rate or size limit was reached."},
     {"ifmib_send_queue_info", MetricType::Gauge, "Queueing discipline of the send queue; always 1."},
+    // Per transmit queue (--collector.send_queue.per-queue); label `queue` is the TX queue index.
+    {"ifmib_transmit_queue_drops_total", MetricType::Counter,
+     "Packets dropped because one transmit queue of the interface was full."},
+    {"ifmib_transmit_queue_length", MetricType::Gauge, "Packets in one transmit queue of the interface now."},
+    {"ifmib_transmit_queue_backlog_bytes", MetricType::Gauge, "Bytes in one transmit queue of the interface now."},
+    {"ifmib_transmit_queue_requeues_total", MetricType::Counter,
+     "Packets put back into one transmit queue because the device could not take them."},
+    {"ifmib_transmit_queue_enqueues_total", MetricType::Counter,
+     "Packets (and driver doorbell markers) put into one transmit ring of the interface."},
+    {"ifmib_transmit_queue_stalls_total", MetricType::Counter,
+     "Times the consumer of one transmit ring stopped for lack of hardware descriptors."},
+    {"ifmib_transmit_queue_info", MetricType::Gauge, "Queueing discipline of one transmit queue; always 1."},
 };
-enum Metric : std::size_t { kLength, kMaxLength, kDrops, kBacklog, kRequeues, kOverlimits, kInfo, kCount };
+enum Metric : std::size_t {
+  kLength, kMaxLength, kDrops, kBacklog, kRequeues, kOverlimits, kInfo,
+  kTxDrops, kTxLength, kTxBacklog, kTxRequeues, kTxEnqueues, kTxStalls, kTxInfo, kCount
+};
 static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMetrics");
 
 }  // namespace
@@ -31,16 +49,31 @@ platform::Result<Families> SendQueueCollector::collect(platform::Reader& reader)
 
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
+  const auto put = [&f](Metric m, std::initializer_list<Label> labels, const std::optional<std::uint64_t>& v) {
+    if (v) add_sample(f[m], labels, static_cast<double>(*v));
+  };
   for (const auto& q : *queues) {
     if (!options_.devices.accepts(q.device)) continue;
     const std::string& d = q.device;
-    add_sample(f[kLength], {{"device", d}}, static_cast<double>(q.length));
+    put(kLength, {{"device", d}}, q.length);
     if (q.max_length) add_sample(f[kMaxLength], {{"device", d}}, static_cast<double>(*q.max_length));
     add_sample(f[kDrops], {{"device", d}}, static_cast<double>(q.drops));
     if (q.backlog_bytes) add_sample(f[kBacklog], {{"device", d}}, static_cast<double>(*q.backlog_bytes));
     if (q.requeues) add_sample(f[kRequeues], {{"device", d}}, static_cast<double>(*q.requeues));
     if (q.overlimits) add_sample(f[kOverlimits], {{"device", d}}, static_cast<double>(*q.overlimits));
     if (!q.discipline.empty()) add_sample(f[kInfo], {{"device", d}, {"qdisc", q.discipline}}, 1);
+    if (!options_.send_queue_per_queue) continue;
+    for (const auto& t : q.queues) {
+      // The backing array lives as long as `labels` (a named initializer_list).
+      const std::initializer_list<Label> labels = {{"device", d}, {"queue", t.queue}};
+      add_sample(f[kTxDrops], labels, static_cast<double>(t.drops));
+      put(kTxLength, labels, t.length);
+      put(kTxBacklog, labels, t.backlog_bytes);
+      put(kTxRequeues, labels, t.requeues);
+      put(kTxEnqueues, labels, t.enqueues);
+      put(kTxStalls, labels, t.stalls);
+      if (!t.discipline.empty()) add_sample(f[kTxInfo], {{"device", d}, {"queue", t.queue}, {"qdisc", t.discipline}}, 1);
+    }
   }
   Families out;
   append_nonempty(out, std::move(f));

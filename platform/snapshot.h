@@ -72,18 +72,39 @@ struct Interface {
   bool operator==(const Interface&) const = default;
 };
 
-/// The transmit queue of one interface. Linux: its root qdisc; FreeBSD: the if_snd ifqueue.
+/// One transmit queue below an interface's send queue: a hardware/driver TX queue.
+/// Linux: a child qdisc of a multiqueue root (mq, mqprio), named by its TX queue index.
+/// FreeBSD: an iflib txq (its mp_ring) or a cxgbe txq, named by the sysctl node's index.
+/// Every field the OS does not report for that kind of queue is left empty.
+struct TransmitQueue {
+  std::string queue;                        // "0", "1", ... (the TX queue index)
+  std::string discipline;                   // Linux child qdisc kind; FreeBSD ""
+  std::uint64_t drops = 0;                  // counter: packets dropped because this queue was full
+  std::optional<std::uint64_t> length;      // gauge: packets queued now
+  std::optional<std::uint64_t> backlog_bytes;  // Linux (gauge)
+  std::optional<std::uint64_t> requeues;       // Linux (counter)
+  std::optional<std::uint64_t> enqueues;       // FreeBSD mp_ring r_enqueues (counter)
+  std::optional<std::uint64_t> stalls;         // FreeBSD mp_ring r_stalls (counter)
+
+  bool operator==(const TransmitQueue&) const = default;
+};
+
+/// The transmit queue of one interface. Linux: its root qdisc; FreeBSD: the queue the driver's
+/// transmit path really uses (if_snd, iflib's mp_rings, cxgbe's mp_rings; docs/freebsd.md).
 /// An interface without a queue (Linux noqueue) has no SendQueue at all.
 struct SendQueue {
   std::string device;
   std::uint32_t index = 0;
   std::string discipline;                    // Linux qdisc kind ("pfifo_fast", "tbf", ...); FreeBSD ""
-  std::uint64_t length = 0;                  // packets queued now (gauge)
+  std::optional<std::uint64_t> length;       // packets queued now (gauge); empty where the OS does not show it
   std::optional<std::uint64_t> max_length;   // packets; empty when the queue's limit is not in packets
-  std::uint64_t drops = 0;                   // counter
+  std::uint64_t drops = 0;                   // counter: every drop the OS counts for a full send queue
   std::optional<std::uint64_t> backlog_bytes;   // Linux only (gauge)
   std::optional<std::uint64_t> requeues;        // Linux only (counter)
   std::optional<std::uint64_t> overlimits;      // Linux only (counter)
+  /// The transmit queues below, in queue order; empty when the interface has one queue or the
+  /// OS does not show them. Their drops add up to `drops` except where docs/freebsd.md says not.
+  std::vector<TransmitQueue> queues;
 
   bool operator==(const SendQueue&) const = default;
 };

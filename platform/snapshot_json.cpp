@@ -64,12 +64,28 @@ nlohmann::ordered_json to_json(const SendQueue& q) {
   j["device"] = q.device;
   j["index"] = q.index;
   j["discipline"] = q.discipline;
-  j["length"] = q.length;
+  put(j, "length", q.length);
   put(j, "max_length", q.max_length);
   j["drops"] = q.drops;
   put(j, "backlog_bytes", q.backlog_bytes);
   put(j, "requeues", q.requeues);
   put(j, "overlimits", q.overlimits);
+  if (!q.queues.empty()) {
+    nlohmann::ordered_json queues = nlohmann::ordered_json::array();
+    for (const auto& t : q.queues) {
+      nlohmann::ordered_json tj;
+      tj["queue"] = t.queue;
+      if (!t.discipline.empty()) tj["discipline"] = t.discipline;
+      tj["drops"] = t.drops;
+      put(tj, "length", t.length);
+      put(tj, "backlog_bytes", t.backlog_bytes);
+      put(tj, "requeues", t.requeues);
+      put(tj, "enqueues", t.enqueues);
+      put(tj, "stalls", t.stalls);
+      queues.push_back(std::move(tj));
+    }
+    j["queues"] = std::move(queues);
+  }
   return j;
 }
 

@@ -15,6 +15,7 @@
 #include "platform/freebsd/ifmaddrs_decode.h"
 #include "platform/freebsd/ifmib_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
+#include "platform/freebsd/txq_decode.h"
 
 namespace ifmib::platform::freebsd {
 
@@ -28,6 +29,9 @@ constexpr const char* kIpFilters = "net.inet.ip.mcast.filters";
 constexpr const char* kIp6Filters = "net.inet6.ip6.mcast.filters";
 constexpr const char* kIgmpIfinfo = "net.inet.igmp.ifinfo";
 constexpr const char* kMldIfinfo = "net.inet6.mld.ifinfo";
+// Bound on txq nodes read per interface: iflib's names have at most 3 digits, and no driver
+// has more transmit queues than that.
+constexpr int kMaxTxqs = 1000;
 
 std::string mib_text(std::span<const int> mib) {
   std::string out;
@@ -71,7 +75,13 @@ class FreebsdReader final : public Reader {
   Result<std::vector<SendQueue>> send_queues() override {
     std::vector<SendQueue> out;
     auto walked = walk([&](const Row& row) -> Status {
-      out.push_back(to_send_queue(row.general, row.index));
+      const int r = static_cast<int>(row.index);
+      auto driver = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
+                          L::kIfdataDrivername});
+      if (!driver) return driver.error();
+      auto queue = send_queue_of(row, decode_driver_name(*driver));
+      if (!queue) return queue.error();
+      out.push_back(std::move(*queue));
       return ok_status();
     });
     if (!walked) return walked.error().within("send_queues");
@@ -120,6 +130,91 @@ class FreebsdReader final : public Reader {
     }
     std::lock_guard lock(mu_);
     return resolved_.emplace(name, std::move(value)).first->second;
+  }
+
+  // Whether the kernel has a sysctl node of this name. Not cached: dev.* nodes come and go with
+  // drivers, and their OID_AUTO numbers may be reused.
+  Result<bool> exists(const std::string& name) {
+    auto mib = source_->resolve(name);
+    if (mib) return true;
+    if (is_errno(mib.error(), ENOENT)) return false;
+    return mib.error().within("sysctlnametomib " + name);
+  }
+
+  // A 64-bit counter by name; nullopt when the node does not exist (or vanished).
+  Result<std::optional<std::uint64_t>> read_u64(const std::string& name) {
+    auto mib = source_->resolve(name);
+    if (!mib) {
+      if (is_errno(mib.error(), ENOENT)) return std::optional<std::uint64_t>();
+      return mib.error().within("sysctlnametomib " + name);
+    }
+    auto bytes = read(*mib);
+    if (!bytes) {
+      if (is_errno(bytes.error(), ENOENT)) return std::optional<std::uint64_t>();
+      return bytes.error().within(name);
+    }
+    auto value = decode_sysctl_u64(*bytes);
+    if (!value) return value.error().within(name);
+    return std::optional<std::uint64_t>(*value);
+  }
+
+  // The mp_ring counters of txq nodes prefix + node(0), prefix + node(1), ... up to the first
+  // that has no r_drops. The nodes are numbered from 0 without gaps (iflib and cxgbe create them
+  // in one loop over the queues), so the first missing one ends the list.
+  template <class NodeName>
+  Result<std::vector<TransmitQueue>> ring_txqs(const std::string& prefix, NodeName node) {
+    std::vector<TransmitQueue> txqs;
+    for (int i = 0; i < kMaxTxqs; ++i) {
+      const std::string base = prefix + node(i);
+      auto drops = read_u64(base + ".r_drops");
+      if (!drops) return drops.error();
+      if (!*drops) break;
+      TransmitQueue t;
+      t.queue = std::to_string(i);
+      t.drops = **drops;
+      auto enqueues = read_u64(base + ".r_enqueues");
+      if (!enqueues) return enqueues.error();
+      t.enqueues = *enqueues;
+      auto stalls = read_u64(base + ".r_stalls");
+      if (!stalls) return stalls.error();
+      t.stalls = *stalls;
+      txqs.push_back(std::move(t));
+    }
+    return txqs;
+  }
+
+  // The send queue of one row, read where its driver's transmit path counts (txq_decode.h).
+  Result<SendQueue> send_queue_of(const Row& row, const std::string& nameunit) {
+    const auto du = split_driver_unit(nameunit);
+    if (!du) return send_queue_for(row.general, row.index, TransmitPath::if_snd, {});
+    const std::string dev = "dev." + du->driver + "." + std::to_string(du->unit);
+    auto iflib = exists(dev + ".iflib");
+    if (!iflib) return iflib.error();
+    if (*iflib) {
+      // The txq names' width depends on the queue count (iflib_add_device_sysctl_post).
+      int width = 0;
+      for (int w = 1; w <= 3 && width == 0; ++w) {
+        auto found = exists(dev + ".iflib." + iflib_txq_name(0, w));
+        if (!found) return found.error();
+        if (*found) width = w;
+      }
+      std::vector<TransmitQueue> txqs;
+      if (width != 0) {
+        auto read_txqs = ring_txqs(dev + ".iflib.", [width](int i) { return iflib_txq_name(i, width); });
+        if (!read_txqs) return read_txqs.error();
+        txqs = std::move(*read_txqs);
+      }
+      return send_queue_for(row.general, row.index, TransmitPath::iflib, std::move(txqs));
+    }
+    const TransmitPath path = transmit_path_without_iflib(du->driver);
+    std::vector<TransmitQueue> txqs;
+    if (path == TransmitPath::cxgbe) {
+      // t4_setup_vi_queues(): dev.<vi>.<unit>.txq.<i> (sys/dev/cxgbe/t4_sge.c, alloc_txq).
+      auto read_txqs = ring_txqs(dev + ".txq.", [](int i) { return std::to_string(i); });
+      if (!read_txqs) return read_txqs.error();
+      txqs = std::move(*read_txqs);
+    }
+    return send_queue_for(row.general, row.index, path, std::move(txqs));
   }
 
   // Walks rows 1..ifcount as ifmib(4) prescribes, calling `visit` for each decoded row.

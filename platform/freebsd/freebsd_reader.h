@@ -31,6 +31,12 @@ struct ReaderOptions {
 /// row could be decoded but some failed, the call fails with the first such Error, so a
 /// kernel with a different ABI fails loudly. Any other errno fails the call.
 ///
+/// send_queues() also reads each row's IFDATA_DRIVERNAME and, by the driver's transmit path
+/// (txq_decode.h, docs/freebsd.md), the mp_ring counters of its txqs by name:
+/// dev.<driver>.<unit>.iflib.txqN.{r_drops,r_enqueues,r_stalls} for iflib drivers (found by the
+/// dev.<driver>.<unit>.iflib node) and dev.<driver>.<unit>.txq.N.* for cxgbe. Names are resolved
+/// afresh on every call (they belong to drivers that may detach).
+///
 /// multicast(): NET_RT_IFMALIST, then per inet/inet6 group the mcast.filters sysctl, and per
 /// interface with inet (inet6) groups the IGMP (MLD) ifinfo. Groups are counted whatever
 /// addresses the interface has (unlike ifmcstat).

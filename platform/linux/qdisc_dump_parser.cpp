@@ -4,6 +4,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <unordered_map>
@@ -41,6 +42,13 @@ constexpr auto kStats2Rules = stats2_rules();
 // Disciplines whose TCA_OPTIONS is a bare struct tc_fifo_qopt with a limit in packets
 // (net/sched/sch_fifo.c; bfifo shares the struct but counts bytes).
 bool has_packet_fifo_limit(const std::string& kind) { return kind == "pfifo" || kind == "pfifo_head_drop"; }
+
+// Roots whose children are one qdisc per TX queue.
+bool is_multiqueue_root(const std::string& kind) { return kind == "mq" || kind == "mqprio"; }
+// mqprio numbers its traffic-class classes from TC_H_MIN_PRIORITY (0xFFE0) up; TX queue classes
+// are 1..num_tx_queues, and a device has at most 4096 of them (dev->num_tx_queues is capped by
+// the driver; veth allows 4096).
+constexpr std::uint32_t kMaxTxQueueMinor = 0xFFDF;
 
 Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
   if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(tcmsg)) {
@@ -129,8 +137,15 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, con
   for (const auto& link : links) by_index.emplace(link.interface.index, &link);
 
   std::vector<SendQueue> queues;
+  // Multiqueue roots by ifindex: position in `queues` and the root's handle major.
+  std::unordered_map<std::uint32_t, std::pair<std::size_t, std::uint32_t>> multiqueue;
+  bool any_child = false;
   for (const auto& q : qdiscs) {
-    if (q.parent != TC_H_ROOT || q.kind == "noqueue") continue;
+    if (q.parent != TC_H_ROOT) {
+      any_child = true;
+      continue;
+    }
+    if (q.kind == "noqueue") continue;
     const auto link = by_index.find(q.ifindex);
     if (link == by_index.end()) continue;
     SendQueue out;
@@ -147,7 +162,34 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, con
     out.backlog_bytes = q.backlog_bytes;
     out.requeues = q.requeues;
     out.overlimits = q.overlimits;
+    if (is_multiqueue_root(q.kind)) multiqueue.emplace(q.ifindex, std::pair{queues.size(), TC_H_MAJ(q.handle)});
     queues.push_back(std::move(out));
+  }
+  if (multiqueue.empty() || !any_child) return queues;
+
+  // mq and mqprio attach one child qdisc per TX queue at class <root major>:<queue + 1>
+  // (net/sched/sch_mq.c mq_attach, sch_mqprio.c mqprio_attach); their own statistics are the
+  // sum over those children, added up at dump time (mq_dump, mqprio_dump).
+  for (const auto& q : qdiscs) {
+    if (q.parent == TC_H_ROOT || q.parent == TC_H_UNSPEC) continue;
+    const auto root = multiqueue.find(q.ifindex);
+    if (root == multiqueue.end() || TC_H_MAJ(q.parent) != root->second.second) continue;
+    const std::uint32_t minor = TC_H_MIN(q.parent);
+    if (minor == 0 || minor > kMaxTxQueueMinor) continue;  // mqprio's traffic-class classes
+    TransmitQueue t;
+    t.queue = std::to_string(minor - 1);
+    t.discipline = q.kind;
+    t.drops = q.drops;
+    t.length = q.qlen;
+    t.backlog_bytes = q.backlog_bytes;
+    t.requeues = q.requeues;
+    queues[root->second.first].queues.push_back(std::move(t));
+  }
+  for (auto& [ifindex, root] : multiqueue) {
+    auto& children = queues[root.first].queues;
+    std::sort(children.begin(), children.end(), [](const TransmitQueue& a, const TransmitQueue& b) {
+      return a.queue.size() != b.queue.size() ? a.queue.size() < b.queue.size() : a.queue < b.queue;
+    });
   }
   return queues;
 }

@@ -134,6 +134,9 @@ def walk_panels(panels):
 # (panel title, refId) -> [(required labels, predicate on the series' values, description)]
 EXPECT = {
     ("Send-queue drop rate", "A"): [({"device": "a"}, lambda v: max(v) > 0, "drops on a above 0")],
+    ("Transmit-queue drop rate", "A"): [
+        ({"device": "e", "queue": "1"}, lambda v: max(v) > 0, "drops on TX queue 1 of e (XPS sends there)"),
+        ({"device": "e", "queue": "0"}, lambda v: max(v) == 0, "no drops on the idle TX queue 0 of e")],
     ("Send-queue length against its maximum", "A"): [
         ({"device": "a"}, lambda v: max(v) > 0, "standing queue on a (tbf)")],
     ("Send-queue length against its maximum", "B"): [

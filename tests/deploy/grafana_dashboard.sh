@@ -6,7 +6,9 @@
 # Inside a network namespace made for this run (deleted on every exit path): two veth pairs,
 # a-b with a tbf root qdisc on a overflowed by a UDP flood (send-queue drops, a standing queue),
 # c-d with a pfifo root qdisc (a maximum counted in packets) and steady traffic, multicast joins
-# on c (IPv4 any-source and source-specific, IPv6, a link-layer address). The exporter and
+# on c (IPv4 any-source and source-specific, IPv6, a link-layer address), and e-f with 2 TX queues
+# under an mq root with a tbf child each, XPS sending everything on queue 1 (per-queue drops; the
+# exporter runs with --collector.send_queue.per-queue). The exporter and
 # Prometheus (1 s scrape and rule evaluation, our alerting and recording rules loaded) run in the
 # namespace too, on its own loopback; nothing is sent outside it. dashboard_queries.py then sends
 # each variable and panel query to Prometheus' HTTP API with curl, Grafana's variables
@@ -68,19 +70,34 @@ trap 'exit 1' INT TERM HUP
 
 ip netns add "$ns" 2>"$work/netns.err" || skip "cannot create a network namespace: $(cat "$work/netns.err")"
 
-echo "== namespace $ns: veth a-b (tbf, overflowed), c-d (pfifo limit 200), multicast on c"
+echo "== namespace $ns: veth a-b (tbf, overflowed), c-d (pfifo limit 200), multicast on c, e-f (mq, queue 1 overflowed)"
 ip -n "$ns" link set dev lo up
 ip -n "$ns" link add name a type veth peer name b
 ip -n "$ns" link add name c type veth peer name d
-for dev in a b c d; do ip -n "$ns" link set dev "$dev" up; done
+ip -n "$ns" link add name e numtxqueues 2 type veth peer name f
+for dev in a b c d e f; do ip -n "$ns" link set dev "$dev" up; done
 ip -n "$ns" addr add 10.77.0.1/24 dev a
 ip -n "$ns" addr add 10.78.0.1/24 dev c
+ip -n "$ns" addr add 10.79.0.1/24 dev e
 tc -n "$ns" qdisc add dev a root tbf rate 8bit burst 1600 limit 3000
 tc -n "$ns" qdisc add dev c root pfifo limit 200
+tc -n "$ns" qdisc add dev e root handle 1: mq
+tc -n "$ns" qdisc add dev e parent 1:1 handle 11: tbf rate 8bit burst 1600 limit 3000
+tc -n "$ns" qdisc add dev e parent 1:2 handle 12: tbf rate 8bit burst 1600 limit 3000
+# XPS: every CPU transmits on TX queue 1 of e (sysfs of the namespace, hence ip netns exec).
+all_cpus=$(python3 -c 'import os
+n, w = os.cpu_count(), []
+m = (1 << n) - 1
+while m:
+    w.append("%08x" % (m & 0xffffffff))
+    m >>= 32
+print(",".join(reversed(w)))')
+ip netns exec "$ns" sh -c "echo 0 > /sys/class/net/e/queues/tx-0/xps_cpus && echo $all_cpus > /sys/class/net/e/queues/tx-1/xps_cpus"
 mac() { ip -n "$ns" -o link show dev "$1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 # Permanent neighbours: packets go straight to the qdisc instead of waiting for ARP.
 ip -n "$ns" neigh add 10.77.0.2 lladdr "$(mac b)" dev a nud permanent
 ip -n "$ns" neigh add 10.78.0.2 lladdr "$(mac d)" dev c nud permanent
+ip -n "$ns" neigh add 10.79.0.2 lladdr "$(mac f)" dev e nud permanent
 ip -n "$ns" maddr add 01:00:5e:01:02:03 dev c
 
 cat >"$work/traffic.py" <<'PY'
@@ -91,7 +108,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setblocking(False)
 while True:
     for _ in range(20):
-        for dst in (("10.77.0.2", 9), ("10.78.0.2", 9)):
+        for dst in (("10.77.0.2", 9), ("10.78.0.2", 9), ("10.79.0.2", 9)):
             try:
                 s.sendto(b"x" * 200, dst)
             except (BlockingIOError, OSError):
@@ -133,7 +150,8 @@ scrape_configs:
 EOF
 
 echo "== starting exporter, Prometheus, traffic and joins in $ns"
-ip netns exec "$ns" "$exporter" --web.listen-address=127.0.0.1:10027 >"$work/exporter.log" 2>&1 &
+ip netns exec "$ns" "$exporter" --web.listen-address=127.0.0.1:10027 --collector.send_queue.per-queue \
+  >"$work/exporter.log" 2>&1 &
 pids+=($!)
 ip netns exec "$ns" prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address=127.0.0.1:9090 >"$work/prometheus.log" 2>&1 &

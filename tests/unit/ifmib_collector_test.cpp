@@ -86,13 +86,13 @@ TEST_CASE("ifmib: device include and exclude filters") {
   test::FakeReader reader;
   reader.interfaces_result = std::vector{ethernet_interface(), loopback_interface()};
   SUBCASE("include") {
-    collector::Options options{*collector::DeviceFilter::create("^eth", ""), {}};
+    collector::Options options{*collector::DeviceFilter::create("^eth", ""), {}, false};
     const auto out = collect_ifmib(reader, options);
     CHECK(out.has("ifmib_up", {{"device", "eth0"}}));
     CHECK_FALSE(out.has("ifmib_up", {{"device", "lo"}}));
   }
   SUBCASE("exclude") {
-    collector::Options options{*collector::DeviceFilter::create("", "^lo$"), {}};
+    collector::Options options{*collector::DeviceFilter::create("", "^lo$"), {}, false};
     const auto out = collect_ifmib(reader, options);
     CHECK(out.has("ifmib_up", {{"device", "eth0"}}));
     CHECK_FALSE(out.has("ifmib_up", {{"device", "lo"}}));

@@ -179,6 +179,41 @@ TEST_CASE("send queues: vanished interfaces and non-root qdiscs are skipped") {
   CHECK(queues[1].drops == 11);
 }
 
+TEST_CASE("send queues: the children of an mq or mqprio root become its transmit queues") {
+  // tc qdisc add dev eth1 root handle 1: mq   -> children at 1:1 .. 1:4 (sch_mq.c mq_attach)
+  // tc qdisc add dev eth2 root handle 2: mqprio ... -> children at 2:1, 2:2; its traffic-class
+  //   classes (2:ffe0 ...) hold no qdisc; eth3 has a tbf root whose child is not a TX queue.
+  std::vector<netlink::QdiscRow> qdiscs{
+      qdisc_row(9, TC_H_ROOT, "mq"),        qdisc_row(9, 0x10004, "pfifo"),  qdisc_row(9, 0x10001, "tbf"),
+      qdisc_row(9, 0x10003, "pfifo"),       qdisc_row(9, 0x10002, "pfifo"),  qdisc_row(10, TC_H_ROOT, "mqprio"),
+      qdisc_row(10, 0x20002, "fq_codel"),   qdisc_row(10, 0x20001, "fq_codel"), qdisc_row(11, TC_H_ROOT, "tbf"),
+      qdisc_row(11, 0x30001, "pfifo"),      qdisc_row(9, 0xFFFFFFF1, "clsact"), qdisc_row(12, 0x10001, "pfifo")};
+  qdiscs[0].handle = 0x10000;
+  qdiscs[0].drops = 40;
+  qdiscs[2].drops = 40;  // queue 0 overflowed
+  qdiscs[2].qlen = 3;
+  qdiscs[2].backlog_bytes = 4500;
+  qdiscs[2].requeues = 2;
+  qdiscs[3].drops = 0;
+  qdiscs[5].handle = 0x20000;
+  qdiscs[6].drops = 4;
+  qdiscs[8].handle = 0x30000;
+  qdiscs[9].drops = 1;
+  const auto queues = netlink::send_queues_from(
+      qdiscs, {link(9, "eth1", std::nullopt), link(10, "eth2", std::nullopt), link(11, "eth3", std::nullopt)});
+  REQUIRE(queues.size() == 3);
+  REQUIRE(queues[0].queues.size() == 4);
+  CHECK(queues[0].queues[0] == ifmib::platform::TransmitQueue{"0", "tbf", 40, 3, 4500, 2, std::nullopt, std::nullopt});
+  CHECK(queues[0].queues[1].queue == "1");
+  CHECK(queues[0].queues[3].queue == "3");
+  CHECK(queues[0].queues[3].discipline == "pfifo");
+  REQUIRE(queues[1].queues.size() == 2);
+  CHECK(queues[1].queues[1].queue == "1");
+  CHECK(queues[1].queues[1].drops == 4);
+  CHECK(queues[2].discipline == "tbf");
+  CHECK(queues[2].queues.empty());  // a tbf child is a class, not a TX queue
+}
+
 TEST_CASE("send queues: pfifo_fast without a known txqlen has no max_length") {
   const std::vector<netlink::QdiscRow> qdiscs{qdisc_row(2, TC_H_ROOT, "pfifo_fast")};
   const auto queues = netlink::send_queues_from(qdiscs, {link(2, "a", std::nullopt)});

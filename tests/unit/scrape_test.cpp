@@ -80,10 +80,14 @@ TEST_CASE("scrape: --web.disable-exporter-metrics drops process and HTTP metrics
 TEST_CASE("scrape: a full scrape never repeats a family name") {
   auto reader = std::make_shared<test::FakeReader>();
   reader->interfaces_result = std::vector{test::ethernet_interface(), test::loopback_interface()};
-  reader->send_queues_result = std::vector{platform::SendQueue{"eth0", 2, "pfifo", 1, 10, 2, 3, 4, 5}};
+  reader->send_queues_result = std::vector{platform::SendQueue{
+      "eth0", 2, "mq", 1, 10, 2, 3, 4, 5, {{"0", "pfifo", 2, 1, 100, 0, std::nullopt, std::nullopt}}}};
   collector::RequestCounter requests;
   requests.record(200);
-  collector::Scraper scraper(kAll, {}, reader, true, &requests);
+  collector::Options options;
+  options.send_queue_per_queue = true;  // the per-queue families too
+  collector::Scraper scraper(kAll, options, reader, true, &requests);
   std::set<std::string> names;
   for (const auto& family : scraper.scrape({})) CHECK_MESSAGE(names.insert(std::string(family.spec.name)).second, family.spec.name);
+  CHECK(names.count("ifmib_transmit_queue_drops_total") == 1);
 }

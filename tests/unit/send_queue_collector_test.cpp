@@ -8,8 +8,8 @@ using namespace ifmib;
 
 TEST_CASE("send_queue: length, maximum, drops and the Linux extras") {
   test::FakeReader reader;
-  platform::SendQueue linux_q{"eth0", 2, "pfifo_fast", 3, 1000, 17, 4500, 2, 8};
-  platform::SendQueue freebsd_q{"em0", 1, "", 5, 511, 9, std::nullopt, std::nullopt, std::nullopt};
+  platform::SendQueue linux_q{"eth0", 2, "pfifo_fast", 3, 1000, 17, 4500, 2, 8, {}};
+  platform::SendQueue freebsd_q{"em0", 1, "", 5, 511, 9, std::nullopt, std::nullopt, std::nullopt, {}};
   reader.send_queues_result = std::vector{linux_q, freebsd_q};
   auto families = collector::SendQueueCollector({}).collect(reader);
   REQUIRE(families.ok());
@@ -34,10 +34,10 @@ TEST_CASE("send_queue: length, maximum, drops and the Linux extras") {
 
 TEST_CASE("send_queue: no max length when the limit is not in packets - device filter applies") {
   test::FakeReader reader;
-  platform::SendQueue tbf{"veth0", 4, "tbf", 0, std::nullopt, 1, 0, 0, 5};
-  platform::SendQueue other{"lo", 1, "pfifo", 0, 10, 0, 0, 0, 0};
+  platform::SendQueue tbf{"veth0", 4, "tbf", 0, std::nullopt, 1, 0, 0, 5, {}};
+  platform::SendQueue other{"lo", 1, "pfifo", 0, 10, 0, 0, 0, 0, {}};
   reader.send_queues_result = std::vector{tbf, other};
-  collector::Options options{*collector::DeviceFilter::create("", "^lo$"), {}};
+  collector::Options options{*collector::DeviceFilter::create("", "^lo$"), {}, false};
   auto families = collector::SendQueueCollector(options).collect(reader);
   REQUIRE(families.ok());
   const auto out = test::render(*families);
