@@ -5,7 +5,7 @@
 # as Prometheus does. The cost should grow with K x Q and nothing else.
 #
 #   bench/queues.sh BUILD_DIR RESULTS_DIR    (root; called by bench/run.sh)
-#   QUEUE_SIZES="100:4 100:16 400:4"         K:Q combinations
+#   QUEUE_SIZES="100:4 100:16 400:4 400:16"         K:Q combinations
 #
 # Writes RESULTS_DIR/queues-K-Q.json (bench/scrape.py's format); bench/report.py turns them into
 # the per-queue table. The namespace is deleted on every exit path.
@@ -13,7 +13,7 @@ set -eu
 
 build=${1:?usage: bench/queues.sh BUILD_DIR RESULTS_DIR}
 out=${2:?usage: bench/queues.sh BUILD_DIR RESULTS_DIR}
-sizes=${QUEUE_SIZES:-100:4 100:16 400:4}
+sizes=${QUEUE_SIZES:-100:4 100:16 400:4 400:16}
 ns= pids=
 
 cleanup() {
@@ -64,9 +64,9 @@ for kq in $sizes; do
   wait_ready "$ns" http://127.0.0.1:19121/-/healthy
   echo "bench: queues: $k x $q: scraping" >&2
   ip netns exec "$ns" python3 bench/scrape.py "$out/queues-$k-$q.json" \
-    "default,$plain,http://127.0.0.1:19120/metrics,20" \
-    "per_queue,$detail,http://127.0.0.1:19121/metrics,20" \
-    "default_send_queue,$plain,http://127.0.0.1:19120/metrics?collect%5B%5D=send_queue,20" \
-    "per_queue_send_queue,$detail,http://127.0.0.1:19121/metrics?collect%5B%5D=send_queue,20"
+    "default,$plain,http://127.0.0.1:19120/metrics,60" \
+    "per_queue,$detail,http://127.0.0.1:19121/metrics,60" \
+    "default_send_queue,$plain,http://127.0.0.1:19120/metrics?collect%5B%5D=send_queue,60" \
+    "per_queue_send_queue,$detail,http://127.0.0.1:19121/metrics?collect%5B%5D=send_queue,60"
   cleanup
 done

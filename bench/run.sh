@@ -8,7 +8,7 @@
 #   BENCH_SKIP_BUILD=1           measure the ifmib_exporter already built there
 #   NETNS_COUNTS="0 10 50 100"   namespaces of 10 interfaces read by --collector.netns (bench/netns.sh);
 #                                NETNS_COUNTS= (empty) skips that part
-#   QUEUE_SIZES="100:4 100:16 400:4"  K:Q multiqueue interfaces x TX queues for the cost of
+#   QUEUE_SIZES="100:4 100:16 400:4 400:16"  K:Q multiqueue interfaces x TX queues for the cost of
 #                                --collector.send_queue.per-queue (bench/queues.sh); empty skips it
 #
 # Needs root (network namespaces). Writes bench/results/<date>.md and prints the same table.
@@ -108,8 +108,8 @@ if [ -n "${NETNS_COUNTS-0 10 50 100}" ]; then
   NETNS_COUNTS=${NETNS_COUNTS-0 10 50 100} sh bench/netns.sh "$build" "$out"
 fi
 
-if [ -n "${QUEUE_SIZES-100:4 100:16 400:4}" ]; then
-  QUEUE_SIZES=${QUEUE_SIZES-100:4 100:16 400:4} sh bench/queues.sh "$build" "$out"
+if [ -n "${QUEUE_SIZES-100:4 100:16 400:4 400:16}" ]; then
+  QUEUE_SIZES=${QUEUE_SIZES-100:4 100:16 400:4 400:16} sh bench/queues.sh "$build" "$out"
 fi
 
 mkdir -p bench/results
