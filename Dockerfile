@@ -1,6 +1,7 @@
-# ifmib_exporter container image: Debian 12 build stage, debian:12-slim runtime stage holding the
-# binary and the shared libraries it links (tests/deploy/dockerfile.sh checks the list against
-# `ldd`), run as an unprivileged user.
+# ifmib_exporter container image: Debian 12 build stage (a Release build), debian:12-slim runtime
+# stage holding the binary and the shared libraries it links, run as an unprivileged user.
+# tests/deploy/dockerfile.sh checks the runtime package list against what a Release build of the
+# binary and the TLS shim links (NEEDED entries -> dpkg -S): none missing, none extra.
 #
 #   docker build -t ifmib_exporter .
 #   docker run -d --name ifmib_exporter --network host ifmib_exporter [flags]
@@ -20,18 +21,19 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIFMIB_BUILD_TESTS=OFF \
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIFMIB_BUILD_TESTS=OFF \
  && cmake --build /build -j "$(nproc)" --target ifmib_exporter ifmib_civetweb_tls \
  && strip /build/ifmib_exporter \
  && /build/ifmib_exporter --version
 
 FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
-# One package per shared library of the binary (ldd + dpkg -S); nothing else.
+# The packages of the shared libraries the binary and the shim link; nothing else. (zlib and
+# prometheus-cpp are needed to build, but a Release build links neither.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libc6 libgcc-s1 libstdc++6 zlib1g libdeflate0 \
-      libprometheus-cpp-core1.0 libcivetweb1 libspdlog1.10 libfmt9 libmnl0 \
+      libc6 libgcc-s1 libstdc++6 libdeflate0 \
+      libcivetweb1 libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ifmib_exporter /usr/local/bin/ifmib_exporter

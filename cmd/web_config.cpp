@@ -589,7 +589,7 @@ platform::Status prepare_civetweb_tls() {
     std::string dir(exe, static_cast<std::size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
     candidates.push_back(dir + "/libifmib_civetweb_tls.so");
-    candidates.push_back(dir + "/../lib/ifmib_exporter/libifmib_civetweb_tls.so");
+    candidates.push_back(dir + "/../" IFMIB_TLS_SHIM_DIR "/libifmib_civetweb_tls.so");
   }
   for (const auto& path : candidates) {
     if (access(path.c_str(), R_OK) != 0) continue;
@@ -603,7 +603,7 @@ platform::Status prepare_civetweb_tls() {
   if (lookup_works(dlopen("libssl.so", RTLD_LAZY))) return platform::ok_status();
   return Error::invalid("TLS", std::string("civetweb loads libssl.so and needs ") + kMissing +
                                    ", which OpenSSL 3 does not export, and libifmib_civetweb_tls.so (cmd/tls_shim) "
-                                   "was not found next to the executable or in ../lib/ifmib_exporter");
+                                   "was not found next to the executable or in ../" IFMIB_TLS_SHIM_DIR);
 }
 
 }  // namespace ifmib::cmd

@@ -69,7 +69,8 @@ platform::Result<SslContext> make_ssl_context(const TlsSettings& settings);
 /// Makes civetweb's run-time OpenSSL lookup succeed before a TLS port starts. Debian 12's
 /// civetweb 1.15 dlopen()s "libssl.so" and asks for SSL_get_peer_certificate, which OpenSSL 3 no
 /// longer exports; this loads cmd/tls_shim (libifmib_civetweb_tls.so, SONAME libssl.so) from
-/// IFMIB_TLS_SHIM_PATH, next to the executable or from ../lib/ifmib_exporter/, and checks the
+/// IFMIB_TLS_SHIM_PATH, next to the executable or from ../<IFMIB_TLS_SHIM_DIR>/ (lib/<install
+/// name>, set by cmake/install.cmake), and checks the
 /// lookup. An Error explains what is missing.
 platform::Status prepare_civetweb_tls();
 

@@ -9,7 +9,8 @@ set -eu
 
 build_pkgs="cmake make g++ pkg-config git prometheus-cpp-dev libcivetweb-dev libspdlog-dev
   nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libdeflate-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
-test_pkgs="iproute2 prometheus curl python3 procps mandoc python3-yaml systemd openssl clang-14 libclang-rt-14-dev"
+test_pkgs="iproute2 prometheus curl python3 procps mandoc python3-yaml systemd openssl clang-14 libclang-rt-14-dev
+  build-essential dpkg-dev debhelper lintian binutils"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$want $test_pkgs"

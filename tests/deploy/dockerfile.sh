@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # deploy.dockerfile: what can be checked of the Dockerfile without a container engine.
-#   dockerfile.sh EXPORTER_BINARY
+#   dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM
 #
+# RELEASE_EXPORTER and RELEASE_TLS_SHIM come from a Release build (the one deploy.debian_package
+# makes; CMakeLists.txt wires it as a fixture), as the Dockerfile's build stage builds them.
 # - two stages: debian:12 (build) and debian:12-slim (runtime);
 # - the build stage installs every -dev package scripts/install-deps.sh builds with (doctest-dev
-#   aside: tests are off) and configures with -DIFMIB_BUILD_TESTS=OFF;
-# - the runtime stage installs exactly the Debian packages that provide the shared libraries
-#   `ldd EXPORTER_BINARY` lists (mapped with dpkg -S): none missing, none extra. Sanitizer
-#   runtimes (libasan, libubsan, ...) of a test build are left out with a note;
+#   aside: tests are off) and configures a Release build with -DIFMIB_BUILD_TESTS=OFF;
+# - the runtime stage installs exactly the Debian packages that provide the shared libraries the
+#   binary and the shim link (their NEEDED entries, mapped with dpkg -S): none missing, none extra;
 # - it copies the binary to the ENTRYPOINT's path, runs as a numeric non-root user, EXPOSEs
 #   10027 and documents --network host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-exporter=${1:?usage: dockerfile.sh EXPORTER_BINARY}
+exporter=${1:?usage: dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM}
+shim=${2:?usage: dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM}
 root=$(repo_root)
-[ -x "$exporter" ] || fail "exporter binary not found: $exporter"
+[ -x "$exporter" ] && [ -f "$shim" ] ||
+  skip "no Release build at $exporter and $shim (deploy.debian_package makes it; it needs root)"
 need_cmd ldd libc-bin
+need_cmd objdump binutils
 need_cmd dpkg dpkg
 dockerfile="$root/Dockerfile"
 [ -f "$dockerfile" ] || fail "no Dockerfile at the repository root"
@@ -39,22 +43,20 @@ apt_packages() {
 apt_packages "$work/stage1" >"$work/build_pkgs"
 apt_packages "$work/stage2" >"$work/runtime_pkgs"
 
-# The -dev packages of scripts/install-deps.sh's build list.
-sed -n '/^build_pkgs="/,/"/p' "$root/scripts/install-deps.sh" | tr -d '"' | sed 's/build_pkgs=//' |
-  tr ' ' '\n' | grep -E -- '-dev$' | grep -vx doctest-dev | sort -u >"$work/deps_dev"
+install_deps_dev_packages >"$work/deps_dev"
 [ -s "$work/deps_dev" ] || fail "could not read build_pkgs from scripts/install-deps.sh"
 missing=$(comm -23 "$work/deps_dev" "$work/build_pkgs")
 [ -z "$missing" ] || fail "build stage lacks packages install-deps.sh builds with: $missing"
 echo "ok    build stage installs $(wc -l <"$work/deps_dev") -dev packages of install-deps.sh"
-grep -qE '^RUN cmake .*-DIFMIB_BUILD_TESTS=OFF' "$work/stage1" || fail "build stage must configure with -DIFMIB_BUILD_TESTS=OFF"
-echo "ok    build stage configures with -DIFMIB_BUILD_TESTS=OFF"
+grep -qE '^RUN cmake .*-DCMAKE_BUILD_TYPE=Release .*-DIFMIB_BUILD_TESTS=OFF' "$work/stage1" ||
+  fail "build stage must configure with -DCMAKE_BUILD_TYPE=Release -DIFMIB_BUILD_TESTS=OFF"
+echo "ok    build stage configures a Release build with -DIFMIB_BUILD_TESTS=OFF"
 
-# Which package owns each library. ldd prints /lib/... paths; with merged /usr, dpkg may know the
-# file under /usr/lib/..., or only the versioned file the soname link points to. One dpkg -S call
-# for every candidate path (it is slow to start).
-ldd "$exporter" >"$work/ldd" || fail "ldd $exporter"
-awk '$2 == "=>" && $3 ~ /^\// {print $1, $3} $1 ~ /^\// {print $1, $1}' "$work/ldd" >"$work/libs"
-[ -s "$work/libs" ] || fail "ldd listed no libraries for $exporter"
+# Which package owns each library. With merged /usr, dpkg may know the file under /usr/lib/...
+# or /lib/..., or only the versioned file the soname link points to. One dpkg -S call for every
+# candidate path (it is slow to start).
+needed_libraries "$exporter" "$shim" >"$work/libs"
+[ -s "$work/libs" ] || fail "no NEEDED entries in $exporter and $shim"
 candidates() {
   local p=$1 real
   real=$(readlink -f "$p")
@@ -64,25 +66,21 @@ while read -r _ path; do candidates "$path"; done <"$work/libs" | sort -u >"$wor
 xargs dpkg -S <"$work/candidates" 2>/dev/null | sed -n 's/^\([^:,]*\)[^ ]*: \(.*\)$/\2 \1/p' >"$work/owners" || true
 : >"$work/needed"
 while read -r lib path; do
+  [ "$path" != "?" ] || fail "the loader does not find $lib"
   pkg=""
   while read -r c; do
     pkg=$(awk -v c="$c" '$1 == c {print $2; exit}' "$work/owners")
     [ -n "$pkg" ] && break
   done < <(candidates "$path")
   [ -n "$pkg" ] || fail "no Debian package owns $path ($lib)"
-  if [[ $pkg =~ ^lib(a|ub|t|l|hwa)san[0-9]+$ ]]; then
-    echo "note  $lib ($pkg) is a sanitizer runtime of this test build; the image's release build has none"
-    continue
-  fi
+  [[ ! $pkg =~ ^lib(a|ub|t|l|hwa)san[0-9]+$ ]] || fail "$lib ($pkg) is a sanitizer runtime: not a Release build"
   echo "      $lib -> $path -> $pkg"
   echo "$pkg" >>"$work/needed"
 done <"$work/libs"
 sort -u -o "$work/needed" "$work/needed"
-missing=$(comm -23 "$work/needed" "$work/runtime_pkgs")
-extra=$(comm -13 "$work/needed" "$work/runtime_pkgs")
-[ -z "$missing" ] || fail "runtime stage does not install: $(echo "$missing" | tr '\n' ' ')"
-[ -z "$extra" ] || fail "runtime stage installs packages the binary does not link: $(echo "$extra" | tr '\n' ' ')"
-echo "ok    runtime stage installs exactly the $(wc -l <"$work/needed") packages of the binary's libraries"
+same_lines "$work/needed" "$work/runtime_pkgs" "runtime stage does not install" \
+  "runtime stage installs packages the binary does not link"
+echo "ok    runtime stage installs exactly the $(wc -l <"$work/needed") packages of the libraries the binary and the shim link"
 
 grep -qE '^COPY --from=build [^ ]*/ifmib_exporter /usr/local/bin/ifmib_exporter$' "$work/stage2" ||
   fail "runtime stage must COPY --from=build the binary to /usr/local/bin/ifmib_exporter"

@@ -5,7 +5,8 @@
 #
 # Installs twice into temporary directories, never onto this system: with DESTDIR under the
 # configured prefix, and with --prefix /usr (whose flags file belongs in /etc) under DESTDIR.
-# Checks the files exist, the unit's ExecStart names the installed binary and its
+# Checks the files exist (binary, man page, rules and dashboard; on Linux the TLS shim), the unit's
+# ExecStart (the rc.d script's binary on FreeBSD) names the installed binary and its
 # EnvironmentFile the installed flags file, and that a reinstall keeps an edited flags file.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,10 +25,16 @@ check_tree() {
   local dest=$1 pfx=$2 etc=$3
   [ -x "$dest$pfx/bin/ifmib_exporter" ] || fail "no $pfx/bin/ifmib_exporter"
   [ -f "$dest$pfx/share/man/man8/ifmib_exporter.8" ] || fail "no $pfx/share/man/man8/ifmib_exporter.8"
-  echo "ok    $pfx/bin/ifmib_exporter, $pfx/share/man/man8/ifmib_exporter.8"
+  local f
+  for f in ifmib_exporter_alerts.yml ifmib_exporter_recording.yml ifmib_exporter.json; do
+    [ -f "$dest$pfx/share/ifmib_exporter/$f" ] || fail "no $pfx/share/ifmib_exporter/$f"
+  done
+  echo "ok    $pfx/bin/ifmib_exporter, $pfx/share/man/man8/ifmib_exporter.8, rules and dashboard in $pfx/share/ifmib_exporter"
   if [ "$system" = Linux ]; then
     local unit="$dest$pfx/lib/systemd/system/ifmib_exporter.service"
     [ -f "$unit" ] || fail "no $pfx/lib/systemd/system/ifmib_exporter.service"
+    # The exporter loads the shim from <its directory>/../lib/ifmib_exporter (cmd/web_config.cpp).
+    [ -f "$dest$pfx/lib/ifmib_exporter/libifmib_civetweb_tls.so" ] || fail "no $pfx/lib/ifmib_exporter/libifmib_civetweb_tls.so"
     grep -qx "ExecStart=$pfx/bin/ifmib_exporter \$ARGS" "$unit" ||
       fail "unit's ExecStart is not $pfx/bin/ifmib_exporter: $(grep ^ExecStart= "$unit")"
     grep -qx "EnvironmentFile=-$etc/default/ifmib_exporter" "$unit" ||
@@ -37,6 +44,8 @@ check_tree() {
     echo "ok    unit: ExecStart=$pfx/bin/ifmib_exporter \$ARGS, EnvironmentFile=-$etc/default/ifmib_exporter"
   elif [ "$system" = FreeBSD ]; then
     [ -x "$dest$pfx/etc/rc.d/ifmib_exporter" ] || fail "no executable $pfx/etc/rc.d/ifmib_exporter"
+    grep -qx "ifmib_exporter_bin=\"$pfx/bin/ifmib_exporter\"" "$dest$pfx/etc/rc.d/ifmib_exporter" ||
+      fail "the rc.d script does not run $pfx/bin/ifmib_exporter"
     echo "ok    $pfx/etc/rc.d/ifmib_exporter"
   fi
 }

@@ -44,3 +44,33 @@ python_with_yaml() {
 repo_root() {
   cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
 }
+
+# needed_libraries ELF...: "soname path" for each shared library the files link directly (their
+# NEEDED entries, not ldd's transitive closure), the path as this host's loader resolves it.
+needed_libraries() {
+  local f soname path
+  for f in "$@"; do
+    objdump -p "$f" | awk '$1 == "NEEDED" {print $2}' | while read -r soname; do
+      path=$(ldd "$f" | awk -v s="$soname" '$1 == s && $2 == "=>" {print $3; exit}')
+      [ -n "$path" ] || path=$(ldd "$f" | awk -v s="$soname" '$1 ~ "/" s "$" {print $1; exit}')
+      echo "$soname ${path:-?}"
+    done
+  done | sort -u
+}
+
+# install_deps_dev_packages: the -dev packages of scripts/install-deps.sh's build list, doctest-dev
+# aside (only the tests use it), one a line, sorted.
+install_deps_dev_packages() {
+  sed -n '/^build_pkgs="/,/"/p' "$(repo_root)/scripts/install-deps.sh" | tr -d '"' | sed 's/build_pkgs=//' |
+    tr ' ' '\n' | grep -E -- '-dev$' | grep -vx doctest-dev | sort -u
+}
+
+# same_lines SORTED_A SORTED_B ONLY_IN_A_MESSAGE ONLY_IN_B_MESSAGE: fails, naming the lines, unless
+# the two sorted files hold the same lines.
+same_lines() {
+  local only_a only_b
+  only_a=$(comm -23 "$1" "$2")
+  only_b=$(comm -13 "$1" "$2")
+  [ -z "$only_a" ] || fail "$3: $(echo "$only_a" | tr '\n' ' ')"
+  [ -z "$only_b" ] || fail "$4: $(echo "$only_b" | tr '\n' ' ')"
+}

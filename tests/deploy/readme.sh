@@ -18,7 +18,7 @@ def check(ok, what):
         errors.append(what)
 
 paths = sorted({p for p in re.findall(r"`([^`\s]+)`", readme)
-                if re.match(r"(deploy|docs|cmake|tests)/", p) or p == "Dockerfile"})
+                if re.match(r"(deploy|docs|cmake|tests|debian)/", p) or p == "Dockerfile"})
 check(len(paths) >= 10, f"README names {len(paths)} repository paths")
 for p in paths:
     check(os.path.exists(os.path.join(root, p.rstrip("/"))), f"{p} exists")
