@@ -11,10 +11,10 @@
 #    deploy.freebsd_port (a Release build; the test's one build).
 # 3. `apt-get install ./<deb>` (policy-rc.d keeps the service from starting on this host): every
 #    path of `dpkg -L` exists, the files Debian's exporters have are there, /etc/default/<pkg> is a
-#    conffile, and the file system gained nothing but dpkg -L's paths and what the maintainer
+#    conffile, the man page names <pkg> and its flags file, and the file system gained nothing but dpkg -L's paths and what the maintainer
 #    scripts make (the unit's enablement symlink and deb-systemd-helper state).
 # 4. In a network namespace: the unit's ExecStart with the flags file's ARGS, as uid 65534 with no
-#    capabilities; the scrape's ifindex of a dummy interface matches `ip -j link`, every collector
+#    capabilities; the scrape's ifindex of a veth matches `ip -j link`, every collector
 #    succeeds, build_info carries the version. Then with TLS (a web config): the shim is loaded
 #    from /usr/lib/<pkg>/ and HTTPS answers.
 # 5. `systemd-analyze verify` on the installed unit: no remarks.
@@ -115,6 +115,10 @@ for p in /usr/bin/$pkg /lib/systemd/system/$pkg.service /etc/default/$pkg /usr/s
 done
 echo "ok    $(wc -l <"$work/dpkg_L") paths of dpkg -L exist, among them /usr/bin/$pkg, its unit, flags file, man page, shim, rules, dashboard"
 dpkg-query -W -f='${Conffiles}\n' "$pkg" | grep -q "^ /etc/default/$pkg " || fail "/etc/default/$pkg is not a conffile"
+zcat "/usr/share/man/man8/$pkg.8.gz" >"$work/page.8"
+grep -qx ".Nm $pkg" "$work/page.8" && grep -qx ".It Pa /etc/default/$pkg" "$work/page.8" ||
+  fail "the man page does not name $pkg and /etc/default/$pkg"
+echo "ok    the man page names $pkg and /etc/default/$pkg"
 echo "ok    /etc/default/$pkg is a conffile"
 snapshot >"$work/after_install"
 # dpkg -L's paths as the file system has them (/lib is /usr/lib with merged /usr).
@@ -135,7 +139,7 @@ ARGS=$(sh -c ". /etc/default/$pkg; printf '%s' \"\$ARGS\"")
 echo "ok    ExecStart=$exec_start, ARGS=\"$ARGS\" from /etc/default/$pkg"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ip -n "$ns" link add deb0 type dummy
+ip -n "$ns" link add deb0 type veth peer name deb1
 ip -n "$ns" link set deb0 up
 ifindex=$(ip -n "$ns" -j link show deb0 | sed -n 's/.*"ifindex":\([0-9]*\).*/\1/p')
 unpriv=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs)

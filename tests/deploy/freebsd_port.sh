@@ -16,7 +16,8 @@
 #    --web.listen-address default of the page. name, rcvar, PROVIDE and USE_RC_SUBR agree.
 # 4. DISTVERSION is the project version of CMakeLists.txt.
 # 5. LIB_DEPENDS names exactly the libraries a Release build links (RELEASE_EXPORTER's NEEDED
-#    entries) that FreeBSD's base system does not provide.
+#    entries) that FreeBSD's base system does not provide, and the port links --as-needed as
+#    Debian's gcc does (else FreeBSD's binary would also record prometheus-cpp and zlib).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 release=${1:?usage: freebsd_port.sh RELEASE_EXPORTER}
@@ -137,6 +138,8 @@ needed_libraries "$release" | awk '{print $1}' | sed -E 's/\.so(\..*)?$/.so/' |
   grep -vxE 'lib(c|m|pthread|dl|rt|stdc\+\+|gcc_s|z|crypt|ssl|crypto|mnl)\.so' | sort -u >"$work/linked"
 make_var LIB_DEPENDS | tr ' ' '\n' | sed -n 's/^\(lib[^:]*\.so\):.*/\1/p' | sort -u >"$work/lib_depends"
 grep -q ' ssl' <<<" $(make_var USES)" || fail "USES lacks ssl (the exporter links OpenSSL)"
+# Debian's gcc links --as-needed; the port must too for the NEEDED entries to carry over.
+grep -qE '^LDFLAGS\+=.*-Wl,--as-needed' "$port/Makefile" || fail "the port does not link with -Wl,--as-needed as Debian does"
 same_lines "$work/linked" "$work/lib_depends" "linked but not in LIB_DEPENDS" \
   "in LIB_DEPENDS but not linked by a Release build"
 echo "ok    LIB_DEPENDS: $(tr '\n' ' ' <"$work/lib_depends")"
