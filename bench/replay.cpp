@@ -70,7 +70,7 @@ class RecordedReader final : public platform::Reader {
       interfaces_.push_back(std::move(i));
     }
     const auto qdiscs = must(platform::netlink::parse_qdisc_dump(bytes(load(dir, "rtm_getqdisc"))), "qdisc dump");
-    queues_ = platform::netlink::send_queues_from(qdiscs, links_);
+    queues_ = platform::netlink::send_queues_from(qdiscs, links_, platform::SendQueueQuery{});
     platform::procfs::ProcfsMulticastRows rows;
     rows.igmp = must(platform::procfs::parse_igmp(load(dir, "proc_net_igmp")), "igmp");
     rows.igmp6 = must(platform::procfs::parse_igmp6(load(dir, "proc_net_igmp6")), "igmp6");
@@ -82,7 +82,9 @@ class RecordedReader final : public platform::Reader {
     multicast_ = platform::procfs::to_multicast_snapshot(rows, all);
   }
   platform::Result<std::vector<platform::Interface>> interfaces() override { return interfaces_; }
-  platform::Result<std::vector<platform::SendQueue>> send_queues() override { return queues_; }
+  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
+    return queues_;
+  }
   platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
     return multicast_;
   }

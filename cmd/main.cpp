@@ -52,7 +52,7 @@ int dump(platform::Reader& reader) {
   } else {
     errors.push_back(interfaces.error().within("interfaces").text());
   }
-  if (auto queues = reader.send_queues()) {
+  if (auto queues = reader.send_queues(platform::SendQueueQuery{true})) {
     out["send_queues"] = nlohmann::ordered_json::array();
     for (const auto& q : *queues) out["send_queues"].push_back(platform::to_json(q));
   } else {

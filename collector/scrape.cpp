@@ -20,10 +20,10 @@ class ScrapeReader final : public platform::Reader {
     if (!interfaces_) interfaces_.emplace(inner_.interfaces());
     return *interfaces_;
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues() override {
+  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
     auto links = interfaces();
     if (!links) return links.error();
-    return inner_.send_queues_of(*links);
+    return inner_.send_queues_of(*links, q);
   }
   platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
     return inner_.multicast(q);

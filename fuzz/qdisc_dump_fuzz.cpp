@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       link.txqlen = (*rows)[i].handle;
       links.push_back(link);
     }
-    (void)nl::send_queues_from(*rows, links);
+    (void)nl::send_queues_from(*rows, links, ifmib::platform::SendQueueQuery{true});
   }
   return 0;
 }

@@ -16,13 +16,16 @@ class Reader {
  public:
   virtual ~Reader() = default;
   virtual Result<std::vector<Interface>> interfaces() = 0;
-  virtual Result<std::vector<SendQueue>> send_queues() = 0;
+  /// Send queues; SendQueue::queues only when `query.per_queue` (readers may leave it empty
+  /// otherwise, and skip the reads that only it needs).
+  virtual Result<std::vector<SendQueue>> send_queues(const SendQueueQuery& query) = 0;
   /// Send queues, resolving interface names and limits from `interfaces` already read in the
   /// same scrape, where the OS reports queues apart from interfaces (Linux: one link dump per
   /// scrape instead of two). The default ignores the hint.
-  virtual Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces) {
+  virtual Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces,
+                                                        const SendQueueQuery& query) {
     (void)interfaces;
-    return send_queues();
+    return send_queues(query);
   }
   virtual Result<MulticastSnapshot> multicast(const MulticastQuery& query) = 0;
   virtual Result<ProcessStats> process() = 0;

@@ -152,6 +152,11 @@ struct MulticastQuery {
   bool detail = false;  // per-group sources and users (ifmcstat -v)
 };
 
+/// What a send-queue read should fetch; lets a reader skip per-queue detail nobody asked for.
+struct SendQueueQuery {
+  bool per_queue = false;  // fill SendQueue::queues (--collector.send_queue.per-queue)
+};
+
 /// The exporter process itself (process_* metrics).
 struct ProcessStats {
   double cpu_seconds = 0;

@@ -72,14 +72,14 @@ class FreebsdReader final : public Reader {
     return out;
   }
 
-  Result<std::vector<SendQueue>> send_queues() override {
+  Result<std::vector<SendQueue>> send_queues(const SendQueueQuery& query) override {
     std::vector<SendQueue> out;
     auto walked = walk([&](const Row& row) -> Status {
       const int r = static_cast<int>(row.index);
       auto driver = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
                           L::kIfdataDrivername});
       if (!driver) return driver.error();
-      auto queue = send_queue_of(row, decode_driver_name(*driver));
+      auto queue = send_queue_of(row, decode_driver_name(*driver), query);
       if (!queue) return queue.error();
       out.push_back(std::move(*queue));
       return ok_status();
@@ -160,9 +160,10 @@ class FreebsdReader final : public Reader {
 
   // The mp_ring counters of txq nodes prefix + node(0), prefix + node(1), ... up to the first
   // that has no r_drops. The nodes are numbered from 0 without gaps (iflib and cxgbe create them
-  // in one loop over the queues), so the first missing one ends the list.
+  // in one loop over the queues), so the first missing one ends the list. `detail`: also
+  // r_enqueues and r_stalls (only the per-queue series need them).
   template <class NodeName>
-  Result<std::vector<TransmitQueue>> ring_txqs(const std::string& prefix, NodeName node) {
+  Result<std::vector<TransmitQueue>> ring_txqs(const std::string& prefix, NodeName node, bool detail) {
     std::vector<TransmitQueue> txqs;
     for (int i = 0; i < kMaxTxqs; ++i) {
       const std::string base = prefix + node(i);
@@ -172,6 +173,10 @@ class FreebsdReader final : public Reader {
       TransmitQueue t;
       t.queue = std::to_string(i);
       t.drops = **drops;
+      if (!detail) {
+        txqs.push_back(std::move(t));
+        continue;
+      }
       auto enqueues = read_u64(base + ".r_enqueues");
       if (!enqueues) return enqueues.error();
       t.enqueues = *enqueues;
@@ -184,7 +189,7 @@ class FreebsdReader final : public Reader {
   }
 
   // The send queue of one row, read where its driver's transmit path counts (txq_decode.h).
-  Result<SendQueue> send_queue_of(const Row& row, const std::string& nameunit) {
+  Result<SendQueue> send_queue_of(const Row& row, const std::string& nameunit, const SendQueueQuery& query) {
     const auto du = split_driver_unit(nameunit);
     if (!du) return send_queue_for(row.general, row.index, TransmitPath::if_snd, {});
     const std::string dev = "dev." + du->driver + "." + std::to_string(du->unit);
@@ -200,17 +205,21 @@ class FreebsdReader final : public Reader {
       }
       std::vector<TransmitQueue> txqs;
       if (width != 0) {
-        auto read_txqs = ring_txqs(dev + ".iflib.", [width](int i) { return iflib_txq_name(i, width); });
+        // The rings' r_drops are part of the total, so they are read even without per-queue detail.
+        auto read_txqs =
+            ring_txqs(dev + ".iflib.", [width](int i) { return iflib_txq_name(i, width); }, query.per_queue);
         if (!read_txqs) return read_txqs.error();
         txqs = std::move(*read_txqs);
       }
-      return send_queue_for(row.general, row.index, TransmitPath::iflib, std::move(txqs));
+      SendQueue q = send_queue_for(row.general, row.index, TransmitPath::iflib, std::move(txqs));
+      if (!query.per_queue) q.queues.clear();
+      return q;
     }
     const TransmitPath path = transmit_path_without_iflib(du->driver);
     std::vector<TransmitQueue> txqs;
-    if (path == TransmitPath::cxgbe) {
+    if (path == TransmitPath::cxgbe && query.per_queue) {  // the total needs no ring read
       // t4_setup_vi_queues(): dev.<vi>.<unit>.txq.<i> (sys/dev/cxgbe/t4_sge.c, alloc_txq).
-      auto read_txqs = ring_txqs(dev + ".txq.", [](int i) { return std::to_string(i); });
+      auto read_txqs = ring_txqs(dev + ".txq.", [](int i) { return std::to_string(i); }, true);
       if (!read_txqs) return read_txqs.error();
       txqs = std::move(*read_txqs);
     }

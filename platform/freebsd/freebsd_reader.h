@@ -33,9 +33,10 @@ struct ReaderOptions {
 ///
 /// send_queues() also reads each row's IFDATA_DRIVERNAME and, by the driver's transmit path
 /// (txq_decode.h, docs/freebsd.md), the mp_ring counters of its txqs by name:
-/// dev.<driver>.<unit>.iflib.txqN.{r_drops,r_enqueues,r_stalls} for iflib drivers (found by the
-/// dev.<driver>.<unit>.iflib node) and dev.<driver>.<unit>.txq.N.* for cxgbe. Names are resolved
-/// afresh on every call (they belong to drivers that may detach).
+/// dev.<driver>.<unit>.iflib.txqN.r_drops for iflib drivers (found by the
+/// dev.<driver>.<unit>.iflib node), part of the total; with query.per_queue also r_enqueues and
+/// r_stalls, and dev.<driver>.<unit>.txq.N.* for cxgbe. Names are resolved afresh on every call
+/// (they belong to drivers that may detach).
 ///
 /// multicast(): NET_RT_IFMALIST, then per inet/inet6 group the mcast.filters sysctl, and per
 /// interface with inet (inet6) groups the IGMP (MLD) ifinfo. Groups are counted whatever

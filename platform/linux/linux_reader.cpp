@@ -73,14 +73,15 @@ class LinuxReader final : public Reader {
     return out;
   }
 
-  Result<std::vector<SendQueue>> send_queues() override {
+  Result<std::vector<SendQueue>> send_queues(const SendQueueQuery& query) override {
     auto links = read_links();
     if (!links) return links.error();
-    return queues_for(*links);
+    return queues_for(*links, query);
   }
 
-  Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces) override {
-    return queues_for(link_rows_of(interfaces));
+  Result<std::vector<SendQueue>> send_queues_of(const std::vector<Interface>& interfaces,
+                                                const SendQueueQuery& query) override {
+    return queues_for(link_rows_of(interfaces), query);
   }
 
   Result<MulticastSnapshot> multicast(const MulticastQuery& query) override {
@@ -150,12 +151,13 @@ class LinuxReader final : public Reader {
     return linux_mcast::inet6_groups_from_dump(*parsed, rows.igmp, rows.dev_mcast);
   }
 
-  static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links) {
+  static Result<std::vector<SendQueue>> queues_for(const std::vector<netlink::LinkRow>& links,
+                                                   const SendQueueQuery& query) {
     auto bytes = netlink::dump(netlink::DumpRequest::qdiscs());
     if (!bytes) return bytes.error();
     auto qdiscs = netlink::parse_qdisc_dump(*bytes);
     if (!qdiscs) return qdiscs.error().within("RTM_GETQDISC dump");
-    return netlink::send_queues_from(*qdiscs, links);
+    return netlink::send_queues_from(*qdiscs, links, query);
   }
 };
 

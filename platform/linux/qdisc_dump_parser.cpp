@@ -132,7 +132,8 @@ Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> byt
   return rows;
 }
 
-std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links) {
+std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links,
+                                       const SendQueueQuery& query) {
   std::unordered_map<std::uint32_t, const LinkRow*> by_index;
   for (const auto& link : links) by_index.emplace(link.interface.index, &link);
 
@@ -165,7 +166,7 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, con
     if (is_multiqueue_root(q.kind)) multiqueue.emplace(q.ifindex, std::pair{queues.size(), TC_H_MAJ(q.handle)});
     queues.push_back(std::move(out));
   }
-  if (multiqueue.empty() || !any_child) return queues;
+  if (!query.per_queue || multiqueue.empty() || !any_child) return queues;
 
   // mq and mqprio attach one child qdisc per TX queue at class <root major>:<queue + 1>
   // (net/sched/sch_mq.c mq_attach, sch_mqprio.c mqprio_attach); their own statistics are the

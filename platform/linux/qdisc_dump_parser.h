@@ -48,8 +48,9 @@ Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> byt
 /// bands from it, net/sched/sch_generic.c); empty for every other discipline, whose limits are
 /// in bytes (bfifo, tbf) or per flow/class (fq, fq_codel, mq, htb) rather than one packet count.
 /// An "mq" or "mqprio" root reports the kernel's sum over its per-TX-queue children; those
-/// children (parent <root major>:<queue + 1>) become SendQueue::queues, sorted by queue index,
+/// children (parent <root major>:<queue + 1>) become SendQueue::queues when query.per_queue, sorted by queue index,
 /// with the child's drops, length, backlog and requeues. Output in qdisc order.
-std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links);
+std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links,
+                                       const SendQueueQuery& query);
 
 }  // namespace ifmib::platform::netlink

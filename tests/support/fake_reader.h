@@ -15,13 +15,15 @@ class FakeReader final : public platform::Reader {
   platform::Result<platform::ProcessStats> process_result = platform::ProcessStats{};
   std::atomic<int> interface_calls{0}, send_queue_calls{0}, multicast_calls{0};
   platform::MulticastQuery last_query;
+  platform::SendQueueQuery last_send_queue_query;
 
   platform::Result<std::vector<platform::Interface>> interfaces() override {
     ++interface_calls;
     return interfaces_result;
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues() override {
+  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& query) override {
     ++send_queue_calls;
+    last_send_queue_query = query;
     return send_queues_result;
   }
   platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& query) override {

@@ -207,7 +207,7 @@ TEST_CASE("freebsd reader: interfaces walk rows 1..ifcount, skipping sparse, van
 
 TEST_CASE("freebsd reader: send queues read the general row and the driver name") {
   auto reader = freebsd::make_freebsd_reader(fixture_host());
-  const auto qs = reader->send_queues();
+  const auto qs = reader->send_queues({});
   REQUIRE_MESSAGE(qs, qs.error().text());
   REQUIRE(qs->size() == 3);  // lo0, lan0, vlan0; gone0 detached before its driver name was read
   CHECK(qs->at(0).device == "lo0");
@@ -231,7 +231,7 @@ TEST_CASE("freebsd reader: a kernel whose every row is undecodable fails loudly"
   REQUIRE_FALSE(ifs);
   CHECK(ifs.error().text().find("interfaces: ifdata row 1") == 0);
   CHECK(ifs.error().text().find("ifi_datalen 144, expected 152") != std::string::npos);
-  CHECK_FALSE(reader->send_queues());
+  CHECK_FALSE(reader->send_queues({}));
 }
 
 TEST_CASE("freebsd reader: errors other than ENOENT fail the walk - ENOMEM retries are bounded") {

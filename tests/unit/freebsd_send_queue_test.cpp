@@ -163,7 +163,7 @@ TEST_CASE("freebsd send queue per transmit path: if_snd, iflib, iflib under ALTQ
   host.row(7, "lo0", "lo0", 0, 50, 0);
 
   auto reader = freebsd::make_freebsd_reader(host.fake());
-  const auto qs = reader->send_queues();
+  const auto qs = reader->send_queues(SendQueueQuery{true});
   REQUIRE_MESSAGE(qs, qs.error().text());
   REQUIRE(qs->size() == 7);
 
@@ -221,6 +221,22 @@ TEST_CASE("freebsd send queue per transmit path: if_snd, iflib, iflib under ALTQ
   CHECK(host.fake()->resolves("dev.ix.0.iflib.txq13.r_drops") == 0);
   CHECK(host.fake()->resolves("dev.em.0.iflib.txq00") == 0);  // "txq0" was found first
 
+  SUBCASE("without per-queue detail: the same totals, ring drops still read, nothing else") {
+    const int enqueue_reads = host.fake()->resolves("dev.em.0.iflib.txq0.r_enqueues");
+    const int cxgbe_reads = host.fake()->resolves("dev.cxl.0.txq.0.r_drops");
+    const int ring_drop_reads = host.fake()->resolves("dev.em.0.iflib.txq1.r_drops");
+    const auto plain = freebsd::make_freebsd_reader(host.fake())->send_queues({});
+    REQUIRE(plain);
+    REQUIRE(plain->size() == qs->size());
+    for (std::size_t i = 0; i < qs->size(); ++i) {
+      CHECK(plain->at(i).drops == qs->at(i).drops);
+      CHECK(plain->at(i).length == qs->at(i).length);
+      CHECK(plain->at(i).queues.empty());
+    }
+    CHECK(host.fake()->resolves("dev.em.0.iflib.txq1.r_drops") == ring_drop_reads + 1);  // part of the total
+    CHECK(host.fake()->resolves("dev.em.0.iflib.txq0.r_enqueues") == enqueue_reads);     // detail only
+    CHECK(host.fake()->resolves("dev.cxl.0.txq.0.r_drops") == cxgbe_reads);  // OQDROPS has them already
+  }
   SUBCASE("per-queue series only with the flag; the total is unchanged") {
     ifmib::collector::Options options;
     options.send_queue_per_queue = true;
@@ -248,18 +264,18 @@ TEST_CASE("freebsd send queue: a txq counter of the wrong size fails the read, a
   host.ring_txq("dev.ix.0.iflib.txq0", 2, 10, 0);
   host.node("dev.ix.0.iflib.txq1");  // node there, counters gone (driver detaching)
   auto reader = freebsd::make_freebsd_reader(host.fake());
-  auto qs = reader->send_queues();
+  auto qs = reader->send_queues(SendQueueQuery{true});
   REQUIRE_MESSAGE(qs, qs.error().text());
   REQUIRE(qs->size() == 1);
   CHECK(qs->at(0).drops == 3);
   CHECK(qs->at(0).queues.size() == 1);
 
   host.leaf("dev.ix.0.iflib.txq1.r_drops", le(5, 4));  // 4 bytes: not a counter_u64
-  qs = reader->send_queues();
+  qs = reader->send_queues(SendQueueQuery{true});
   REQUIRE_FALSE(qs);
   CHECK(qs.error().text().find("dev.ix.0.iflib.txq1.r_drops") != std::string::npos);
   CHECK(qs.error().text().find("expected 8") != std::string::npos);
 
   host.fake()->fail(ifdata_mib(1, kDriverName), EPERM);
-  CHECK_FALSE(reader->send_queues());
+  CHECK_FALSE(reader->send_queues({}));
 }

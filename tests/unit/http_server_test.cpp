@@ -52,7 +52,9 @@ class BlockingReader final : public platform::Reader {
     cv_.wait(lock, [&] { return released_; });
     return std::vector<platform::Interface>{};
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues() override { return std::vector<platform::SendQueue>{}; }
+  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
+    return std::vector<platform::SendQueue>{};
+  }
   platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
     return platform::MulticastSnapshot{};
   }

@@ -19,6 +19,7 @@
 
 namespace netlink = ifmib::platform::netlink;
 using ifmib::platform::SendQueue;
+using ifmib::platform::SendQueueQuery;
 using ifmib::test::concat;
 using ifmib::test::NetlinkMessage;
 
@@ -133,7 +134,7 @@ TEST_CASE("send queues from the captured qdisc and link dumps") {
   const auto links = netlink::parse_link_dump(ifmib::test::read_fixture_bytes("linux/netlink_link_dump.bin"));
   REQUIRE(qdiscs);
   REQUIRE(links);
-  const auto queues = netlink::send_queues_from(*qdiscs, *links);
+  const auto queues = netlink::send_queues_from(*qdiscs, *links, {});
   // lo (noqueue) and the ingress/clsact qdiscs are not send queues; vé-x is down with the
   // builtin noop qdisc, which the kernel leaves out of the dump.
   REQUIRE(queues.size() == 3);
@@ -168,7 +169,7 @@ TEST_CASE("send queues: vanished interfaces and non-root qdiscs are skipped") {
   qdiscs[2].drops = 11;
   qdiscs[3].drops = 6;
   // Link 8 vanished between the qdisc and the link dump.
-  const auto queues = netlink::send_queues_from(qdiscs, {link(7, "eth0"), link(9, "eth1", std::nullopt)});
+  const auto queues = netlink::send_queues_from(qdiscs, {link(7, "eth0"), link(9, "eth1", std::nullopt)}, {});
   REQUIRE(queues.size() == 2);
   CHECK(queues[0].device == "eth0");
   CHECK(queues[0].length == 3);
@@ -199,8 +200,14 @@ TEST_CASE("send queues: the children of an mq or mqprio root become its transmit
   qdiscs[6].drops = 4;
   qdiscs[8].handle = 0x30000;
   qdiscs[9].drops = 1;
-  const auto queues = netlink::send_queues_from(
-      qdiscs, {link(9, "eth1", std::nullopt), link(10, "eth2", std::nullopt), link(11, "eth3", std::nullopt)});
+  const std::vector<netlink::LinkRow> links{link(9, "eth1", std::nullopt), link(10, "eth2", std::nullopt),
+                                            link(11, "eth3", std::nullopt)};
+  // Without per-queue detail the roots are the same and carry no children.
+  const auto plain = netlink::send_queues_from(qdiscs, links, {});
+  REQUIRE(plain.size() == 3);
+  CHECK(plain[0].drops == 40);
+  CHECK(plain[0].queues.empty());
+  const auto queues = netlink::send_queues_from(qdiscs, links, SendQueueQuery{true});
   REQUIRE(queues.size() == 3);
   REQUIRE(queues[0].queues.size() == 4);
   CHECK(queues[0].queues[0] == ifmib::platform::TransmitQueue{"0", "tbf", 40, 3, 4500, 2, std::nullopt, std::nullopt});
@@ -216,7 +223,7 @@ TEST_CASE("send queues: the children of an mq or mqprio root become its transmit
 
 TEST_CASE("send queues: pfifo_fast without a known txqlen has no max_length") {
   const std::vector<netlink::QdiscRow> qdiscs{qdisc_row(2, TC_H_ROOT, "pfifo_fast")};
-  const auto queues = netlink::send_queues_from(qdiscs, {link(2, "a", std::nullopt)});
+  const auto queues = netlink::send_queues_from(qdiscs, {link(2, "a", std::nullopt)}, {});
   REQUIRE(queues.size() == 1);
   CHECK_FALSE(queues[0].max_length.has_value());
 }

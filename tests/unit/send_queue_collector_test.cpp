@@ -53,3 +53,35 @@ TEST_CASE("send_queue: a reader error fails the collector") {
   REQUIRE_FALSE(families.ok());
   CHECK(families.error().text() == "send_queue: RTM_GETQDISC dump: truncated message");
 }
+
+TEST_CASE("send_queue: per-queue series need the flag, which reaches the reader") {
+  test::FakeReader reader;
+  platform::SendQueue mq{"eth0", 2, "mq", 3, std::nullopt, 40, 4500, 2, 8, {}};
+  mq.queues = {{"0", "pfifo", 0, 0, 0, 0, std::nullopt, std::nullopt},
+               {"1", "tbf", 40, 3, 4500, 2, std::nullopt, std::nullopt}};
+  reader.send_queues_result = std::vector{mq};
+
+  auto plain = collector::SendQueueCollector({}).collect(reader);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(reader.last_send_queue_query.per_queue);
+  const auto p = test::render(*plain);
+  CHECK_FALSE(p.has("ifmib_transmit_queue_drops_total"));
+  CHECK(p.value("ifmib_send_queue_drops_total", {{"device", "eth0"}}) == 40);
+
+  collector::Options options;
+  options.send_queue_per_queue = true;
+  auto detail = collector::SendQueueCollector(options).collect(reader);
+  REQUIRE(detail.ok());
+  CHECK(reader.last_send_queue_query.per_queue);
+  const auto d = test::render(*detail);
+  const test::LabelSet q1{{"device", "eth0"}, {"queue", "1"}};
+  CHECK(d.value("ifmib_transmit_queue_drops_total", q1) == 40);
+  CHECK(d.value("ifmib_transmit_queue_length", q1) == 3);
+  CHECK(d.value("ifmib_transmit_queue_backlog_bytes", q1) == 4500);
+  CHECK(d.value("ifmib_transmit_queue_requeues_total", q1) == 2);
+  CHECK(d.value("ifmib_transmit_queue_info", {{"device", "eth0"}, {"queue", "1"}, {"qdisc", "tbf"}}) == 1);
+  CHECK(d.value("ifmib_transmit_queue_drops_total", {{"device", "eth0"}, {"queue", "0"}}) == 0);
+  CHECK_FALSE(d.has("ifmib_transmit_queue_enqueues_total"));  // FreeBSD only
+  CHECK(d.types.at("ifmib_transmit_queue_drops_total") == "counter");
+  CHECK(d.types.at("ifmib_transmit_queue_length") == "gauge");
+}
