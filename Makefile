@@ -5,12 +5,13 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ARGS ?=
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps test-deps build run test test-build clean bench fuzz fuzz-build test-fuzz tsan-build test-tsan soak test-extra
+.PHONY: all deps test-deps build run test test-build clean bench fuzz fuzz-build test-fuzz tsan-build test-tsan soak test-extra freebsd-check
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_RUNS ?= 100000
 TSAN_BUILD_DIR ?= build-tsan
 SOAK_SECONDS ?= 600
+FREEBSD_BUILD_DIR ?= build-freebsd
 
 all: build
 
@@ -33,12 +34,20 @@ test-build: test-deps
 	  -DIFMIB_SANITIZE=address,undefined
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 
-# The ASan suite (it includes the 60 s churn soak), then the fuzz replay and the TSan scrape test.
+# The ASan suite (it includes the 60 s churn soak), then the fuzz replay, the TSan scrape test and
+# the FreeBSD compile check.
 test: test-build
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j 1
 	$(MAKE) test-extra
 
-test-extra: test-fuzz test-tsan
+test-extra: test-fuzz test-tsan freebsd-check
+
+# Compiles every translation unit of the FreeBSD build (product, unit tests, fuzz targets) with
+# -Werror against FreeBSD's headers: FREEBSD_SYSROOT (default ../shared/freebsd-sysroot), clang-14
+# and Debian's libc++. Nothing is linked or run; see docs/freebsd.md. Under CI=true a missing
+# sysroot or libc++ fails; elsewhere it is skipped with a message.
+freebsd-check: test-deps
+	JOBS=$(JOBS) sh scripts/freebsd-check.sh $(FREEBSD_BUILD_DIR)
 
 # libFuzzer targets (fuzz/): clang-14 with ASan + UBSan. `make fuzz` fuzzes each target for
 # FUZZ_SECONDS and prints its exec count; `make test` replays the seeds and regressions, then
@@ -68,7 +77,7 @@ soak: test-build
 	tests/soak/run.sh $(TEST_BUILD_DIR) $(SOAK_SECONDS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR) $(TSAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR) $(TSAN_BUILD_DIR) $(FREEBSD_BUILD_DIR)
 
 # Side-by-side benchmark against node_exporter and the kernel floor (root; see bench/run.sh).
 # Not a test: never part of `make test`. BENCH_SIZES="100 1000" limits the sizes.

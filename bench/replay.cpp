@@ -78,7 +78,7 @@ class RecordedReader final : public platform::Reader {
     rows.mcfilter6 = must(platform::procfs::parse_mcfilter6(load(dir, "proc_net_mcfilter6")), "mcfilter6");
     rows.dev_mcast = must(platform::procfs::parse_dev_mcast(load(dir, "proc_net_dev_mcast")), "dev_mcast");
     platform::MulticastQuery all;
-    all.detail = true;
+    all.users = true;
     multicast_ = platform::procfs::to_multicast_snapshot(rows, all);
   }
   platform::Result<std::vector<platform::Interface>> interfaces() override { return interfaces_; }

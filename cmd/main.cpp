@@ -38,7 +38,6 @@ platform::MulticastQuery multicast_query(const cmd::Options& o) {
     if (family == "inet6") q.inet6 = true;
     if (family == "link") q.link = true;
   }
-  q.detail = o.multicast_groups;
   return q;
 }
 
@@ -59,7 +58,7 @@ int dump(platform::Reader& reader) {
     errors.push_back(queues.error().within("send_queues").text());
   }
   platform::MulticastQuery all;
-  all.detail = true;
+  all.users = true;
   if (auto multicast = reader.multicast(all)) {
     out["multicast"] = platform::to_json(*multicast);
   } else {
@@ -121,7 +120,8 @@ int main(int argc, char** argv) {
 
   auto devices = collector::DeviceFilter::create(options->device_include, options->device_exclude);
   if (!devices) return fail(devices.error().text());
-  collector::Options collector_options{*devices, multicast_query(*options), options->send_queue_per_queue};
+  collector::Options collector_options{*devices, multicast_query(*options), options->multicast_groups,
+                                       options->send_queue_per_queue};
 
   std::shared_ptr<platform::Reader> reader = platform::make_system_reader();
   if (options->dump) return dump(*reader);

@@ -1,10 +1,15 @@
 #include "cmd/web_config.h"
 
+// crypt_r and struct crypt_data: libxcrypt (glibc systems) declares them in <crypt.h>, FreeBSD's
+// libcrypt in <unistd.h>. A header probe, not an OS test: either library provides bcrypt.
+#if __has_include(<crypt.h>)
 #include <crypt.h>
+#endif
 #include <dlfcn.h>
 #include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <yaml-cpp/yaml.h>
 
@@ -238,6 +243,36 @@ int accept_any_certificate(int, X509_STORE_CTX*) { return 1; }
 
 }  // namespace
 
+namespace {
+// A bcrypt setting ("$2b$10$" + 22 salt characters) with a fresh random salt, for the decoy hash.
+// Built here because the salt generators differ: libxcrypt has crypt_gensalt_rn, FreeBSD's
+// libcrypt has none. Both libraries' crypt_r accept $2a$, $2b$ and $2y$ with cost 04-31
+// (FreeBSD: secure/lib/libcrypt/crypt-blowfish.c, crypt_blowfish), so the prefix and cost are the
+// real user's own. The salt is 16 random bytes in bcrypt's base64 alphabet: 21 characters carry
+// 126 bits and the 22nd the last 2, as crypt_blowfish encodes them.
+Result<std::string> bcrypt_setting(std::string_view prefix_and_cost) {
+  static constexpr char kAlphabet[] = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::array<unsigned char, 16> salt{};
+  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
+    return Error::invalid("basic_auth_users", "no random bytes for a bcrypt salt");
+  }
+  std::string out(prefix_and_cost);
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const unsigned char byte : salt) {
+    bits = (bits << 8) | byte;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out += kAlphabet[(bits >> count) & 0x3f];
+    }
+  }
+  if (count > 0) out += kAlphabet[(bits << (6 - count)) & 0x3f];
+  return out;
+}
+
+}  // namespace
+
 bool is_bcrypt_hash(std::string_view hash) {
   // $2b$10$ + 22 characters of salt + 31 of digest, in bcrypt's base64 alphabet.
   if (hash.size() != 60 || hash.substr(0, 2) != "$2" || hash[3] != '$' || hash[6] != '$') return false;
@@ -438,13 +473,10 @@ Result<std::shared_ptr<const WebSecurity::State>> WebSecurity::build(WebConfig c
     // A hash of the same cost as a real user's, for unknown names: the answer then takes as long
     // whether the name exists or not.
     const std::string& sample = config.users.begin()->second;
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    const unsigned long cost = std::stoul(sample.substr(4, 2));
-    if (!crypt_gensalt_rn("$2b$", cost, nullptr, 0, setting, sizeof setting)) {
-      return Error::from_errno("basic_auth_users: crypt_gensalt", errno);
-    }
+    auto setting = bcrypt_setting(sample.substr(0, 7));
+    if (!setting) return setting.error();
     auto data = std::make_unique<crypt_data>();
-    const char* decoy = crypt_r("ifmib_exporter decoy", setting, data.get());
+    const char* decoy = crypt_r("ifmib_exporter decoy", setting->c_str(), data.get());
     if (!decoy || decoy[0] == '*') return Error::invalid("basic_auth_users", "libcrypt has no bcrypt support");
     state->decoy_hash = decoy;
   }

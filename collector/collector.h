@@ -16,7 +16,8 @@ namespace ifmib::collector {
 /// Settings shared by the collectors, fixed at start-up (read-only afterwards).
 struct Options {
   DeviceFilter devices;
-  platform::MulticastQuery multicast;  // families and per-group detail (--collector.multicast.*)
+  platform::MulticastQuery multicast;  // families (--collector.multicast.families)
+  bool multicast_groups = false;       // per-group series (--collector.multicast.groups, ifmcstat -v)
   bool send_queue_per_queue = false;   // per transmit queue series (--collector.send_queue.per-queue)
 };
 

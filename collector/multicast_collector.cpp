@@ -129,7 +129,9 @@ const char* mode_label(const std::optional<platform::FilterMode>& mode) {
 std::span<const MetricSpec> MulticastCollector::metrics() { return kMetrics; }
 
 platform::Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
-  const platform::MulticastQuery& query = options_.multicast;
+  const bool detail = options_.multicast_groups;
+  platform::MulticastQuery query = options_.multicast;
+  query.users = detail;  // the per-group series show users; the counts do not need them
   auto snapshot = reader.multicast(query);
   if (!snapshot) return snapshot.error().within("multicast");
 
@@ -162,7 +164,7 @@ platform::Result<Families> MulticastCollector::collect(platform::Reader& reader)
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
 
-  if (query.detail) {
+  if (detail) {
     for (const auto& m : memberships) {
       const auto& g = *m.first;
       const char* family = platform::to_string(g.family);
@@ -200,7 +202,7 @@ platform::Result<Families> MulticastCollector::collect(platform::Reader& reader)
     if (!wanted(query, p.family) || !options_.devices.accepts(p.device)) continue;
     if (!seen_protocols.insert({p.device, p.family}).second) continue;
     add_sample(f[p.family == AddressFamily::inet ? kIgmpVersion : kMldVersion], {{"device", p.device}}, p.version);
-    if (!query.detail) continue;
+    if (!detail) continue;
     const char* family = platform::to_string(p.family);
     if (p.robustness) add_sample(f[kRobustness], {{"device", p.device}, {"family", family}}, *p.robustness);
     if (p.query_interval_seconds) {

@@ -146,10 +146,15 @@ struct MulticastSnapshot {
   bool operator==(const MulticastSnapshot&) const = default;
 };
 
-/// What a multicast read should fetch; lets a reader skip sources nobody asked for.
+/// What a multicast read should fetch. The contract, the same for every reader: each group of a
+/// wanted family comes with everything that defines the membership, its filter mode and its
+/// sources (as `ifmcstat` prints them), whatever the caller will show. `users` is the one costly
+/// extra: when false a reader may leave MulticastGroup::users empty (Linux then lists IPv6 groups
+/// from the RTM_GETMULTICAST dump instead of /proc/net/igmp6); when true it fills it wherever the
+/// OS counts users (Linux; FreeBSD's sysctls have no such count).
 struct MulticastQuery {
   bool inet = true, inet6 = true, link = true;
-  bool detail = false;  // per-group sources and users (ifmcstat -v)
+  bool users = false;
 };
 
 /// What a send-queue read should fetch; lets a reader skip per-queue detail nobody asked for.

@@ -10,14 +10,20 @@ set -eu
 build_pkgs="cmake make g++ pkg-config git prometheus-cpp-dev libcivetweb-dev libspdlog-dev
   nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libdeflate-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
 test_pkgs="iproute2 prometheus curl python3 procps mandoc python3-yaml systemd openssl clang-14 libclang-rt-14-dev
-  build-essential dpkg-dev debhelper lintian binutils"
+  build-essential dpkg-dev debhelper lintian binutils libc++-14-dev libc++abi-14-dev"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$want $test_pkgs"
 
 os=$(uname -s)
 if [ "$os" = "FreeBSD" ]; then
-  exec pkg install -y cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest yaml-cpp libdeflate
+  # Port origins: devel/cmake devel/pkgconf devel/prometheus-cpp www/civetweb devel/spdlog
+  # devel/nlohmann-json devel/doctest devel/yaml-cpp archivers/libdeflate; net-mgmt/prometheus2
+  # (package "prometheus") brings promtool for the tests.
+  freebsd_pkgs="cmake pkgconf prometheus-cpp civetweb spdlog nlohmann-json doctest yaml-cpp libdeflate"
+  [ "${1:-}" = "--test" ] && freebsd_pkgs="$freebsd_pkgs prometheus"
+  # shellcheck disable=SC2086
+  exec pkg install -y $freebsd_pkgs
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: no apt-get here; install these yourself: $want" >&2

@@ -360,7 +360,7 @@ class FreebsdReader final : public Reader {
         }
         if (f->has_value()) {
           g.mode = (*f)->mode;
-          if (query.detail) g.sources = std::move((*f)->sources);
+          g.sources = std::move((*f)->sources);
         }
         auto& seen = e.family == AddressFamily::inet ? seen_inet : seen_inet6;
         auto& ifs = e.family == AddressFamily::inet ? inet_ifs : inet6_ifs;

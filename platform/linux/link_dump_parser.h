@@ -1,6 +1,6 @@
 #pragma once
 // Parsing half of the link listing: RTM_NEWLINK dump bytes (from netlink::dump(DumpRequest::links()))
-// to interface rows. Pure; tested on captured bytes in tests/unit/link_dump_parser_test.cpp.
+// to interface rows. Pure; tested on captured bytes in tests/unit/linux/link_dump_parser_test.cpp.
 
 #include <cstdint>
 #include <optional>

@@ -109,7 +109,7 @@ class LinuxReader final : public Reader {
     // IPv6: the RTM_GETMULTICAST dump where it is enough (see inet6_groups.h: no source filters,
     // no per-group users asked for), else /proc/net/igmp6, which has names and users.
     bool users_unknown = false;
-    if (query.inet6 && !query.detail && rows.mcfilter6.empty()) {
+    if (query.inet6 && !query.users && rows.mcfilter6.empty()) {
       if (auto groups = inet6_groups_by_dump(rows)) {
         rows.igmp6 = std::move(*groups);
         users_unknown = true;
@@ -122,11 +122,7 @@ class LinuxReader final : public Reader {
       else return parsed.error();
     }
 
-    // Sources are always wanted (ifmib_multicast_sources is a default metric), so the snapshot is
-    // built with detail; the collector decides what to show.
-    MulticastQuery full = query;
-    full.detail = true;
-    MulticastSnapshot snapshot = procfs::to_multicast_snapshot(rows, full);
+    MulticastSnapshot snapshot = procfs::to_multicast_snapshot(rows, query);
     if (users_unknown) {
       for (auto& g : snapshot.groups) {
         if (g.family == AddressFamily::inet6) g.users.reset();

@@ -353,7 +353,7 @@ Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, const std:
 }
 
 void add_ip_groups(const std::vector<GroupRow>& groups, const std::vector<SourceFilterRow>& sources,
-                   AddressFamily family, bool detail, std::vector<MulticastGroup>& out) {
+                   AddressFamily family, bool users, std::vector<MulticastGroup>& out) {
   const SourceIndex index = index_sources(sources);
   for (const GroupRow& row : groups) {
     Filter filter = derive_filter(index, row.index, row.group, row.users);
@@ -363,10 +363,8 @@ void add_ip_groups(const std::vector<GroupRow>& groups, const std::vector<Source
     g.family = family;
     g.group = row.group;
     g.mode = filter.mode;
-    if (detail) {
-      g.sources = std::move(filter.sources);
-      g.users = row.users;
-    }
+    g.sources = std::move(filter.sources);
+    if (users) g.users = row.users;
     out.push_back(std::move(g));
   }
 }
@@ -376,7 +374,7 @@ void add_ip_groups(const std::vector<GroupRow>& groups, const std::vector<Source
 MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const MulticastQuery& query) {
   MulticastSnapshot snap;
   if (query.inet) {
-    add_ip_groups(rows.igmp.groups, rows.mcfilter, AddressFamily::inet, query.detail, snap.groups);
+    add_ip_groups(rows.igmp.groups, rows.mcfilter, AddressFamily::inet, query.users, snap.groups);
     for (const IgmpInterface& itf : rows.igmp.interfaces) {
       MulticastProtocol p;
       p.device = itf.device;
@@ -386,7 +384,7 @@ MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const M
       snap.protocols.push_back(std::move(p));
     }
   }
-  if (query.inet6) add_ip_groups(rows.igmp6, rows.mcfilter6, AddressFamily::inet6, query.detail, snap.groups);
+  if (query.inet6) add_ip_groups(rows.igmp6, rows.mcfilter6, AddressFamily::inet6, query.users, snap.groups);
   if (query.link) {
     for (const LinkGroupRow& row : rows.dev_mcast) {
       MulticastGroup g;
@@ -394,7 +392,7 @@ MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const M
       g.index = row.index;
       g.family = AddressFamily::link;
       g.group = row.address;
-      if (query.detail) g.users = row.users;
+      if (query.users) g.users = row.users;
       snap.groups.push_back(std::move(g));
     }
   }

@@ -107,8 +107,9 @@ struct ProcfsMulticastRows {
 /// then inet6, then link, each in file order) and one IGMP MulticastProtocol per igmp interface.
 /// Linux prints no MLD version in procfs, so there are no inet6 protocols.
 /// Filter modes of inet/inet6 groups are derived from the mcfilter rows (see the .cpp for the
-/// rule and its limits), so pass those whenever modes matter, with or without `query.detail`.
-/// Sources and users are filled only when `query.detail` is set. Source rows whose group is
+/// rule and its limits), so pass those whenever modes matter.
+/// Sources are always filled (MulticastQuery's contract); users only when `query.users` is set.
+/// Source rows whose group is
 /// not in igmp/igmp6 (the files are read at different instants) are ignored.
 /// Pure and re-entrant.
 MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const MulticastQuery& query);

@@ -14,7 +14,7 @@
 
 #include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 namespace test = ifmib::test;
 namespace http = ifmib::test::raw_http;

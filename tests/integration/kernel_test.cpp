@@ -16,8 +16,8 @@
 #include "platform/linux/linux_reader.h"
 #include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
-#include "tests/support/ip_counters.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/ip_counters.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using nlohmann::json;

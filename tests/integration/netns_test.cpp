@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "tests/support/exposition.h"
-#include "tests/support/ip_counters.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/ip_counters.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using nlohmann::json;

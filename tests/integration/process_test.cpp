@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "tests/support/exposition.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 

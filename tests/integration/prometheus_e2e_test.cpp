@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using nlohmann::json;

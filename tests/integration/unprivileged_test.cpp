@@ -11,7 +11,7 @@
 
 #include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using test::ExporterInNetns;

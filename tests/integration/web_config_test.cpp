@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "tests/support/bcrypt.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using test::bcrypt_hash;

@@ -11,6 +11,7 @@
 // Fields may not overlap; the loader checks that.
 
 #include <arpa/inet.h>
+#include <sys/socket.h>  // AF_INET, AF_INET6: glibc's <arpa/inet.h> brings them, FreeBSD's does not
 #include <doctest/doctest.h>
 
 #include <cerrno>

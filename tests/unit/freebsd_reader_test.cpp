@@ -255,8 +255,9 @@ TEST_CASE("freebsd reader: errors other than ENOENT fail the walk - ENOMEM retri
 TEST_CASE("freebsd reader: multicast groups, filter modes, IGMP/MLD versions") {
   auto fake = fixture_host();
   auto reader = freebsd::make_freebsd_reader(fake);
-  MulticastQuery query;
-  query.detail = true;
+  // The default query: sources come with every group whether or not users are asked for (the
+  // contract of MulticastQuery), so ifmib_multicast_sources is right with default flags.
+  const MulticastQuery query;
   const auto snap = reader->multicast(query);
   REQUIRE_MESSAGE(snap, snap.error().text());
   CHECK(fake->reads(ifmalist_mib()) == 3);  // ENOMEM, ENOMEM, success
@@ -292,7 +293,7 @@ TEST_CASE("freebsd reader: multicast groups, filter modes, IGMP/MLD versions") {
   CHECK(fake->resolves("net.inet6.mld.ifinfo") == 1);
 }
 
-TEST_CASE("freebsd reader: the query selects families and detail") {
+TEST_CASE("freebsd reader: the query selects families, never whether sources come") {
   auto reader = freebsd::make_freebsd_reader(fixture_host());
   MulticastQuery inet_only;
   inet_only.inet6 = false;
@@ -302,7 +303,8 @@ TEST_CASE("freebsd reader: the query selects families and detail") {
   REQUIRE(snap->groups.size() == 4);
   for (const auto& g : snap->groups) CHECK(g.family == AddressFamily::inet);
   CHECK(snap->groups[1].mode == std::optional<FilterMode>(FilterMode::include));
-  CHECK(snap->groups[1].sources.empty());  // sources only with detail
+  // Sources are part of the membership (MulticastQuery's contract), with or without users.
+  CHECK(snap->groups[1].sources == std::vector<std::string>{"10.0.0.1", "192.0.2.7"});
   REQUIRE(snap->protocols.size() == 2);    // IGMP only
 }
 
@@ -369,7 +371,7 @@ TEST_CASE("freebsd end to end: collectors turn the fixture host into the documen
   options.process = [process] { return Result<ProcessStats>(process); };
   std::shared_ptr<Reader> reader = freebsd::make_freebsd_reader(fixture_host(), options);
   ifmib::collector::Options collector_options;
-  collector_options.multicast.detail = true;
+  collector_options.multicast_groups = true;
   ifmib::collector::Scraper scraper({"ifmib", "ether", "send_queue", "multicast"}, collector_options, reader, true,
                                     nullptr);
   const std::string text = ifmib::test::serialize(scraper.scrape({}));
@@ -440,4 +442,157 @@ TEST_CASE("freebsd end to end: collectors turn the fixture host into the documen
   std::remove(path);
   CHECK_MESSAGE(status == 0, findings);
   CHECK_MESSAGE(findings.empty(), findings);
+}
+
+// The multicast collector over the fixture host, checked against what FreeBSD's ifmcstat(8)
+// would print for it, worked out by hand from usr.sbin/ifmcstat/ifmcstat.c
+// (ifmcstat_getifmaddrs, in_ifinfo, in6_ifinfo, inm_print_sources_sysctl,
+// in6m_print_sources_sysctl). Assumed: lan0 has an IPv4 address and an IPv6 link-local one, vlan0
+// an IPv4 address (ifmcstat prints a group only when its interface has a "primary" address of the
+// family). `ifmcstat -v` on the fixture host:
+//
+//   lan0:
+//   	inet 192.0.2.1
+//   	igmpv3 rv 2 qi 125 qri 10 uri 3
+//   		group 224.0.0.1 mode exclude
+//   			mcast-macaddr 01:00:5e:00:00:01
+//   		group 232.1.1.1 mode include srcs 10.0.0.1,192.0.2.7
+//   			mcast-macaddr 01:00:5e:01:01:01
+//   		group 239.255.255.250            <- filters sysctl of length 0: perror, no mode
+//   	inet6 fe80::1%lan0 scopeid 0x2
+//   	mldv2 flags=2<USEALLOW> rv 2 qi 125 qri 10 uri 1
+//   		group ff02::1%lan0 scopeid 0x2 mode exclude
+//   			mcast-macaddr 33:33:00:00:00:01
+//   		group ff02::1:ff00:1%lan0 scopeid 0x2 mode exclude
+//   		group ff05::1:3 mode include srcs 2001:db8::1,fe80::1
+//   	link 00:1b:21:0a:0b:0c
+//   		group 01:00:5e:00:00:01
+//   vlan0:
+//   	inet 192.0.2.6
+//   	igmpv2 flags=1<SILENT>                 <- rv/qi/qri/uri only for IGMPv3
+//   		group 224.0.0.1 mode exclude
+//
+// Without -v, the "srcs" lists and the link groups are not printed; the exporter counts the
+// sources anyway (ifmib_multicast_sources is a default series) and the link groups per family.
+// Where the exporter and ifmcstat part: the vlan0 row carries no RTAX_IFP, so getifmaddrs(3)
+// leaves ifma_name NULL and ifmcstat skips it; the exporter names it from its ifdata row. The
+// kernel's sysctl_ifmalist always sets RTAX_IFP, so that row exists only in this fixture. em9
+// detaches before its filters are read: neither prints it. FreeBSD counts no users per group.
+namespace {
+
+MulticastQuery families(bool inet, bool inet6, bool link) {
+  MulticastQuery q;
+  q.inet = inet;
+  q.inet6 = inet6;
+  q.link = link;
+  return q;
+}
+
+ifmib::test::Exposition scrape_fixture_multicast(const MulticastQuery& families, bool groups) {
+  std::shared_ptr<Reader> reader = freebsd::make_freebsd_reader(fixture_host());
+  ifmib::collector::Options options;
+  options.multicast = families;
+  options.multicast_groups = groups;
+  ifmib::collector::Scraper scraper({"multicast"}, options, reader, true, nullptr);
+  auto parsed = ifmib::test::parse_exposition(ifmib::test::serialize(scraper.scrape({})));
+  REQUIRE_MESSAGE(parsed, parsed.error().text());
+  CHECK(parsed->value("ifmib_scrape_collector_success", {{"collector", "multicast"}}) == 1);
+  return *parsed;
+}
+
+std::optional<double> groups_of(const ifmib::test::Exposition& out, const char* device, const char* family) {
+  return out.value("ifmib_multicast_groups", {{"device", device}, {"family", family}});
+}
+std::optional<double> sources_of(const ifmib::test::Exposition& out, const char* device, const char* family) {
+  return out.value("ifmib_multicast_sources", {{"device", device}, {"family", family}});
+}
+
+}  // namespace
+
+TEST_CASE("freebsd end to end, default flags: ifmcstat's groups, and the sources of its -v lines") {
+  const auto out = scrape_fixture_multicast(families(true, true, true), false);
+  CHECK(groups_of(out, "lan0", "inet") == 3);
+  CHECK(sources_of(out, "lan0", "inet") == 2);  // srcs 10.0.0.1,192.0.2.7: 0 before the contract fix
+  CHECK(groups_of(out, "lan0", "inet6") == 3);
+  CHECK(sources_of(out, "lan0", "inet6") == 2);  // srcs 2001:db8::1,fe80::1
+  CHECK(groups_of(out, "lan0", "link") == 1);
+  CHECK(groups_of(out, "vlan0", "inet") == 1);
+  CHECK(sources_of(out, "vlan0", "inet") == 0);
+  CHECK(groups_of(out, "vlan0", "inet6") == 0);  // a known device with no group: a real 0
+  CHECK_FALSE(out.has("ifmib_multicast_groups", {{"device", "em9"}}));
+  CHECK(out.value("ifmib_igmp_version", {{"device", "lan0"}}) == 3);   // igmpv3
+  CHECK(out.value("ifmib_igmp_version", {{"device", "vlan0"}}) == 2);  // igmpv2
+  CHECK(out.value("ifmib_mld_version", {{"device", "lan0"}}) == 2);    // mldv2
+  CHECK_FALSE(out.has("ifmib_mld_version", {{"device", "vlan0"}}));
+  // Per-group lines are -v only.
+  CHECK_FALSE(out.has("ifmib_multicast_group_sources"));
+  CHECK_FALSE(out.has("ifmib_multicast_robustness"));
+}
+
+TEST_CASE("freebsd end to end, per-group detail: every line of ifmcstat -v") {
+  const auto out = scrape_fixture_multicast(families(true, true, true), true);
+  struct Line {
+    const char* device;
+    const char* family;
+    const char* group;
+    const char* mode;
+    double sources;
+  };
+  const Line lines[] = {
+      {"lan0", "inet", "224.0.0.1", "exclude", 0},
+      {"lan0", "inet", "232.1.1.1", "include", 2},
+      {"lan0", "inet", "239.255.255.250", "undefined", 0},  // ifmcstat prints no mode
+      {"lan0", "inet6", "ff02::1", "exclude", 0},
+      {"lan0", "inet6", "ff02::1:ff00:1", "exclude", 0},
+      {"lan0", "inet6", "ff05::1:3", "include", 2},
+      {"vlan0", "inet", "224.0.0.1", "exclude", 0},
+  };
+  for (const auto& l : lines) {
+    CAPTURE(l.group);
+    CHECK(out.value("ifmib_multicast_group_sources",
+                    {{"device", l.device}, {"family", l.family}, {"group", l.group}, {"mode", l.mode}}) ==
+          l.sources);
+  }
+  CHECK(out.find("ifmib_multicast_group_sources").size() == std::size(lines));
+  CHECK_FALSE(out.has("ifmib_multicast_group_users"));  // FreeBSD's sysctls count no users
+  // igmpv3 rv 2 qi 125 qri 10 uri 3; mldv2 rv 2 qi 125 qri 10 uri 1; igmpv2: none of them.
+  const ifmib::test::LabelSet lan0_inet{{"device", "lan0"}, {"family", "inet"}};
+  const ifmib::test::LabelSet lan0_inet6{{"device", "lan0"}, {"family", "inet6"}};
+  CHECK(out.value("ifmib_multicast_robustness", lan0_inet) == 2);
+  CHECK(out.value("ifmib_multicast_query_interval_seconds", lan0_inet) == 125);
+  CHECK(out.value("ifmib_multicast_query_response_interval_seconds", lan0_inet) == 10);
+  CHECK(out.value("ifmib_multicast_unsolicited_report_interval_seconds", lan0_inet) == 3);
+  CHECK(out.value("ifmib_multicast_robustness", lan0_inet6) == 2);
+  CHECK(out.value("ifmib_multicast_unsolicited_report_interval_seconds", lan0_inet6) == 1);
+  CHECK_FALSE(out.has("ifmib_multicast_robustness", {{"device", "vlan0"}}));
+}
+
+TEST_CASE("freebsd end to end, one family: ifmcstat -f inet, -f inet6, -f link") {
+  SUBCASE("-f inet6") {
+    const auto out = scrape_fixture_multicast(families(false, true, false), false);
+    CHECK(groups_of(out, "lan0", "inet6") == 3);
+    CHECK(sources_of(out, "lan0", "inet6") == 2);
+    CHECK(out.value("ifmib_mld_version", {{"device", "lan0"}}) == 2);
+    CHECK_FALSE(out.has("ifmib_multicast_groups", {{"family", "inet"}}));
+    CHECK_FALSE(out.has("ifmib_multicast_groups", {{"family", "link"}}));
+    CHECK_FALSE(out.has("ifmib_igmp_version"));
+    CHECK_FALSE(out.has("ifmib_multicast_groups", {{"device", "vlan0"}}));  // vlan0 has no inet6 line
+  }
+  SUBCASE("-f inet") {
+    const auto out = scrape_fixture_multicast(families(true, false, false), false);
+    CHECK(groups_of(out, "lan0", "inet") == 3);
+    CHECK(sources_of(out, "lan0", "inet") == 2);
+    CHECK(groups_of(out, "vlan0", "inet") == 1);
+    CHECK(out.value("ifmib_igmp_version", {{"device", "vlan0"}}) == 2);
+    CHECK_FALSE(out.has("ifmib_multicast_groups", {{"family", "inet6"}}));
+    CHECK_FALSE(out.has("ifmib_mld_version"));
+  }
+  SUBCASE("-f link") {
+    const auto out = scrape_fixture_multicast(families(false, false, true), false);
+    CHECK(groups_of(out, "lan0", "link") == 1);
+    CHECK(out.find("ifmib_multicast_groups").size() == 1);
+    CHECK_FALSE(out.has("ifmib_multicast_sources"));  // link groups have no source filter
+    CHECK_FALSE(out.has("ifmib_igmp_version"));
+    CHECK_FALSE(out.has("ifmib_mld_version"));
+  }
 }

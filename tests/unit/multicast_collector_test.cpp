@@ -28,9 +28,10 @@ platform::MulticastSnapshot sample_snapshot() {
   return s;
 }
 
-test::Exposition collect_multicast(test::FakeReader& reader, platform::MulticastQuery query) {
+test::Exposition collect_multicast(test::FakeReader& reader, platform::MulticastQuery query, bool groups = false) {
   collector::Options options;
   options.multicast = query;
+  options.multicast_groups = groups;
   auto families = collector::MulticastCollector(options).collect(reader);
   REQUIRE(families.ok());
   return test::render(*families);
@@ -42,6 +43,7 @@ TEST_CASE("multicast: group and source counts per interface and family, zero whe
   test::FakeReader reader;
   reader.multicast_result = sample_snapshot();
   const auto out = collect_multicast(reader, {});
+  CHECK_FALSE(reader.last_query.users);  // the counts do not need per-group users
   CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet"}}) == 2);
   CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet6"}}) == 1);
   CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "link"}}) == 2);
@@ -63,10 +65,8 @@ TEST_CASE("multicast: group and source counts per interface and family, zero whe
 TEST_CASE("multicast: per-group detail like ifmcstat -v") {
   test::FakeReader reader;
   reader.multicast_result = sample_snapshot();
-  platform::MulticastQuery query;
-  query.detail = true;
-  const auto out = collect_multicast(reader, query);
-  CHECK(reader.last_query.detail);
+  const auto out = collect_multicast(reader, {}, true);
+  CHECK(reader.last_query.users);
   CHECK(out.value("ifmib_multicast_group_sources",
                   {{"device", "eth0"}, {"family", "inet"}, {"group", "232.1.1.1"}, {"mode", "include"}}) == 2);
   CHECK(out.value("ifmib_multicast_group_sources",

@@ -1,4 +1,4 @@
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 #include <doctest/doctest.h>
 #include <signal.h>

@@ -353,15 +353,25 @@ TEST_CASE("procfs multicast snapshot: filter modes derived from the captured set
   }
 }
 
-TEST_CASE("procfs multicast snapshot: the query selects families and detail") {
+TEST_CASE("procfs multicast snapshot: the query selects families and users, never sources") {
   const auto rows = fixture_rows();
   const auto brief = to_multicast_snapshot(rows, MulticastQuery{true, true, true, false});
+  const auto full = to_multicast_snapshot(rows, MulticastQuery{true, true, true, true});
   CHECK(brief.groups.size() == 13 + 27 + 29);
   const auto* blocked = find_group(brief, AddressFamily::inet, 3, "239.2.2.2");
   REQUIRE(blocked);
-  CHECK(blocked->mode == FilterMode::exclude);  // the mode is not detail
-  CHECK(blocked->sources.empty());
+  CHECK(blocked->mode == FilterMode::exclude);
+  CHECK(blocked->sources == std::vector<std::string>{"10.0.0.20"});  // EXCLUDE {10.0.0.20}
   CHECK_FALSE(blocked->users.has_value());
+  // Mode and sources are the membership itself: the same with and without users.
+  REQUIRE(brief.groups.size() == full.groups.size());
+  std::size_t with_sources = 0;
+  for (std::size_t i = 0; i < brief.groups.size(); ++i) {
+    CHECK(brief.groups[i].mode == full.groups[i].mode);
+    CHECK(brief.groups[i].sources == full.groups[i].sources);
+    if (!brief.groups[i].sources.empty()) ++with_sources;
+  }
+  CHECK(with_sources > 0);  // the fixture has source filters, so the comparison can fail
 
   const auto v6_only = to_multicast_snapshot(rows, MulticastQuery{false, true, false, false});
   CHECK(v6_only.groups.size() == 27);

@@ -18,7 +18,7 @@
 #include "platform/linux/mcast_dump_parser.h"
 #include "platform/linux/netlink_message.h"
 #include "platform/linux/qdisc_dump_parser.h"
-#include "tests/unit/netlink_test_builder.h"
+#include "tests/unit/linux/netlink_test_builder.h"
 
 namespace netlink = ifmib::platform::netlink;
 using ifmib::test::concat;

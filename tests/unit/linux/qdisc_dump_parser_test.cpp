@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "tests/support/fixtures.h"
-#include "tests/unit/netlink_test_builder.h"
+#include "tests/unit/linux/netlink_test_builder.h"
 
 namespace netlink = ifmib::platform::netlink;
 using ifmib::platform::SendQueue;

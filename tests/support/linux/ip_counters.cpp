@@ -1,4 +1,4 @@
-#include "tests/support/ip_counters.h"
+#include "tests/support/linux/ip_counters.h"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Compiles, with -Wall -Wextra -Werror, every translation unit that a FreeBSD build of this tree
+# compiles (product, unit tests, fuzz targets), against FreeBSD's own headers. The file list is
+# the build's own: CMakeLists.txt configured for CMAKE_SYSTEM_NAME=FreeBSD through
+# cmake/freebsd-sysroot.cmake. Nothing is linked and nothing runs: see docs/freebsd.md.
+#
+#   scripts/freebsd-check.sh [build-dir]      (make freebsd-check)
+#   FREEBSD_SYSROOT=/path/to/sysroot          default ../shared/freebsd-sysroot beside the checkout
+#
+# A missing sysroot, clang or libc++ is a failure under CI=true and a skip (exit 0 with a message)
+# elsewhere.
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${1:-build-freebsd}
+sysroot=${FREEBSD_SYSROOT:-$root/../shared/freebsd-sysroot}
+clang=${FREEBSD_CHECK_CXX:-clang++-14}
+libcxx=${FREEBSD_CHECK_LIBCXX:-/usr/lib/llvm-14/include/c++/v1}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+missing() {
+  if [ "${CI:-}" = "true" ]; then
+    echo "freebsd-check: FAIL: $1" >&2
+    exit 1
+  fi
+  echo "freebsd-check: SKIPPED: $1 (under CI=true this is a failure)" >&2
+  exit 0
+}
+[ -f "$sysroot/usr/include/sys/param.h" ] || missing "no FreeBSD sysroot at $sysroot (set FREEBSD_SYSROOT)"
+command -v "$clang" >/dev/null 2>&1 || missing "no $clang (Debian: clang-14)"
+[ -f "$libcxx/vector" ] || missing "no libc++ headers at $libcxx (Debian: libc++-14-dev)"
+sysroot=$(cd "$sysroot" && pwd)
+
+# The third-party headers are platform-neutral; they come from this host's /usr/include, but only
+# through a folder that holds just them, so that no glibc or Linux header can leak in.
+thirdparty="$root/$build/thirdparty-include"
+rm -rf "$thirdparty"
+mkdir -p "$thirdparty/openssl"
+for h in spdlog fmt nlohmann prometheus yaml-cpp doctest civetweb.h CivetServer.h libdeflate.h zlib.h zconf.h; do
+  [ -e "/usr/include/$h" ] || missing "no /usr/include/$h (run scripts/install-deps.sh --test)"
+  ln -s "/usr/include/$h" "$thirdparty/$h"
+done
+for f in /usr/include/openssl/* /usr/include/*-linux-gnu/openssl/*; do
+  [ -e "$f" ] && ln -sf "$f" "$thirdparty/openssl/$(basename "$f")"
+done
+
+cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/freebsd-sysroot.cmake" \
+  -DIFMIB_CLANG="$clang" -DIFMIB_LIBCXX_INCLUDE="$libcxx" -DIFMIB_FREEBSD_SYSROOT="$sysroot" \
+  -DIFMIB_THIRDPARTY_INCLUDE="$thirdparty" -DIFMIB_WERROR=ON -DIFMIB_FUZZ=ON -DIFMIB_BUILD_TESTS=ON \
+  -DCMAKE_BUILD_TYPE=Debug >/dev/null
+# -k: report every file that fails, not only the first.
+cmake --build "$build" -j "$jobs" -- -k
+count=$(find "$build" -name '*.o' | wc -l)
+echo "freebsd-check: OK: $count translation units compiled for x86_64-unknown-freebsd13.0 against $sysroot"
