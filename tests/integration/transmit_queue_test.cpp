@@ -12,7 +12,7 @@
 #include <string>
 
 #include "tests/support/exposition.h"
-#include "tests/support/netns.h"
+#include "tests/support/linux/netns.h"
 
 using namespace ifmib;
 using nlohmann::json;
