@@ -1,7 +1,7 @@
 # ifmib_exporter container image: Debian 12 build stage (a Release build), debian:12-slim runtime
 # stage holding the binary and the shared libraries it links, run as an unprivileged user.
 # tests/deploy/dockerfile.sh checks the runtime package list against what a Release build of the
-# binary and the TLS shim links (NEEDED entries -> dpkg -S): none missing, none extra.
+# binary links (NEEDED entries -> dpkg -S): none missing, none extra.
 #
 #   docker build -t ifmib_exporter .
 #   docker run -d --name ifmib_exporter --network host ifmib_exporter [flags]
@@ -16,29 +16,27 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake make g++ pkg-config git ca-certificates \
-      prometheus-cpp-dev libcivetweb-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev libdeflate-dev \
+      prometheus-cpp-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev libdeflate-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIFMIB_BUILD_TESTS=OFF \
- && cmake --build /build -j "$(nproc)" --target ifmib_exporter ifmib_civetweb_tls \
+ && cmake --build /build -j "$(nproc)" --target ifmib_exporter \
  && strip /build/ifmib_exporter \
  && /build/ifmib_exporter --version
 
 FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
-# The packages of the shared libraries the binary and the shim link; nothing else. (zlib and
+# The packages of the shared libraries the binary links; nothing else. (zlib and
 # prometheus-cpp are needed to build, but a Release build links neither.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libc6 libgcc-s1 libstdc++6 libdeflate0 \
-      libcivetweb1 libspdlog1.10 libfmt9 libmnl0 \
+      libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ifmib_exporter /usr/local/bin/ifmib_exporter
-# TLS shim for civetweb 1.15 with OpenSSL 3 (see CMakeLists.txt), where the exporter looks for it.
-COPY --from=build /build/libifmib_civetweb_tls.so /usr/local/lib/ifmib_exporter/libifmib_civetweb_tls.so
 # nobody:nogroup, numeric so that Kubernetes' runAsNonRoot can check it.
 USER 65534:65534
 EXPOSE 10027

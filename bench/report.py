@@ -120,6 +120,7 @@ def main():
     compress_tables(d, sizes)
     netns_table(d)
     queues_table(d)
+    slow_clients_table(d)
 
 
 def compress_tables(d, sizes):
@@ -204,4 +205,57 @@ def queues_table(d):
             (sb["cpu"] - sa["cpu"]) * 1e3 / (k * q), a["series"], b["series"]))
 
 
-main()
+def slow_clients_table(d):
+    """bench/slow_clients.sh: scrape latency while N slow connections are open, beside node_exporter."""
+    path = os.path.join(d, "slow-clients.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        run = json.load(f)
+    print("\n## Slow clients (bench/slow_clients.sh)\n")
+    print("Each exporter gets N connections that send half a request (`GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n`) "
+          "and then nothing, from 8 source addresses, at the same time; a connection the server closes is opened "
+          "again. 2 s after N is reached each exporter is scraped alternately, every scrape on a new connection with "
+          "gzip; latency = connect to last byte; a scrape counts only with 200 and a whole body. Both exporters start "
+          "with a soft open-files limit of 1024 (systemd's default) and may raise it. node_exporter runs its netdev "
+          "collector only. RSS and threads from /proc/PID/status after the scrapes; CPU per scrape = the exporter's "
+          "schedstat time around each scrape.\n")
+    names = sorted(run)
+    head = "| slow connections |"
+    rule = "|---:|"
+    for n in names:
+        head += " %s p50 s | p99 s | max s | failed | RSS MiB | threads | CPU ms/scrape |" % n
+        rule += "---:|---:|---:|---:|---:|---:|---:|"
+    print(head)
+    print(rule)
+    levels = [row["slow"] for row in run[names[0]]]
+    for i, level in enumerate(levels):
+        line = "| %d%s |" % (level, "" if all(run[n][i]["reached"] for n in names) else " (not reached)")
+        for n in names:
+            r = run[n][i]
+            line += " %.3f | %.3f | %.3f | %d/%d | %.1f | %d | %.1f |" % (
+                r["p50_s"], r["p99_s"], r["max_s"], r["failed"], r["scrapes"], r["rss_kib"] / 1024, r["threads"],
+                r["cpu_ms_per_scrape"])
+        print(line)
+    if "ifmib" in run:
+        rows = {r["slow"]: r for r in run["ifmib"]}
+        checks = []
+        if 1000 in rows:
+            checks.append(("p99 at 1000", "%.3f s" % rows[1000]["p99_s"], "< 1 s",
+                           rows[1000]["p99_s"] < 1 and not rows[1000]["failed"]))
+        if 5000 in rows:
+            checks.append(("p99 at 5000", "%.3f s" % rows[5000]["p99_s"], "< 2 s",
+                           rows[5000]["p99_s"] < 2 and not rows[5000]["failed"]))
+            if 0 in rows:
+                growth = (rows[5000]["rss_kib"] - rows[0]["rss_kib"]) / 1024
+                checks.append(("RSS growth 0 -> 5000", "%.1f MiB" % growth, "< 64 MiB", growth < 64))
+        if checks:
+            print("\n| ifmib_exporter | measured | goal | met |\n|---|---:|---:|:-:|")
+            for what, value, goal, ok in checks:
+                print("| %s | %s | %s | %s |" % (what, value, goal, "yes" if ok else "**no**"))
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--slow-clients":
+    slow_clients_table(sys.argv[2])
+else:
+    main()

@@ -10,6 +10,8 @@
 #                                NETNS_COUNTS= (empty) skips that part
 #   QUEUE_SIZES="100:4 100:16 400:4 400:16"  K:Q multiqueue interfaces x TX queues for the cost of
 #                                --collector.send_queue.per-queue (bench/queues.sh); empty skips it
+#   SLOW_LEVELS=0,100,1000,5000  slow connections beside node_exporter (bench/slow_clients.sh);
+#                                SLOW_LEVELS= (empty) skips that part
 #
 # Needs root (network namespaces). Writes bench/results/<date>.md and prints the same table.
 set -eu
@@ -110,6 +112,10 @@ fi
 
 if [ -n "${QUEUE_SIZES-100:4 100:16 400:4 400:16}" ]; then
   QUEUE_SIZES=${QUEUE_SIZES-100:4 100:16 400:4 400:16} sh bench/queues.sh "$build" "$out"
+fi
+
+if [ -n "${SLOW_LEVELS-0,100,1000,5000}" ]; then
+  SLOW_LEVELS=${SLOW_LEVELS-0,100,1000,5000} sh bench/slow_clients.sh "$build" "$out"
 fi
 
 mkdir -p bench/results

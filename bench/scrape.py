@@ -16,7 +16,7 @@ Per scrape and exporter:
   rss_bytes  VmRSS after the scrape.
 Also, for a process that serves one target only: the CPU of the whole run divided by its
 scrapes (from /proc/PID/stat), which includes work done between scrapes (Go's garbage
-collector, civetweb's idle loop).
+collector, the HTTP server's deadline checks).
 The first two scrapes of each exporter are warm-up and not recorded.
 """
 import gzip
@@ -77,7 +77,7 @@ class Target:
             self.conn.request("GET", self.path, headers=headers)
             resp = self.conn.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # The server closed the idle keep-alive connection (ifmib_exporter after 3 s): as Go's
+            # The server closed the idle keep-alive connection: as Go's
             # HTTP client does for Prometheus, send the GET again on a new connection.
             self.conn.close()
             self.conn.request("GET", self.path, headers=headers)
@@ -118,4 +118,5 @@ def main():
         json.dump(result, f, indent=1)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,10 +1,9 @@
 # The libraries ifmib_exporter builds against, as imported targets. Included from the top
 # CMakeLists.txt, so the rest of the build names targets, never paths.
 #
-# Normal builds find the installed packages: Debian 12's (prometheus-cpp 1.0, civetweb 1.15,
-# spdlog 1.10 with an external fmt) or FreeBSD's ports (prometheus-cpp 1.3, civetweb 1.16,
-# spdlog 1.x with an external fmt). Only names both provide are used: prometheus-cpp::core,
-# civetweb::civetweb, spdlog::spdlog, nlohmann_json::nlohmann_json, yaml-cpp, OpenSSL, libdeflate
+# Normal builds find the installed packages: Debian 12's (prometheus-cpp 1.0, spdlog 1.10 with an
+# external fmt) or FreeBSD's ports (prometheus-cpp 1.3, spdlog 1.x with an external fmt). Only
+# names both provide are used: prometheus-cpp::core, spdlog::spdlog, nlohmann_json::nlohmann_json, yaml-cpp, OpenSSL, libdeflate
 # through pkg-config, and libcrypt (glibc's libxcrypt; FreeBSD's base libcrypt).
 #
 # IFMIB_COMPILE_ONLY (set by cmake/freebsd-sysroot.cmake, the toolchain of `make freebsd-check`):
@@ -20,7 +19,7 @@ if(IFMIB_COMPILE_ONLY)
     add_library(${name} INTERFACE IMPORTED GLOBAL)
     set_target_properties(${name} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${IFMIB_THIRDPARTY_INCLUDE}")
   endfunction()
-  foreach(target prometheus-cpp::core civetweb::civetweb spdlog::spdlog nlohmann_json::nlohmann_json
+  foreach(target prometheus-cpp::core spdlog::spdlog nlohmann_json::nlohmann_json
       yaml-cpp OpenSSL::SSL OpenSSL::Crypto PkgConfig::DEFLATE Threads::Threads doctest::doctest ZLIB::ZLIB)
     ifmib_header_only_target(${target})
   endforeach()
@@ -31,7 +30,6 @@ if(IFMIB_COMPILE_ONLY)
 endif()
 
 find_package(prometheus-cpp CONFIG REQUIRED)
-find_package(civetweb CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
@@ -39,7 +37,7 @@ find_package(PkgConfig REQUIRED)
 # gzip of /metrics: libdeflate's one-shot compressor, 0.58x zlib's CPU at level 1 with 14% fewer
 # bytes on a 1000-interface scrape (bench/compress.cpp).
 pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
-# --web.config.file: YAML parsing, bcrypt (libcrypt's crypt_r) and the TLS context handed to civetweb.
+# --web.config.file: YAML parsing, bcrypt (libcrypt's crypt_r) and the server's TLS context.
 find_package(yaml-cpp REQUIRED)
 find_package(OpenSSL REQUIRED)
 set(IFMIB_CRYPT_LIBRARY crypt)

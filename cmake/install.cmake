@@ -3,8 +3,7 @@
 #   all:     <prefix>/bin/N                              the exporter (target ifmib_exporter)
 #            <prefix>/share/man/man8/N.8                 the manual page
 #            <prefix>/share/N/                           alerting and recording rules, Grafana dashboard
-#   Linux:   <prefix>/lib/N/libifmib_civetweb_tls.so     the TLS shim (see CMakeLists.txt)
-#            <unit dir>/N.service                        the hardened unit, ExecStart and
+#   Linux:   <unit dir>/N.service                        the hardened unit, ExecStart and
 #                                                        EnvironmentFile rewritten for the prefix
 #            <sysconfdir>/default/N                      the flags file, never overwritten
 #            (sysconfdir is /etc for the prefix /usr, else <prefix>/etc)
@@ -31,13 +30,6 @@ install(FILES ${ifmib_root}/deploy/prometheus/ifmib_exporter_alerts.yml
   ${ifmib_root}/deploy/grafana/ifmib_exporter.json
   DESTINATION ${CMAKE_INSTALL_DATADIR}/${ifmib_name})
 
-# The TLS shim is a private library: lib/N, not the (multiarch) library directory. The exporter
-# looks for it in <its directory>/../<IFMIB_TLS_SHIM_DIR> (cmd/web_config.cpp).
-set(ifmib_shim_dir "lib/${ifmib_name}")
-if(TARGET ifmib_core)
-  target_compile_definitions(ifmib_core PRIVATE IFMIB_TLS_SHIM_DIR="${ifmib_shim_dir}")
-endif()
-
 # The manual page, renamed with the program: its title, NAME and the paths of FILES follow N.
 set(ifmib_man_out "${CMAKE_BINARY_DIR}/deploy/${ifmib_name}.8")
 file(READ "${ifmib_root}/docs/ifmib_exporter.8" ifmib_man)
@@ -55,8 +47,6 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${ifmib_root}/do
 install(FILES "${ifmib_man_out}" DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
-  install(TARGETS ifmib_civetweb_tls LIBRARY DESTINATION ${ifmib_shim_dir})
-
   set(IFMIB_SYSTEMD_UNIT_DIR "lib/systemd/system" CACHE STRING
     "Directory of the installed systemd unit, relative to the install prefix or absolute")
   set(ifmib_unit_src ${ifmib_root}/deploy/systemd/ifmib_exporter.service)

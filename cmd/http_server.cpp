@@ -1,20 +1,34 @@
 #include "cmd/http_server.h"
 
-#include <arpa/inet.h>
-#include <civetweb.h>
-#include <netdb.h>
-#include <netinet/in.h>
+// Explicit for FreeBSD, where they do not come in through other headers.
+#include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <unistd.h>
+
 #include <libdeflate.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
-#include <sstream>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 
+#include "cmd/poller.h"
 #include "collector/exposition_text.h"
 #include "log/log.h"
-
 namespace ifmib::cmd {
 
 namespace {
@@ -109,7 +123,7 @@ platform::Result<collector::Selection> parse_selection(std::string_view query_st
   return selection;
 }
 
-platform::Result<std::string> civetweb_port_spec(const std::string& address, bool ipv6_supported) {
+platform::Result<ListenAddress> resolve_listen_address(const std::string& address) {
   const auto bad = [&](const std::string& why) {
     return platform::Error::invalid("listen address '" + address + "'", why);
   };
@@ -123,15 +137,27 @@ platform::Result<std::string> civetweb_port_spec(const std::string& address, boo
       port > 65535) {
     return bad("port must be a number from 0 to 65535");
   }
+  ListenAddress out;
   const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
   if (bracketed || host.find(':') != std::string::npos) {
-    if (!ipv6_supported) return bad("IPv6 is not supported: this civetweb build has no IPv6 support");
-    return (bracketed ? host : "[" + host + "]") + ":" + port_text;
+    if (bracketed) host = host.substr(1, host.size() - 2);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.address);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) != 1) return bad("not an IPv6 address: " + host);
+    out.length = sizeof(sockaddr_in6);
+    return out;
   }
-  if (host.empty() || host == "0.0.0.0") return port_text;
-  in_addr ip4{};
-  if (inet_pton(AF_INET, host.c_str(), &ip4) == 1) return host + ":" + port_text;
-  // A host name: civetweb binds numeric addresses only, so resolve it to its first IPv4 address.
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.address);
+  v4->sin_family = AF_INET;
+  v4->sin_port = htons(static_cast<std::uint16_t>(port));
+  out.length = sizeof(sockaddr_in);
+  if (host.empty() || host == "0.0.0.0") {
+    v4->sin_addr.s_addr = htonl(INADDR_ANY);
+    return out;
+  }
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) return out;
+  // A host name: listen on its first IPv4 address.
   addrinfo hints{};
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
@@ -139,10 +165,21 @@ platform::Result<std::string> civetweb_port_spec(const std::string& address, boo
   if (const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
     return bad(std::string("cannot resolve host: ") + gai_strerror(rc));
   }
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr, text, sizeof text);
+  v4->sin_addr = reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr;
   freeaddrinfo(found);
-  return std::string(text) + ":" + port_text;
+  return out;
+}
+
+std::string address_text(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+    return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+  }
+  const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+  inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+  return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
 }
 
 bool accepts_gzip(std::string_view header) {
@@ -183,187 +220,694 @@ std::string gzip(std::string_view text) {
   return std::string(buffer.get(), n);  // n == 0 (empty: served uncompressed) only if the bound was wrong
 }
 
-platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,
-                                                                const collector::Scraper& scraper,
-                                                                collector::RequestCounter& requests,
-                                                                std::shared_ptr<WebSecurity> security) {
-  mg_init_library(0);
-  const bool ipv6 = mg_check_feature(MG_FEATURES_IPV6) != 0;
-  std::string ports;
-  for (const auto& address : config.listen_addresses) {
-    auto spec = civetweb_port_spec(address, ipv6);
-    if (!spec) return spec.error();
-    // An "s" suffix makes civetweb speak TLS on the port (with the context from external_ssl_ctx).
-    const bool tls = security && security->tls();
-    ports += (ports.empty() ? "" : ",") + *spec + (tls ? "s" : "");
-  }
-  // Enough workers that the max-requests limit, not the thread pool, decides who waits:
-  // non-scrape requests (health checks, the landing page) are answered even at the limit.
-  const int threads = config.max_requests > 0 ? config.max_requests + 4 : 64;
-  const std::string thread_text = std::to_string(threads);
-  const char* options[] = {"listening_ports", ports.c_str(),
-                           "num_threads", thread_text.c_str(),
-                           // A worker serves one connection at a time, so a slow client holds
-                           // it until this deadline for the whole request (civetweb measures it from
-                           // the first byte, not per read): short enough that a slowloris cannot
-                           // starve a scrape (tests/integration/hostile_clients_test.cpp), long
-                           // enough for any real client on a LAN. Also bounds each write.
-                           "request_timeout_ms", "3000",
-                           "max_request_size", "16384",
-                           // Headers and body go out in separate writes: without TCP_NODELAY the
-                           // body waits for the client's delayed ACK (~40 ms per scrape, bench/).
-                           "tcp_nodelay", "1",
-                           "enable_keep_alive", "yes",
-                           // Idle keep-alive connections also hold a worker; Prometheus simply
-                           // reconnects when its next scrape finds the connection closed.
-                           "keep_alive_timeout_ms", "3000",
-                           // We decode the path ourselves (decode_path): civetweb's decoding ends
-                           // the string at "%00", so "/metrics%00.html" would be served as /metrics.
-                           "decode_url", "no",
-                           nullptr};
-  std::unique_ptr<HttpServer> server(new HttpServer(config, scraper, requests));
-  server->security_ = std::move(security);
-  mg_callbacks callbacks{};
-  callbacks.log_message = [](const mg_connection*, const char* message) {
-    log::debug("http", {{"detail", message}});
-    return 1;
-  };
-  if (server->security_ && server->security_->tls()) {
-    if (!mg_check_feature(MG_FEATURES_TLS)) return platform::Error::invalid("TLS", "this civetweb build has no TLS support");
-    if (auto ready = prepare_civetweb_tls(); !ready) return ready.error();
-    // Our own OpenSSL context (web_config.cpp): civetweb's options cannot express min/max
-    // versions, client_auth_type or curves. On creation civetweb passes *ctx == nullptr and takes
-    // the reference we return; on shutdown it passes the context back and we return 0 so that
-    // civetweb drops its reference with SSL_CTX_free.
-    callbacks.external_ssl_ctx = [](void** ssl_ctx, void* self) {
-      if (*ssl_ctx != nullptr) return 0;
-      *ssl_ctx = static_cast<HttpServer*>(self)->security_->acquire_front_context();
-      return *ssl_ctx ? 1 : -1;
-    };
-  }
-  mg_init_data init{&callbacks, server.get(), options};
-  unsigned code = 0;
-  char text[256] = {};
-  mg_error_data error{&code, text, sizeof text};
-  server->ctx_ = mg_start2(&init, &error);
-  if (!server->ctx_) {
-    return platform::Error::invalid("cannot listen on " + ports, text[0] ? text : "civetweb failed to start");
-  }
-  mg_set_request_handler(server->ctx_, "/", &HttpServer::handle, server.get());
-  return server;
-}
+namespace {
 
-HttpServer::~HttpServer() { stop(); }
-
-void HttpServer::stop() {
-  if (ctx_) {
-    mg_stop(ctx_);
-    ctx_ = nullptr;
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
   }
 }
 
-std::vector<std::string> HttpServer::bound_addresses() const {
-  std::vector<std::string> out;
-  mg_server_port ports[16];
-  const int n = mg_get_server_ports(ctx_, 16, ports);
-  for (int k = 0; k < n; ++k) {
-    // civetweb does not report the bound IP, only the family; the configured host is what we bound.
-    const std::string& configured = config_.listen_addresses[std::min<std::size_t>(k, config_.listen_addresses.size() - 1)];
-    std::string host = configured.substr(0, configured.rfind(':'));
-    if (host.empty()) host = "0.0.0.0";
-    out.push_back(host + ":" + std::to_string(ports[k].port));
+}  // namespace
+
+std::string response_head(const HttpResponse& response, bool keep_alive, bool http10) {
+  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
+  head += "Content-Type: " + response.content_type + "\r\n";
+  head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+  if (!keep_alive) {
+    head += "Connection: close\r\n";
+  } else if (http10) {
+    head += "Connection: keep-alive\r\n";
   }
-  return out;
+  head += "\r\n";
+  return head;
 }
 
-int HttpServer::handle(mg_connection* conn, void* self) { return static_cast<HttpServer*>(self)->serve(conn); }
-
-int HttpServer::respond(mg_connection* conn, int status, const std::string& content_type, const std::string& body,
-                        bool head, const std::vector<std::pair<std::string, std::string>>& headers) {
-  mg_response_header_start(conn, status);
-  mg_response_header_add(conn, "Content-Type", content_type.c_str(), -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
-  for (const auto& [name, value] : headers) mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
-  if (security_) {
-    for (const auto& [name, value] : security_->headers()) {
-      mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
-    }
-  }
-  mg_response_header_send(conn);
-  if (!head && !body.empty()) mg_write(conn, body.data(), body.size());
-  requests_.record(status);
-  return status;
-}
-
-int HttpServer::serve(mg_connection* conn) {
-  const mg_request_info* info = mg_get_request_info(conn);
-  const std::string method = info->request_method ? info->request_method : "";
-  const bool head = method == "HEAD";
-  const auto path = decode_path(info->local_uri ? info->local_uri : "");
-  if (security_ && !security_->authorize(mg_get_header(conn, "Authorization"))) {
-    return respond(conn, 401, "text/plain; charset=utf-8", "Unauthorized\n", head,
-                   {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}});
-  }
-  if (method != "GET" && !head) {
-    return respond(conn, 405, "text/plain; charset=utf-8", "Method not allowed: use GET or HEAD.\n", false,
-                   {{"Allow", "GET, HEAD"}});
-  }
-  if (!path) return respond(conn, 400, "text/plain; charset=utf-8", path.error().text() + "\n", head);
-  if (*path == config_.telemetry_path) return serve_metrics(conn, head);
-  if (*path == "/-/healthy" || *path == "/-/ready") return respond(conn, 200, "text/plain; charset=utf-8", "OK\n", head);
-  if (*path == "/") {
+HttpResponse HttpServer::handle(const HttpRequest& request) {
+  const bool head = request.method == "HEAD";
+  const auto path = decode_path(request.path);
+  HttpResponse response;
+  if (security_ && !security_->authorize(request.header("Authorization") ? request.header("Authorization")->c_str()
+                                                                           : nullptr)) {
+    response = {401, "text/plain; charset=utf-8", "Unauthorized\n",
+                {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}}, head, nullptr};
+  } else if (request.method != "GET" && !head) {
+    response = {405, "text/plain; charset=utf-8", "Method not allowed: use GET or HEAD.\n", {{"Allow", "GET, HEAD"}},
+                false, nullptr};
+  } else if (!path) {
+    response = {400, "text/plain; charset=utf-8", path.error().text() + "\n", {}, head, nullptr};
+  } else if (*path == config_.telemetry_path) {
+    response = serve_metrics(request, head);
+  } else if (*path == "/-/healthy" || *path == "/-/ready") {
+    response = {200, "text/plain; charset=utf-8", "OK\n", {}, head, nullptr};
+  } else if (*path == "/") {
     const std::string metrics = html_escape(config_.telemetry_path);
     const auto build = collector::current_build_info();
+    std::string names;
+    for (const auto& n : scraper_.enabled()) names += (names.empty() ? "" : ", ") + n;
     std::string page =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>ifmib_exporter</title></head>\n"
         "<body>\n<h1>ifmib_exporter</h1>\n"
         "<p>Prometheus exporter for the interface MIB, send queues and multicast memberships.</p>\n"
         "<ul>\n<li><a href=\"" + metrics + "\">Metrics</a></li>\n"
         "<li><a href=\"/-/healthy\">Health</a></li>\n</ul>\n"
-        "<p>Collectors: " + html_escape([&] {
-          std::string names;
-          for (const auto& n : scraper_.enabled()) names += (names.empty() ? "" : ", ") + n;
-          return names;
-        }()) + "</p>\n"
+        "<p>Collectors: " + html_escape(names) + "</p>\n"
         "<p>Version " + html_escape(build.version) + " (" + html_escape(build.revision) + ")</p>\n"
         "</body>\n</html>\n";
-    return respond(conn, 200, "text/html; charset=utf-8", page, head);
+    response = {200, "text/html; charset=utf-8", std::move(page), {}, head, nullptr};
+  } else {
+    response = {404, "text/plain; charset=utf-8", "Not found. Metrics are at " + config_.telemetry_path + "\n", {},
+                head, nullptr};
   }
-  return respond(conn, 404, "text/plain; charset=utf-8", "Not found. Metrics are at " + config_.telemetry_path + "\n",
-                 head);
+  if (security_) {
+    for (auto& header : security_->headers()) response.headers.push_back(std::move(header));
+  }
+  return response;
 }
 
-int HttpServer::serve_metrics(mg_connection* conn, bool head) {
-  // Count this request in; release on every path out.
-  struct InFlight {
-    std::atomic<int>& n;
-    ~InFlight() { --n; }
-  } guard{in_flight_};
+HttpResponse HttpServer::serve_metrics(const HttpRequest& request, bool head) {
+  // The slot is held until the loop has sent the response (or dropped the connection), as
+  // promhttp counts a request in flight until its handler has written the body: with a slow
+  // reader the response stays in memory, and the limit bounds how many of those there are.
+  std::shared_ptr<void> slot(&in_flight_, [](void* n) { --*static_cast<std::atomic<int>*>(n); });
   if (++in_flight_ > config_.max_requests && config_.max_requests > 0) {
-    return respond(conn, 503, "text/plain; charset=utf-8",
-                   "Too many concurrent scrapes (limit " + std::to_string(config_.max_requests) + ").\n", head,
-                   {{"Retry-After", "1"}});
+    return {503, "text/plain; charset=utf-8",
+            "Too many concurrent scrapes (limit " + std::to_string(config_.max_requests) + ").\n",
+            {{"Retry-After", "1"}}, head, nullptr};
   }
-  const mg_request_info* info = mg_get_request_info(conn);
-  auto selection = parse_selection(info->query_string ? info->query_string : "");
-  if (!selection) return respond(conn, 400, "text/plain; charset=utf-8", selection.error().text() + "\n", head);
+  auto selection = parse_selection(request.query);
+  if (!selection) return {400, "text/plain; charset=utf-8", selection.error().text() + "\n", {}, head, nullptr};
   if (auto problem = scraper_.check(*selection)) {
-    return respond(conn, 400, "text/plain; charset=utf-8", *problem + "\n", head);
+    return {400, "text/plain; charset=utf-8", *problem + "\n", {}, head, nullptr};
   }
 
   const collector::Families families = scraper_.scrape(*selection);
-  std::string body = collector::exposition_text(families);
-
-  std::vector<std::pair<std::string, std::string>> headers = {{"Vary", "Accept-Encoding"}};
-  const char* accept = mg_get_header(conn, "Accept-Encoding");
-  if (accept && accepts_gzip(accept)) {
-    std::string compressed = gzip(body);
+  HttpResponse response{200, kExpositionContentType, collector::exposition_text(families),
+                        {{"Vary", "Accept-Encoding"}}, head, std::move(slot)};
+  const std::string* accept = request.header("Accept-Encoding");
+  if (accept && accepts_gzip(*accept)) {
+    std::string compressed = gzip(response.body);
     if (!compressed.empty()) {
-      body = std::move(compressed);
-      headers.emplace_back("Content-Encoding", "gzip");
+      response.body = std::move(compressed);
+      response.headers.emplace_back("Content-Encoding", "gzip");
     }
   }
-  return respond(conn, 200, kExpositionContentType, body, head, headers);
+  return response;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The event loop. One thread owns every socket; workers see only complete requests.
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A connection that has sent part of a request (or, under TLS, part of a handshake) must complete
+// it within this time, counted from its first byte. Waiting costs a descriptor, not a thread, so
+// this only bounds how long a slow client keeps one; it is long enough for any real client.
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
+// An open connection with no request under way (new or kept alive after a response) is closed
+// after this. Prometheus scrapes every 15 s to 1 min and keeps its connection between scrapes;
+// its client keeps idle connections for minutes, so the server must not close them first.
+constexpr auto kIdleTimeout = std::chrono::minutes(5);
+// A response must be taken by the client within this time, or the connection is closed (and a
+// /metrics response's --web.max-requests slot freed).
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+// How often deadlines are checked (and accepting resumed after a descriptor shortage).
+constexpr int kTickMs = 250;
+// stop(): how long requests being handled or written may take to finish.
+constexpr auto kStopGrace = std::chrono::seconds(10);
+
+struct SslFree {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+
+struct Connection {
+  enum class State { handshake, reading, processing, writing };
+  int fd = -1;
+  std::uint64_t id = 0;
+  std::unique_ptr<SSL, SslFree> ssl;
+  State state = State::reading;
+  bool registered = false;      // in the poller (removed while a worker has the request)
+  bool watch_read = false, watch_write = false;  // what the poller watches it for
+  bool request_started = false;  // a byte of the current request (or the handshake) has arrived
+  bool peer_closed = false;
+  std::string in;                // received bytes not yet consumed
+  std::string out_head, out_body;
+  std::size_t out_at = 0;        // bytes of out_head + out_body already sent
+  bool close_after_write = false;
+  std::shared_ptr<void> slot;    // the response's --web.max-requests slot, if any
+  Clock::time_point waiting_since;  // start of the current wait (eviction picks the oldest)
+  Clock::time_point deadline;
+};
+
+// A complete request on its way to a worker, or its response on the way back.
+struct Job {
+  int fd = -1;
+  std::uint64_t id = 0;
+  HttpRequest request;
+  HttpResponse response;
+};
+
+}  // namespace
+
+class HttpServer::Loop {
+ public:
+  Loop(HttpServer& server, Poller poller) : server_(server), poller_(std::move(poller)) {}
+  ~Loop() {
+    for (int fd : listeners_) close(fd);
+    if (wake_[0] >= 0) close(wake_[0]);
+    if (wake_[1] >= 0) close(wake_[1]);
+    if (ssl_ctx_) SSL_CTX_free(ssl_ctx_);
+  }
+
+  platform::Status open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx);
+  void start_thread() { thread_ = std::thread([this] { run(); }); }
+  void stop();
+  std::vector<std::string> bound_addresses() const;
+
+ private:
+  void run();
+  void accept_all(int listener);
+  void on_event(Connection& c, bool readable, bool writable);
+  void handshake(Connection& c);
+  void read_request(Connection& c);
+  void parse_buffered(Connection& c);
+  void dispatch(Connection& c, HttpRequest request);
+  void respond(Connection& c, HttpResponse response, bool keep_alive, bool http10);
+  void flush(Connection& c);
+  void finish_response(Connection& c);
+  void watch(Connection& c, bool read, bool write);
+  void close_connection(int fd);
+  void take_responses();
+  void check_deadlines();
+  bool evict_oldest_waiting();
+  void worker();
+
+  HttpServer& server_;
+  Poller poller_;
+  SSL_CTX* ssl_ctx_ = nullptr;  // our reference to the front context (TLS only)
+  std::vector<int> listeners_;
+  int wake_[2] = {-1, -1};  // workers write a byte to wake_[1] when a response is ready
+  std::thread thread_;
+  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+  std::uint64_t next_id_ = 1;
+  bool accepting_ = true;
+  Clock::time_point resume_accepting_;
+  bool descriptor_shortage_logged_ = false;
+  std::atomic<bool> stopping_{false};
+
+  // Worker pool: threads start as requests need them, up to `max_workers_`.
+  std::mutex mu_;
+  std::condition_variable work_ready_;
+  std::deque<Job> jobs_;
+  std::vector<Job> done_;
+  std::vector<std::thread> workers_;
+  int idle_workers_ = 0;
+  int max_workers_ = 1;
+  bool workers_stop_ = false;
+
+  friend class HttpServer;
+};
+
+platform::Status HttpServer::Loop::open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx) {
+  ssl_ctx_ = ssl_ctx;
+  for (const auto& text : addresses) {
+    auto address = resolve_listen_address(text);
+    if (!address) return address.error();
+    const int family = address->address.ss_family;
+    const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return platform::Error::from_errno("socket for " + text, errno);
+    listeners_.push_back(fd);
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&address->address), address->length) != 0) {
+      return platform::Error::from_errno("cannot listen on " + text + ": bind", errno);
+    }
+    if (listen(fd, SOMAXCONN) != 0) return platform::Error::from_errno("cannot listen on " + text + ": listen", errno);
+    if (auto added = poller_.add(fd, true, false); !added) return added.error();
+  }
+  if (pipe(wake_) != 0) return platform::Error::from_errno("pipe", errno);
+  for (int fd : wake_) {
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  if (auto added = poller_.add(wake_[0], true, false); !added) return added.error();
+  const int max = server_.config_.max_requests;
+  max_workers_ = max > 0 ? max + 4 : 64;
+  return platform::ok_status();
+}
+
+std::vector<std::string> HttpServer::Loop::bound_addresses() const {
+  std::vector<std::string> out;
+  for (int fd : listeners_) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      out.push_back(address_text(reinterpret_cast<const sockaddr*>(&address)));
+    }
+  }
+  return out;
+}
+
+void HttpServer::Loop::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  const char byte = 0;
+  (void)!write(wake_[1], &byte, 1);
+  thread_.join();
+  {
+    std::lock_guard lock(mu_);
+    workers_stop_ = true;
+  }
+  work_ready_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void HttpServer::Loop::run() {
+  std::vector<Poller::Event> events;
+  auto next_tick = Clock::now();
+  Clock::time_point stop_deadline{};
+  for (;;) {
+    if (stopping_) {
+      if (stop_deadline == Clock::time_point{}) {
+        stop_deadline = Clock::now() + kStopGrace;
+        for (int fd : listeners_) {
+          poller_.remove(fd);
+          close(fd);
+        }
+        listeners_.clear();
+      }
+      // Connections waiting for a request are closed; those with a request in hand finish.
+      std::vector<int> idle;
+      for (const auto& [fd, c] : connections_) {
+        if (c->state == Connection::State::handshake || c->state == Connection::State::reading) idle.push_back(fd);
+      }
+      for (int fd : idle) close_connection(fd);
+      if (connections_.empty() || Clock::now() > stop_deadline) break;
+    }
+    if (auto waited = poller_.wait(events, kTickMs); !waited) {
+      log::error("http: waiting for events failed", {{"err", waited.error().text()}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(kTickMs));
+    }
+    for (const auto& e : events) {
+      if (e.fd == wake_[0]) {
+        char drain[256];
+        while (read(wake_[0], drain, sizeof drain) > 0) {
+        }
+        continue;
+      }
+      if (std::find(listeners_.begin(), listeners_.end(), e.fd) != listeners_.end()) {
+        accept_all(e.fd);
+        continue;
+      }
+      const auto found = connections_.find(e.fd);
+      if (found != connections_.end()) on_event(*found->second, e.readable, e.writable);
+    }
+    take_responses();
+    if (Clock::now() >= next_tick) {
+      next_tick = Clock::now() + std::chrono::milliseconds(kTickMs);
+      check_deadlines();
+    }
+  }
+  std::vector<int> rest;
+  for (const auto& [fd, c] : connections_) rest.push_back(fd);
+  for (int fd : rest) close_connection(fd);
+}
+
+void HttpServer::Loop::accept_all(int listener) {
+  if (!accepting_) return;
+  for (int accepted = 0; accepted < 256; ++accepted) {
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    const int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors (or memory). The connection stays in the kernel's backlog, so the
+        // listener stays readable: make room by closing the connection that has waited longest
+        // for a request, or else stop accepting for a tick, instead of spinning on accept.
+        if (!descriptor_shortage_logged_) {
+          descriptor_shortage_logged_ = true;
+          log::warn("http: cannot accept connections: open file limit reached; closing the connections that have "
+                    "waited longest for a request (logged once)",
+                    {{"err", std::strerror(errno)}, {"open_connections", std::to_string(connections_.size())}});
+        }
+        if (evict_oldest_waiting()) continue;
+        accepting_ = false;
+        resume_accepting_ = Clock::now() + std::chrono::milliseconds(kTickMs);
+        for (int l : listeners_) (void)poller_.watch(l, false, false);
+      }
+      return;  // EAGAIN: the backlog is empty
+    }
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto c = std::make_unique<Connection>();
+    c->fd = fd;
+    c->id = next_id_++;
+    c->waiting_since = Clock::now();
+    // A new connection is expected to send its request (or ClientHello) at once.
+    c->deadline = c->waiting_since + kRequestTimeout;
+    if (ssl_ctx_) {
+      c->ssl.reset(SSL_new(ssl_ctx_));
+      if (!c->ssl || SSL_set_fd(c->ssl.get(), fd) != 1) {
+        ERR_clear_error();
+        close(fd);
+        continue;
+      }
+      SSL_set_accept_state(c->ssl.get());
+      // Partial writes and a moving buffer: responses go out as the socket takes them; idle
+      // connections give their TLS buffers back.
+      SSL_set_mode(c->ssl.get(),
+                   SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+      c->state = Connection::State::handshake;
+    }
+    if (!poller_.add(fd, true, false)) {
+      close(fd);
+      continue;
+    }
+    c->registered = true;
+    c->watch_read = true;
+    connections_.emplace(fd, std::move(c));
+  }
+}
+
+bool HttpServer::Loop::evict_oldest_waiting() {
+  Connection* oldest = nullptr;
+  for (const auto& [fd, c] : connections_) {
+    const bool waiting = c->state == Connection::State::handshake || c->state == Connection::State::reading;
+    if (waiting && (!oldest || c->waiting_since < oldest->waiting_since)) oldest = c.get();
+  }
+  if (!oldest) return false;
+  close_connection(oldest->fd);
+  return true;
+}
+
+void HttpServer::Loop::watch(Connection& c, bool read, bool write) {
+  if (!c.registered) {
+    c.registered = static_cast<bool>(poller_.add(c.fd, read, write));
+  } else if (read != c.watch_read || write != c.watch_write) {
+    (void)poller_.watch(c.fd, read, write);
+  }
+  c.watch_read = read;
+  c.watch_write = write;
+}
+
+void HttpServer::Loop::close_connection(int fd) {
+  const auto found = connections_.find(fd);
+  if (found == connections_.end()) return;
+  Connection& c = *found->second;
+  if (c.registered) poller_.remove(fd);
+  if (c.ssl && c.state != Connection::State::handshake) {
+    SSL_shutdown(c.ssl.get());  // one try at close_notify; the socket is non-blocking
+    ERR_clear_error();
+  }
+  close(fd);
+  connections_.erase(found);  // releases the SSL and any --web.max-requests slot
+}
+
+void HttpServer::Loop::on_event(Connection& c, bool readable, bool writable) {
+  switch (c.state) {
+    case Connection::State::handshake: handshake(c); break;
+    case Connection::State::reading:  // writable too: OpenSSL may need to write to read
+      if (readable || writable) read_request(c);
+      break;
+    case Connection::State::writing:
+      if (readable || writable) flush(c);
+      break;
+    case Connection::State::processing: break;  // not registered while a worker has it
+  }
+}
+
+void HttpServer::Loop::handshake(Connection& c) {
+  c.request_started = true;
+  ERR_clear_error();
+  const int r = SSL_do_handshake(c.ssl.get());
+  if (r == 1) {
+    c.state = Connection::State::reading;
+    c.request_started = false;
+    c.waiting_since = Clock::now();
+    c.deadline = c.waiting_since + kRequestTimeout;
+    watch(c, true, false);
+    read_request(c);  // the request may have come with the handshake's last flight
+    return;
+  }
+  const int error = SSL_get_error(c.ssl.get(), r);
+  ERR_clear_error();
+  if (error == SSL_ERROR_WANT_READ) return watch(c, true, false);
+  if (error == SSL_ERROR_WANT_WRITE) return watch(c, false, true);
+  log::debug("http: TLS handshake failed", {{"error", std::to_string(error)}});
+  close_connection(c.fd);
+}
+
+void HttpServer::Loop::read_request(Connection& c) {
+  const int fd = c.fd;
+  char buffer[16384];
+  // Read what is there, but no further than one byte past the head limit: the parser rejects
+  // an over-long head, and a client cannot make the server buffer more.
+  while (!c.peer_closed && c.in.size() <= kMaxRequestHead) {
+    std::size_t n = 0;
+    if (c.ssl) {
+      ERR_clear_error();
+      const int r = SSL_read_ex(c.ssl.get(), buffer, sizeof buffer, &n);
+      if (r != 1) {
+        const int error = SSL_get_error(c.ssl.get(), 0);
+        ERR_clear_error();
+        if (error == SSL_ERROR_WANT_READ) {
+          watch(c, true, false);
+          break;
+        }
+        if (error == SSL_ERROR_WANT_WRITE) {
+          watch(c, false, true);
+          break;
+        }
+        c.peer_closed = true;  // close_notify, a reset, or a TLS error
+        break;
+      }
+    } else {
+      const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (got <= 0) {
+        c.peer_closed = true;
+        break;
+      }
+      n = static_cast<std::size_t>(got);
+    }
+    c.in.append(buffer, n);
+  }
+  parse_buffered(c);
+}
+
+void HttpServer::Loop::parse_buffered(Connection& c) {
+  if (!c.in.empty() && !c.request_started) {
+    c.request_started = true;
+    c.waiting_since = Clock::now();
+    c.deadline = c.waiting_since + kRequestTimeout;
+  }
+  if (c.in.empty()) {
+    if (c.peer_closed) close_connection(c.fd);
+    return;
+  }
+  HeadParse parsed = parse_request_head(c.in, kMaxRequestHead);
+  if (parsed.status == HeadParse::Status::incomplete) {
+    if (c.peer_closed) close_connection(c.fd);  // half a request and then EOF: nothing to answer
+    return;
+  }
+  if (parsed.status == HeadParse::Status::invalid) {
+    HttpResponse response;
+    response.status = parsed.error_status;
+    response.body = parsed.error + "\n";
+    if (server_.security_) response.headers = server_.security_->headers();  // as handle() adds them
+    c.in.clear();
+    return respond(c, std::move(response), false, false);
+  }
+  c.in.erase(0, parsed.consumed);
+  dispatch(c, std::move(parsed.request));
+}
+
+void HttpServer::Loop::dispatch(Connection& c, HttpRequest request) {
+  c.state = Connection::State::processing;
+  if (c.registered) {
+    poller_.remove(c.fd);  // level-triggered hang-ups would otherwise be reported until the answer
+    c.registered = false;
+    c.watch_read = c.watch_write = false;
+  }
+  Job job;
+  job.fd = c.fd;
+  job.id = c.id;
+  job.request = std::move(request);
+  std::lock_guard lock(mu_);
+  const bool spawn = static_cast<int>(jobs_.size()) >= idle_workers_ && static_cast<int>(workers_.size()) < max_workers_;
+  jobs_.push_back(std::move(job));
+  if (spawn) {
+    workers_.emplace_back([this] { worker(); });
+  } else {
+    work_ready_.notify_one();
+  }
+}
+
+void HttpServer::Loop::worker() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    ++idle_workers_;
+    work_ready_.wait(lock, [&] { return workers_stop_ || !jobs_.empty(); });
+    --idle_workers_;
+    if (jobs_.empty()) return;  // stopping
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    try {
+      job.response = server_.handle(job.request);
+    } catch (const std::exception& e) {
+      log::error("http: request handler failed", {{"err", e.what()}});
+      job.response = HttpResponse{500, "text/plain; charset=utf-8", "Internal server error.\n", {}, false, nullptr};
+    }
+    lock.lock();
+    done_.push_back(std::move(job));
+    const char byte = 0;
+    (void)!write(wake_[1], &byte, 1);
+  }
+}
+
+void HttpServer::Loop::take_responses() {
+  std::vector<Job> done;
+  {
+    std::lock_guard lock(mu_);
+    done.swap(done_);
+  }
+  for (auto& job : done) {
+    const auto found = connections_.find(job.fd);
+    if (found == connections_.end() || found->second->id != job.id) continue;
+    Connection& c = *found->second;
+    const bool keep_alive = job.request.keep_alive && !job.request.has_body && !stopping_;
+    if (job.request.has_body) c.in.clear();  // the body was never read: the connection ends here
+    respond(c, std::move(job.response), keep_alive, job.request.minor_version == 0);
+  }
+}
+
+void HttpServer::Loop::respond(Connection& c, HttpResponse response, bool keep_alive, bool http10) {
+  server_.requests_.record(response.status);
+  c.out_head = response_head(response, keep_alive, http10);
+  c.out_body = response.head ? std::string() : std::move(response.body);
+  c.out_at = 0;
+  c.slot = std::move(response.slot);
+  c.close_after_write = !keep_alive;
+  c.state = Connection::State::writing;
+  c.deadline = Clock::now() + kWriteTimeout;
+  flush(c);
+}
+
+void HttpServer::Loop::flush(Connection& c) {
+  const std::size_t total = c.out_head.size() + c.out_body.size();
+  while (c.out_at < total) {
+    const bool in_head = c.out_at < c.out_head.size();
+    const char* data = in_head ? c.out_head.data() + c.out_at : c.out_body.data() + (c.out_at - c.out_head.size());
+    const std::size_t left = in_head ? c.out_head.size() - c.out_at : total - c.out_at;
+    std::size_t n = 0;
+    if (c.ssl) {
+      ERR_clear_error();
+      const int r = SSL_write_ex(c.ssl.get(), data, left, &n);
+      if (r != 1) {
+        const int error = SSL_get_error(c.ssl.get(), 0);
+        ERR_clear_error();
+        if (error == SSL_ERROR_WANT_WRITE) return watch(c, false, true);
+        if (error == SSL_ERROR_WANT_READ) return watch(c, true, false);
+        return close_connection(c.fd);
+      }
+    } else {
+      // Head and body in one call: no second small segment waiting for a delayed ACK.
+      iovec parts[2];
+      int count = 0;
+      parts[count++] = {const_cast<char*>(data), left};
+      if (in_head && !c.out_body.empty()) parts[count++] = {c.out_body.data(), c.out_body.size()};
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = count;
+      const ssize_t sent = sendmsg(c.fd, &message, MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return watch(c, false, true);
+      if (sent <= 0) return close_connection(c.fd);
+      n = static_cast<std::size_t>(sent);
+    }
+    c.out_at += n;
+  }
+  finish_response(c);
+}
+
+void HttpServer::Loop::finish_response(Connection& c) {
+  c.slot.reset();
+  c.out_head.clear();
+  c.out_head.shrink_to_fit();
+  c.out_body.clear();
+  c.out_body.shrink_to_fit();
+  if (c.close_after_write || stopping_) return close_connection(c.fd);
+  c.state = Connection::State::reading;
+  c.request_started = false;
+  c.waiting_since = Clock::now();
+  c.deadline = c.waiting_since + kIdleTimeout;
+  watch(c, true, false);
+  // A pipelined request may already be buffered (here or inside OpenSSL).
+  if (!c.in.empty() || (c.ssl && SSL_pending(c.ssl.get()) > 0)) read_request(c);
+}
+
+void HttpServer::Loop::check_deadlines() {
+  const auto now = Clock::now();
+  if (!accepting_ && now >= resume_accepting_ && !stopping_) {
+    accepting_ = true;
+    for (int l : listeners_) (void)poller_.watch(l, true, false);
+  }
+  std::vector<int> expired;
+  for (const auto& [fd, c] : connections_) {
+    if (c->state != Connection::State::processing && now >= c->deadline) expired.push_back(fd);
+  }
+  for (int fd : expired) close_connection(fd);
+}
+
+platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,
+                                                                const collector::Scraper& scraper,
+                                                                collector::RequestCounter& requests,
+                                                                std::shared_ptr<WebSecurity> security) {
+  std::unique_ptr<HttpServer> server(new HttpServer(config, scraper, requests));
+  server->security_ = std::move(security);
+  auto poller = Poller::create();
+  if (!poller) return poller.error();
+  SSL_CTX* ssl_ctx = nullptr;
+  if (server->security_ && server->security_->tls()) {
+    // The web config's own context; each handshake then moves to the current one (SIGHUP).
+    ssl_ctx = server->security_->acquire_front_context();
+    if (!ssl_ctx) return platform::Error::invalid("TLS", "no server context");
+  }
+  server->loop_ = std::make_unique<Loop>(*server, std::move(*poller));
+  if (auto opened = server->loop_->open(config.listen_addresses, ssl_ctx); !opened) return opened.error();
+  server->loop_->start_thread();
+  return server;
+}
+
+HttpServer::HttpServer(const ServerConfig& config, const collector::Scraper& scraper,
+                       collector::RequestCounter& requests)
+    : config_(config), scraper_(scraper), requests_(requests) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::stop() {
+  if (loop_) loop_->stop();
+}
+
+std::vector<std::string> HttpServer::bound_addresses() const { return loop_->bound_addresses(); }
 
 }  // namespace ifmib::cmd

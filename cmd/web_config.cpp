@@ -5,8 +5,7 @@
 #if __has_include(<crypt.h>)
 #include <crypt.h>
 #endif
-#include <dlfcn.h>
-#include <unistd.h>
+#include <unistd.h>  // FreeBSD: crypt_r
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -491,7 +490,7 @@ Result<std::shared_ptr<WebSecurity>> WebSecurity::from_config(WebConfig config, 
   security->path_ = std::move(path);
   security->state_ = std::move(*state);
   if (security->state_->ssl) {
-    // civetweb creates every connection from this first context; the client-hello callback then
+    // The server creates every connection from this first context; the client-hello callback then
     // moves the connection to whatever context is current, so SIGHUP can change TLS live.
     security->front_ = security->state_->ssl;
     SSL_CTX_set_client_hello_cb(security->front_.get(), &WebSecurity::on_client_hello, security.get());
@@ -604,38 +603,6 @@ int WebSecurity::on_client_hello(::ssl_st* ssl, int* alert, void* arg) {
                                              : groups.c_str());
   }
   return SSL_CLIENT_HELLO_SUCCESS;
-}
-
-platform::Status prepare_civetweb_tls() {
-  constexpr const char* kMissing = "SSL_get_peer_certificate";
-  const auto lookup_works = [&](void* handle) { return handle && dlsym(handle, kMissing); };
-  // Asking for "libssl.so" before the shim is loaded would bind that name to the system
-  // libssl.so.3 for good (glibc finds the file, sees it already loaded and records the alias),
-  // so the shim is loaded first and the name checked after.
-  std::vector<std::string> candidates;
-#ifdef IFMIB_TLS_SHIM_PATH
-  candidates.emplace_back(IFMIB_TLS_SHIM_PATH);
-#endif
-  char exe[4096] = {};
-  if (const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1); n > 0) {
-    std::string dir(exe, static_cast<std::size_t>(n));
-    dir = dir.substr(0, dir.rfind('/'));
-    candidates.push_back(dir + "/libifmib_civetweb_tls.so");
-    candidates.push_back(dir + "/../" IFMIB_TLS_SHIM_DIR "/libifmib_civetweb_tls.so");
-  }
-  for (const auto& path : candidates) {
-    if (access(path.c_str(), R_OK) != 0) continue;
-    if (!dlopen(path.c_str(), RTLD_NOW)) {
-      return Error::invalid("TLS", std::string("cannot load ") + path + ": " + dlerror());
-    }
-    break;
-  }
-  // With the shim loaded (here, or by LD_PRELOAD) "libssl.so" names it; without, the system
-  // libssl.so may still be one civetweb can use (OpenSSL 1.1).
-  if (lookup_works(dlopen("libssl.so", RTLD_LAZY))) return platform::ok_status();
-  return Error::invalid("TLS", std::string("civetweb loads libssl.so and needs ") + kMissing +
-                                   ", which OpenSSL 3 does not export, and libifmib_civetweb_tls.so (cmd/tls_shim) "
-                                   "was not found next to the executable or in ../" IFMIB_TLS_SHIM_DIR);
 }
 
 }  // namespace ifmib::cmd

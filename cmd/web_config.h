@@ -1,6 +1,6 @@
 #pragma once
 // --web.config.file: the exporter-toolkit web configuration (the YAML file node_exporter takes),
-// turned into what the civetweb front needs: an OpenSSL server context, basic-auth checks and
+// turned into what the HTTP server needs: an OpenSSL server context, basic-auth checks and
 // extra response headers. Format reference: prometheus/exporter-toolkit docs/web-configuration.md.
 
 #include <map>
@@ -38,7 +38,7 @@ struct TlsSettings {
 struct WebConfig {
   bool tls = false;
   TlsSettings tls_settings;
-  bool http2 = true;  // accepted for compatibility; civetweb as packaged serves HTTP/1.1 only
+  bool http2 = true;  // accepted for compatibility; the server speaks HTTP/1.1 only
   std::vector<std::pair<std::string, std::string>> headers;  // http_server_config.headers, validated
   std::map<std::string, std::string> users;                   // user -> bcrypt hash
   bool operator==(const WebConfig&) const = default;
@@ -65,14 +65,6 @@ bool parse_basic_authorization(std::string_view header, std::string& user, std::
 /// versions, ciphers, curves, client-certificate policy). Shared: connections hold references.
 using SslContext = std::shared_ptr<ssl_ctx_st>;
 platform::Result<SslContext> make_ssl_context(const TlsSettings& settings);
-
-/// Makes civetweb's run-time OpenSSL lookup succeed before a TLS port starts. Debian 12's
-/// civetweb 1.15 dlopen()s "libssl.so" and asks for SSL_get_peer_certificate, which OpenSSL 3 no
-/// longer exports; this loads cmd/tls_shim (libifmib_civetweb_tls.so, SONAME libssl.so) from
-/// IFMIB_TLS_SHIM_PATH, next to the executable or from ../<IFMIB_TLS_SHIM_DIR>/ (lib/<install
-/// name>, set by cmake/install.cmake), and checks the
-/// lookup. An Error explains what is missing.
-platform::Status prepare_civetweb_tls();
 
 /// Remembers successful bcrypt checks, keyed by a SHA-256 of (user, hash, password), so that a
 /// scrape every few seconds does not pay bcrypt's deliberate cost each time. Bounded; thread-safe.
@@ -110,8 +102,9 @@ class WebSecurity {
   /// http_server_config.headers, to add to every response.
   std::vector<std::pair<std::string, std::string>> headers() const;
 
-  /// For civetweb's external_ssl_ctx callback: a new reference to the server context. Each
-  /// handshake then switches to the current configuration's context (see web_config.cpp).
+  /// For the HTTP server: a new reference to the context its connections are created from (the
+  /// caller frees it with SSL_CTX_free). Each handshake then switches to the current
+  /// configuration's context (see web_config.cpp).
   ssl_ctx_st* acquire_front_context();
 
  private:

@@ -78,6 +78,8 @@ TEST_CASE("seed corpora from the unit fixtures") {
   write_seed("query_string_fuzz", "plus_and_bad_escape", std::string("collect%5b%5d=if+mib&collect[]=%zz"));
   write_seed("query_string_fuzz", "gzip", std::string("gzip;q=0, deflate, *;q=0.5"));
   write_seed("query_string_fuzz", "path_nul", std::string("/metrics%00.html"));
+  write_seed("query_string_fuzz", "request_head",
+             std::string("GET /metrics?collect[]=ifmib HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
 
   // Web configs: the shipped example, and the shapes exporter-toolkit users write.
   write_seed("web_config_fuzz", "deploy_example", read_text_file(IFMIB_DEPLOY_DIR "/web-config.yml"));

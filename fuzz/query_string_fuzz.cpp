@@ -1,5 +1,6 @@
 // The /metrics query string -> parse_selection() and url_decode(); the bytes also as a request
-// path (decode_path) and as an Accept-Encoding header value.
+// path (decode_path), as an Accept-Encoding header value and as the start of a request
+// (parse_request_head, what the server's event loop runs on every read).
 #include <string>
 
 #include "cmd/http_server.h"
@@ -17,5 +18,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (path->find('\0') != std::string::npos) __builtin_trap();
   }
   (void)ifmib::cmd::accepts_gzip(text);
+  for (const std::size_t limit : {std::size_t{64}, std::size_t{16384}}) {
+    const auto head = ifmib::cmd::parse_request_head(text, limit);
+    using Status = ifmib::cmd::HeadParse::Status;
+    // A complete head lies within the bytes and the limit and has an origin-form path; an
+    // invalid one names a 4xx/5xx; nothing stays incomplete past the limit.
+    if (head.status == Status::complete &&
+        (head.consumed > text.size() || head.consumed > limit || head.request.path.empty() ||
+         head.request.path.front() != '/')) {
+      __builtin_trap();
+    }
+    if (head.status == Status::invalid && (head.error_status < 400 || head.error_status > 505)) __builtin_trap();
+    if (head.status == Status::incomplete && text.size() >= limit) __builtin_trap();
+  }
   return 0;
 }

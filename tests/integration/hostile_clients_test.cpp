@@ -1,17 +1,22 @@
-// Hostile and broken HTTP clients against the real exporter in a test namespace: slowloris
-// connections must not starve a real scrape, and thousands of malformed requests must each get
-// a 4xx/5xx or a closed connection while the process stays up with flat memory.
+// Hostile and broken HTTP clients against the real exporter in a test namespace: slow connections
+// must not delay a real scrape, running out of descriptors must not crash or spin, and thousands
+// of malformed requests must each get a 4xx/5xx or a closed connection while the process stays
+// up with flat memory.
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -115,9 +120,9 @@ std::string judge(int port, const std::string& request, double timeout) {
   bool closed = false;
   const std::string raw = c.receive(timeout, &closed);
   if (raw.empty()) return closed ? "" : "no answer and connection left open";
-  // Every response in the reply (pipelined requests may get several) must be an error. civetweb
-  // echoes the request's protocol text ("HTTP/9.9 505", "HTTP/FTP/1.1 400"), so the status is
-  // the number after the first space of each status line.
+  // Every response in the reply (pipelined requests may get several) must be an error. The status
+  // is the number after the first space of each status line (civetweb, which served before,
+  // echoed the request's protocol text there: "HTTP/9.9 505").
   if (raw.rfind("HTTP/", 0) != 0) return "reply is not HTTP: " + raw.substr(0, 40);
   std::size_t at = 0;
   while (at != std::string::npos) {
@@ -133,52 +138,136 @@ std::string judge(int port, const std::string& request, double timeout) {
 
 }  // namespace
 
-// civetweb gives each connection a worker until the request is complete; request_timeout_ms
-// (cmd/http_server.cpp) ends a request whose headers are not complete in time, so slow clients
-// cycle through the workers and the real scrape gets one within Prometheus' scrape timeout.
-TEST_CASE("slowloris: connections sending headers byte by byte do not starve a real scrape") {
+namespace {
+
+// `count` connections to the exporter from the source addresses 127.0.0.2 to 127.0.0.(1 +
+// `sources`) of the namespace, each sending half a request (`GET /metrics HTTP/1.1\r\nHost:
+// x\r\n`) and then nothing: the slow clients of issue 13. Closed by the destructor or close_all().
+class SlowClients {
+ public:
+  SlowClients(const test::Netns& ns, int count, int sources) {
+    // One descriptor per connection: take the hard limit, as the exporter does.
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    REQUIRE_MESSAGE(limit.rlim_cur > static_cast<rlim_t>(count) + 100, "open file limit " << limit.rlim_cur);
+    std::thread([&] {
+      if (!http::enter_netns(ns.name())) return;
+      for (int i = 0; i < count; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) break;
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        source.sin_addr.s_addr = htonl(0x7f000002u + static_cast<std::uint32_t>(i % sources));
+        sockaddr_in server{};
+        server.sin_family = AF_INET;
+        server.sin_port = htons(kPort);
+        server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const std::string half = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+        if (::bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0 ||
+            ::connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 ||
+            ::send(fd, half.data(), half.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(half.size())) {
+          ::close(fd);
+          break;
+        }
+        fds_.push_back(fd);
+      }
+    }).join();
+  }
+  ~SlowClients() { close_all(); }
+  SlowClients(const SlowClients&) = delete;
+  SlowClients& operator=(const SlowClients&) = delete;
+  int opened() const { return static_cast<int>(fds_.size()); }
+  void close_all() {
+    for (int fd : fds_) ::close(fd);
+    fds_.clear();
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
+// Established TCP connections to the exporter's port inside `ns`, as the kernel lists them.
+int established_to_port(const test::Netns& ns) {
+  return std::atoi(ns.sh("ss -Htn state established '( sport = :" + std::to_string(kPort) + " )' | wc -l").c_str());
+}
+
+// utime + stime of `pid` in seconds (/proc/PID/stat fields 14 and 15).
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::atof(field.c_str());
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+// Issue 13: with civetweb each connection held one of 44 workers until its request was whole, so
+// 1000 connections that sent half a request delayed a real scrape by 22 s. Now waiting
+// connections cost a descriptor in the event loop, and the scrape is answered at once (the 5 s
+// bound is loose on purpose: the suite runs under ASan on a shared machine).
+TEST_CASE("1000 slow connections from several addresses: a real scrape is answered within 5 s, and after they go") {
   test::Netns ns;
   test::ExporterInNetns exporter(ns, kPort);
-  // Twice as many slow connections as the server has workers (--web.max-requests 40 + 4). Each
-  // sends a request line, then one header byte per second and never ends its headers; a
-  // connection the server drops is opened again, as a real slowloris does.
-  constexpr int kSlow = 88;
-  std::atomic<bool> stop{false};
-  std::atomic<int> reopened{0};
-  std::vector<std::thread> slow;
-  for (int i = 0; i < kSlow; ++i) {
-    slow.emplace_back([&] {
-      if (!http::enter_netns(ns.name())) return;
-      while (!stop) {
-        http::Connection c(kPort);
-        if (!c.connected() || !c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-          continue;
-        }
-        bool alive = true;
-        while (!stop && alive) {
-          for (int t = 0; t < 10 && !stop; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-          alive = c.send("a");
-          if (alive) {
-            bool closed = false;
-            c.receive(0.01, &closed);
-            alive = !closed;
-          }
-        }
-        if (!stop) ++reopened;
-      }
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // every worker is now busy with a slow client
-  const Scrape s = scrape_once(ns, 10);                   // Prometheus' default scrape timeout
-  stop = true;
-  for (auto& t : slow) t.join();
-  MESSAGE("scrape under slowloris: status " << s.status << " after " << s.seconds << " s; slow connections "
-                                            << "dropped by the server and reopened: " << reopened.load());
+  SlowClients slow(ns, 1000, 8);
+  REQUIRE(slow.opened() == 1000);
+  // The kernel's view: all of them are established with the exporter (accepted or in its backlog).
+  CHECK(established_to_port(ns) >= 1000);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // as in the issue: the scrape comes 2 s later
+  const Scrape during = scrape_once(ns, 30);
+  MESSAGE("with 1000 slow connections: status " << during.status << " after " << during.seconds << " s");
+  CHECK(during.status == 200);
+  CHECK(during.parses);
+  CHECK(during.seconds < 5);
+  CHECK(established_to_port(ns) >= 1000);  // the slow ones are still open: they were not simply dropped
+
+  slow.close_all();
+  const Scrape after = scrape_once(ns, 30);
+  MESSAGE("after the slow connections closed: status " << after.status << " after " << after.seconds << " s");
+  CHECK(after.status == 200);
+  CHECK(after.parses);
+  CHECK(after.seconds < 5);
+  REQUIRE(exporter.process().running());
+}
+
+// More connections than descriptors: accept() fails with EMFILE while the connection stays in the
+// backlog, so a naive loop spins. The exporter closes the connections that have waited longest for
+// a request, logs that once, and keeps answering scrapes.
+TEST_CASE("too few descriptors for the connections that arrive: one log line, no crash, no busy loop") {
+  test::Netns ns;
+  // `ulimit -n` in sh sets the soft and the hard limit, so the exporter cannot raise it.
+  test::Child child({"ip", "netns", "exec", ns.name(), "sh", "-c",
+                     "ulimit -n 64 && exec '" + test::exporter_binary() + "' --web.listen-address=127.0.0.1:" +
+                         std::to_string(kPort)});
+  REQUIRE(test::wait_for_port(child) == kPort);
+  SlowClients slow(ns, 200, 4);
+  REQUIRE(slow.opened() == 200);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const Scrape s = scrape_once(ns, 30);
   CHECK(s.status == 200);
   CHECK(s.parses);
-  REQUIRE(exporter.process().running());
-  CHECK(scrape_once(ns, 10).status == 200);
+  REQUIRE_MESSAGE(child.running(), child.stderr_text());
+  // Idle now, with the descriptors still all in use: the process must not spin.
+  const double before = cpu_seconds(child.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double used = cpu_seconds(child.pid()) - before;
+  MESSAGE("CPU over 2 s at the descriptor limit: " << used << " s");
+  CHECK(used < 0.5);
+  SlowClients more(ns, 100, 4);
+  CHECK(scrape_once(ns, 30).status == 200);
+  const std::string err = child.stderr_text();
+  std::size_t lines = 0;
+  for (auto at = err.find("open file limit reached"); at != std::string::npos; at = err.find("open file limit reached", at + 1)) {
+    ++lines;
+  }
+  CHECK_MESSAGE(lines == 1, err);
+  CHECK(child.stop(SIGTERM, 30) == 0);
 }
 
 TEST_CASE("thousands of malformed requests: each gets 4xx/5xx or a close, the process stays up, memory flat") {
@@ -236,8 +325,8 @@ TEST_CASE("thousands of malformed requests: each gets 4xx/5xx or a close, the pr
   CHECK_MESSAGE(!sanitizer_report(err), err);
 }
 
-// civetweb's own percent-decoding would end the path at "%00" and serve "/metrics%00.html" as
-// /metrics; the server decodes the path itself and answers 400.
+// C string percent-decoding (civetweb's, which served before) ends the path at "%00" and serves
+// "/metrics%00.html" as /metrics; decode_path refuses a NUL and the server answers 400.
 TEST_CASE("a NUL in the path is not the metrics path") {
   test::Netns ns;
   test::ExporterInNetns exporter(ns, kPort);

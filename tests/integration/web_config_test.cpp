@@ -21,8 +21,7 @@ using test::bcrypt_hash;
 
 namespace {
 
-// A private directory with a CA, a server certificate for 127.0.0.1, a client certificate, the
-// exporter binary and the TLS shim next to it (cmd/tls_shim, compiled here).
+// A private directory with a CA, a server certificate for 127.0.0.1 and a client certificate.
 struct Workdir {
   std::string dir;
   Workdir() {
@@ -49,12 +48,6 @@ struct Workdir {
     sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr "
        "-subj /CN=prometheus");
     sh("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2");
-  }
-  std::string binary_with_shim() const {
-    sh("cp '" + test::exporter_binary() + "' ifmib_exporter");
-    sh("g++ -shared -fPIC -Wl,-soname,libssl.so -Wl,--no-as-needed -o libifmib_civetweb_tls.so '" +
-       std::string(IFMIB_SOURCE_DIR) + "/cmd/tls_shim/civetweb_openssl3.cpp' -lssl -lcrypto");
-    return dir + "/ifmib_exporter";
   }
   // `binary` on an ephemeral loopback port with this directory's web.yml.
   std::vector<std::string> serving_argv(const std::string& binary) const {
@@ -139,7 +132,7 @@ TEST_CASE("a bad web config at start-up: one line on stderr, exit 1") {
 TEST_CASE("TLS: curl --cacert completes the handshake, TLS 1.2 is refused at min_version TLS13") {
   Workdir w;
   w.make_certificates();
-  const std::string binary = w.binary_with_shim();
+  const std::string binary = test::exporter_binary();
   w.write("web.yml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS13\n");
   test::Child child(w.serving_argv(binary));
   const std::string url = metrics_url("https", child);
@@ -153,7 +146,7 @@ TEST_CASE("TLS: curl --cacert completes the handshake, TLS 1.2 is refused at min
 TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate from the CA") {
   Workdir w;
   w.make_certificates();
-  const std::string binary = w.binary_with_shim();
+  const std::string binary = test::exporter_binary();
   w.write("web.yml",
           "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
           "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n");
@@ -166,5 +159,22 @@ TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate
   w.sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem "
        "-days 2 -subj /CN=rogue");
   CHECK(status_of(url, "--cacert ca.pem --cert rogue.pem --key rogue.key", w.dir) == "000");
+  CHECK(child.stop(SIGTERM) == 0);
+}
+
+// Prometheus scrapes every 15 s to 1 min and keeps its connection in between; under TLS a new
+// connection is a new handshake. curl runs three transfers 15 s apart (--rate 4/m) and reports
+// for each how many connections it had to open (%{num_connects}): 1 for the first, 0 when it
+// reused that connection, so the three scrapes made one TCP connection and one handshake.
+TEST_CASE("TLS keep-alive: scrapes 15 s apart reuse one connection, one handshake") {
+  Workdir w;
+  w.make_certificates();
+  w.write("web.yml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n");
+  test::Child child(w.serving_argv(test::exporter_binary()));
+  const std::string url = metrics_url("https", child);
+  const std::string out = test::run_shell("cd '" + w.dir + "' && curl -s --cacert ca.pem --max-time 60 --rate 4/m " +
+                                          "-w '%{http_code}/%{num_connects} ' -o /dev/null -o /dev/null -o /dev/null '" +
+                                          url + "' '" + url + "' '" + url + "'");
+  CHECK(out == "200/1 200/0 200/0 ");
   CHECK(child.stop(SIGTERM) == 0);
 }

@@ -28,19 +28,24 @@ TEST_CASE("parse_selection: collect[] and exclude[], other parameters ignored") 
   CHECK(cmd::parse_selection("")->include.empty());
 }
 
-TEST_CASE("civetweb_port_spec: node_exporter-style addresses") {
-  CHECK(*cmd::civetweb_port_spec(":10027", false) == "10027");
-  CHECK(*cmd::civetweb_port_spec("0.0.0.0:10027", false) == "10027");
-  CHECK(*cmd::civetweb_port_spec("127.0.0.1:0", false) == "127.0.0.1:0");
-  CHECK(*cmd::civetweb_port_spec("localhost:9", false) == "127.0.0.1:9");
-  CHECK(*cmd::civetweb_port_spec("[::1]:10027", true) == "[::1]:10027");
-  const auto v6 = cmd::civetweb_port_spec("[::]:10027", false);
-  REQUIRE_FALSE(v6.ok());
-  CHECK(v6.error().text().find("IPv6 is not supported") != std::string::npos);
-  CHECK_FALSE(cmd::civetweb_port_spec("10027", false).ok());
-  CHECK_FALSE(cmd::civetweb_port_spec(":70000", false).ok());
-  CHECK_FALSE(cmd::civetweb_port_spec(":abc", false).ok());
-  CHECK_FALSE(cmd::civetweb_port_spec("no.such.host.invalid:1", false).ok());
+TEST_CASE("resolve_listen_address: node_exporter-style addresses, IPv4 and IPv6") {
+  const auto text = [](const std::string& address) {
+    auto resolved = cmd::resolve_listen_address(address);
+    REQUIRE_MESSAGE(resolved, resolved.error().text());
+    return cmd::address_text(reinterpret_cast<const sockaddr*>(&resolved->address));
+  };
+  CHECK(text(":10027") == "0.0.0.0:10027");
+  CHECK(text("0.0.0.0:10027") == "0.0.0.0:10027");
+  CHECK(text("127.0.0.1:0") == "127.0.0.1:0");
+  CHECK(text("localhost:9") == "127.0.0.1:9");
+  CHECK(text("[::1]:10027") == "[::1]:10027");
+  CHECK(text("[::]:10027") == "[::]:10027");
+  CHECK(cmd::resolve_listen_address("[::1]:1")->length == sizeof(sockaddr_in6));
+  CHECK_FALSE(cmd::resolve_listen_address("10027").ok());
+  CHECK_FALSE(cmd::resolve_listen_address(":70000").ok());
+  CHECK_FALSE(cmd::resolve_listen_address(":abc").ok());
+  CHECK_FALSE(cmd::resolve_listen_address("[::g]:1").ok());
+  CHECK_FALSE(cmd::resolve_listen_address("no.such.host.invalid:1").ok());
 }
 
 TEST_CASE("accepts_gzip: q-values") {

@@ -1,0 +1,41 @@
+#pragma once
+// Readiness notification for the HTTP server's event loop: epoll on Linux (poller_epoll.cpp),
+// kqueue on FreeBSD (poller_kqueue.cpp); CMake picks the file. Level-triggered: an fd stays
+// reported while it is readable or writable and watched for it.
+
+#include <vector>
+
+#include "platform/result.h"
+
+namespace ifmib::cmd {
+
+/// Thread safety: one thread (the event loop) uses a Poller.
+class Poller {
+ public:
+  struct Event {
+    int fd = -1;
+    bool readable = false;  // also set on hang-up and errors, so that the next read reports them
+    bool writable = false;
+  };
+
+  static platform::Result<Poller> create();
+  Poller(Poller&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  Poller& operator=(Poller&&) = delete;
+  Poller(const Poller&) = delete;
+  ~Poller();
+
+  /// Starts watching `fd` for the given directions.
+  platform::Status add(int fd, bool read, bool write);
+  /// Changes the directions watched (both false: watched for nothing, still registered).
+  platform::Status watch(int fd, bool read, bool write);
+  /// Stops watching `fd` (call before closing it).
+  void remove(int fd);
+  /// Waits up to `timeout_ms` (-1: no limit) and fills `events`; EINTR gives no events.
+  platform::Status wait(std::vector<Event>& events, int timeout_ms);
+
+ private:
+  explicit Poller(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace ifmib::cmd

@@ -1,0 +1,57 @@
+// Poller over Linux epoll(7).
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "cmd/poller.h"
+
+namespace ifmib::cmd {
+
+namespace {
+epoll_event event_for(int fd, bool read, bool write) {
+  epoll_event e{};
+  e.events = (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u);
+  e.data.fd = fd;
+  return e;
+}
+}  // namespace
+
+platform::Result<Poller> Poller::create() {
+  const int fd = epoll_create1(EPOLL_CLOEXEC);
+  if (fd < 0) return platform::Error::from_errno("epoll_create1", errno);
+  return Poller(fd);
+}
+
+Poller::~Poller() {
+  if (fd_ >= 0) close(fd_);
+}
+
+platform::Status Poller::add(int fd, bool read, bool write) {
+  epoll_event e = event_for(fd, read, write);
+  if (epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl add", errno);
+  return platform::ok_status();
+}
+
+platform::Status Poller::watch(int fd, bool read, bool write) {
+  epoll_event e = event_for(fd, read, write);
+  if (epoll_ctl(fd_, EPOLL_CTL_MOD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl mod", errno);
+  return platform::ok_status();
+}
+
+void Poller::remove(int fd) { epoll_ctl(fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+platform::Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
+  events.clear();
+  epoll_event ready[256];
+  const int n = epoll_wait(fd_, ready, 256, timeout_ms);
+  if (n < 0) return errno == EINTR ? platform::ok_status() : platform::Error::from_errno("epoll_wait", errno);
+  for (int i = 0; i < n; ++i) {
+    const auto bits = ready[i].events;
+    events.push_back({ready[i].data.fd, (bits & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0, (bits & EPOLLOUT) != 0});
+  }
+  return platform::ok_status();
+}
+
+}  // namespace ifmib::cmd
