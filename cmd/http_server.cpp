@@ -2,6 +2,7 @@
 
 // Explicit for FreeBSD, where they do not come in through other headers.
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
@@ -23,6 +24,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -345,6 +347,9 @@ constexpr auto kIdleTimeout = std::chrono::minutes(5);
 // A response must be taken by the client within this time, or the connection is closed (and a
 // /metrics response's --web.max-requests slot freed).
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
+// After a response that ends the connection: how long unread request bytes are drained (see
+// finish_response).
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
 // How often deadlines are checked (and accepting resumed after a descriptor shortage).
 constexpr int kTickMs = 250;
 // stop(): how long requests being handled or written may take to finish.
@@ -355,7 +360,7 @@ struct SslFree {
 };
 
 struct Connection {
-  enum class State { handshake, reading, processing, writing };
+  enum class State { handshake, reading, processing, writing, lingering };
   int fd = -1;
   std::uint64_t id = 0;
   std::unique_ptr<SSL, SslFree> ssl;
@@ -394,7 +399,11 @@ class HttpServer::Loop {
   }
 
   platform::Status open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx);
-  void start_thread() { thread_ = std::thread([this] { run(); }); }
+  void start_thread() {
+    // One worker from the start: a request must never wait for a thread that cannot be created.
+    workers_.emplace_back([this] { worker(); });
+    thread_ = std::thread([this] { run(); });
+  }
   void stop();
   std::vector<std::string> bound_addresses() const;
 
@@ -409,11 +418,13 @@ class HttpServer::Loop {
   void respond(Connection& c, HttpResponse response, bool keep_alive, bool http10);
   void flush(Connection& c);
   void finish_response(Connection& c);
+  void drain(Connection& c);
   void watch(Connection& c, bool read, bool write);
   void close_connection(int fd);
   void take_responses();
   void check_deadlines();
   bool evict_oldest_waiting();
+  bool make_room(const char* why);
   void worker();
 
   HttpServer& server_;
@@ -425,6 +436,7 @@ class HttpServer::Loop {
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::uint64_t next_id_ = 1;
   bool accepting_ = true;
+  std::size_t max_connections_ = 0;  // below the descriptor limit: scrapes need descriptors too
   Clock::time_point resume_accepting_;
   bool descriptor_shortage_logged_ = false;
   std::atomic<bool> stopping_{false};
@@ -468,6 +480,13 @@ platform::Status HttpServer::Loop::open(const std::vector<std::string>& addresse
   if (auto added = poller_.add(wake_[0], true, false); !added) return added.error();
   const int max = server_.config_.max_requests;
   max_workers_ = max > 0 ? max + 4 : 64;
+  // Connections may take the descriptors the process has, less a reserve for what the scrapes
+  // open (netlink and ethtool sockets, procfs files, namespace handles: a few per scrape) and for
+  // the threads' start-up. Past that, waiting connections make room (accept_all).
+  rlimit limit{};
+  const rlim_t available = getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
+  const rlim_t reserve = std::min<rlim_t>(available / 2, 64 + 4 * static_cast<rlim_t>(max_workers_));
+  max_connections_ = static_cast<std::size_t>(available - reserve);
   return platform::ok_status();
 }
 
@@ -515,7 +534,10 @@ void HttpServer::Loop::run() {
       // Connections waiting for a request are closed; those with a request in hand finish.
       std::vector<int> idle;
       for (const auto& [fd, c] : connections_) {
-        if (c->state == Connection::State::handshake || c->state == Connection::State::reading) idle.push_back(fd);
+        if (c->state == Connection::State::handshake || c->state == Connection::State::reading ||
+            c->state == Connection::State::lingering) {
+          idle.push_back(fd);
+        }
       }
       for (int fd : idle) close_connection(fd);
       if (connections_.empty() || Clock::now() > stop_deadline) break;
@@ -549,28 +571,36 @@ void HttpServer::Loop::run() {
   for (int fd : rest) close_connection(fd);
 }
 
+bool HttpServer::Loop::make_room(const char* why) {
+  // The connection stays in the kernel's backlog, so the listener stays readable: make room by
+  // closing the connection that has waited longest for a request, or else stop accepting for a
+  // tick, instead of spinning on accept.
+  if (!descriptor_shortage_logged_) {
+    descriptor_shortage_logged_ = true;
+    log::warn("http: open file limit reached; closing the connections that have waited longest for a request "
+              "(logged once)",
+              {{"reason", why}, {"open_connections", std::to_string(connections_.size())},
+               {"max_connections", std::to_string(max_connections_)}});
+  }
+  if (evict_oldest_waiting()) return true;
+  accepting_ = false;
+  resume_accepting_ = Clock::now() + std::chrono::milliseconds(kTickMs);
+  for (int l : listeners_) (void)poller_.watch(l, false, false);
+  return false;
+}
+
 void HttpServer::Loop::accept_all(int listener) {
-  if (!accepting_) return;
-  for (int accepted = 0; accepted < 256; ++accepted) {
+  for (int accepted = 0; accepted < 256 && accepting_; ++accepted) {
+    if (connections_.size() >= max_connections_ && !make_room("connections reached the limit less the reserve")) {
+      return;
+    }
     sockaddr_storage peer{};
     socklen_t length = sizeof peer;
     const int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of descriptors (or memory). The connection stays in the kernel's backlog, so the
-        // listener stays readable: make room by closing the connection that has waited longest
-        // for a request, or else stop accepting for a tick, instead of spinning on accept.
-        if (!descriptor_shortage_logged_) {
-          descriptor_shortage_logged_ = true;
-          log::warn("http: cannot accept connections: open file limit reached; closing the connections that have "
-                    "waited longest for a request (logged once)",
-                    {{"err", std::strerror(errno)}, {"open_connections", std::to_string(connections_.size())}});
-        }
-        if (evict_oldest_waiting()) continue;
-        accepting_ = false;
-        resume_accepting_ = Clock::now() + std::chrono::milliseconds(kTickMs);
-        for (int l : listeners_) (void)poller_.watch(l, false, false);
+        if (make_room(std::strerror(errno))) continue;
       }
       return;  // EAGAIN: the backlog is empty
     }
@@ -609,7 +639,8 @@ void HttpServer::Loop::accept_all(int listener) {
 bool HttpServer::Loop::evict_oldest_waiting() {
   Connection* oldest = nullptr;
   for (const auto& [fd, c] : connections_) {
-    const bool waiting = c->state == Connection::State::handshake || c->state == Connection::State::reading;
+    const bool waiting = c->state == Connection::State::handshake || c->state == Connection::State::reading ||
+                         c->state == Connection::State::lingering;
     if (waiting && (!oldest || c->waiting_since < oldest->waiting_since)) oldest = c.get();
   }
   if (!oldest) return false;
@@ -650,6 +681,9 @@ void HttpServer::Loop::on_event(Connection& c, bool readable, bool writable) {
       if (readable || writable) flush(c);
       break;
     case Connection::State::processing: break;  // not registered while a worker has it
+    case Connection::State::lingering:
+      if (readable) drain(c);
+      break;
   }
 }
 
@@ -755,10 +789,15 @@ void HttpServer::Loop::dispatch(Connection& c, HttpRequest request) {
   const bool spawn = static_cast<int>(jobs_.size()) >= idle_workers_ && static_cast<int>(workers_.size()) < max_workers_;
   jobs_.push_back(std::move(job));
   if (spawn) {
-    workers_.emplace_back([this] { worker(); });
-  } else {
-    work_ready_.notify_one();
+    try {
+      workers_.emplace_back([this] { worker(); });
+      return;
+    } catch (const std::system_error& e) {
+      // The job waits for a running worker (there is always one).
+      log::debug("http: cannot start a worker thread", {{"err", e.what()}});
+    }
   }
+  work_ready_.notify_one();
 }
 
 void HttpServer::Loop::worker() {
@@ -855,6 +894,16 @@ void HttpServer::Loop::finish_response(Connection& c) {
   c.out_head.shrink_to_fit();
   c.out_body.clear();
   c.out_body.shrink_to_fit();
+  if (c.close_after_write && !c.ssl && !stopping_) {
+    // Closing a socket with unread bytes (a body, a pipelined request, the rest of an over-long
+    // head) makes the kernel send a reset, which can destroy the response before the client has
+    // read it. Send our FIN and drain what still comes for a moment, as HTTP servers do.
+    shutdown(c.fd, SHUT_WR);
+    c.state = Connection::State::lingering;
+    c.deadline = Clock::now() + kLingerTimeout;
+    watch(c, true, false);
+    return drain(c);
+  }
   if (c.close_after_write || stopping_) return close_connection(c.fd);
   c.state = Connection::State::reading;
   c.request_started = false;
@@ -863,6 +912,16 @@ void HttpServer::Loop::finish_response(Connection& c) {
   watch(c, true, false);
   // A pipelined request may already be buffered (here or inside OpenSSL).
   if (!c.in.empty() || (c.ssl && SSL_pending(c.ssl.get()) > 0)) read_request(c);
+}
+
+void HttpServer::Loop::drain(Connection& c) {
+  char buffer[16384];
+  for (int reads = 0; reads < 16; ++reads) {  // a fast sender gets its turn again at the next event
+    const ssize_t got = recv(c.fd, buffer, sizeof buffer, 0);
+    if (got > 0 || (got < 0 && errno == EINTR)) continue;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return close_connection(c.fd);  // EOF or an error: the client has read what it wanted
+  }
 }
 
 void HttpServer::Loop::check_deadlines() {

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -42,6 +42,7 @@ bool sanitizer_report(const std::string& text) {
 struct Scrape {
   int status = 0;
   bool parses = false;
+  bool collectors_ok = false;  // every ifmib_scrape_collector_success is 1
   double seconds = 0;
 };
 Scrape scrape_once(const test::Netns& ns, double timeout_seconds) {
@@ -52,7 +53,13 @@ Scrape scrape_once(const test::Netns& ns, double timeout_seconds) {
     const auto r = http::get(kPort, "/metrics", timeout_seconds);
     out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     out.status = r.status;
-    out.parses = r.status == 200 && test::parse_exposition(r.body).ok();
+    const auto parsed = test::parse_exposition(r.body);
+    out.parses = r.status == 200 && parsed.ok();
+    if (out.parses) {
+      const auto success = parsed->find("ifmib_scrape_collector_success");
+      out.collectors_ok = !success.empty() &&
+                          std::all_of(success.begin(), success.end(), [](const auto& x) { return x.value == 1; });
+    }
   }).join();
   return out;
 }
@@ -224,6 +231,7 @@ TEST_CASE("1000 slow connections from several addresses: a real scrape is answer
   MESSAGE("with 1000 slow connections: status " << during.status << " after " << during.seconds << " s");
   CHECK(during.status == 200);
   CHECK(during.parses);
+  CHECK(during.collectors_ok);
   CHECK(during.seconds < 5);
   CHECK(established_to_port(ns) >= 1000);  // the slow ones are still open: they were not simply dropped
 
@@ -252,6 +260,7 @@ TEST_CASE("too few descriptors for the connections that arrive: one log line, no
   const Scrape s = scrape_once(ns, 30);
   CHECK(s.status == 200);
   CHECK(s.parses);
+  CHECK(s.collectors_ok);  // the scrape's own sockets and files still open: descriptors are kept for it
   REQUIRE_MESSAGE(child.running(), child.stderr_text());
   // Idle now, with the descriptors still all in use: the process must not spin.
   const double before = cpu_seconds(child.pid());

@@ -35,12 +35,20 @@ std::string expect_startup_failure(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("bad flags, a bad regex and an IPv6 address without IPv6 support: one line, exit 1") {
+TEST_CASE("bad flags, a bad regex and a bad IPv6 address: one line, exit 1") {
   CHECK(expect_startup_failure({"--no-such-flag"}).find("--no-such-flag") != std::string::npos);
   CHECK(expect_startup_failure({"--collector.device-include=("}).find("regular expression") != std::string::npos);
-  CHECK(expect_startup_failure({"--web.listen-address=[::1]:0"}).find("IPv6") != std::string::npos);
+  CHECK(expect_startup_failure({"--web.listen-address=[::zz]:0"}).find("IPv6") != std::string::npos);
   CHECK(expect_startup_failure({"--web.listen-address=nonsense"}).find("nonsense") != std::string::npos);
   CHECK(expect_startup_failure({"--collector.multicast.families=ipx"}).find("ipx") != std::string::npos);
+}
+
+TEST_CASE("IPv6: [::1]:PORT is served beside 127.0.0.1 and logged as [::1]:PORT") {
+  test::Netns ns;
+  test::ExporterInNetns exporter(ns, 9481, {"--web.listen-address=[::1]:9482"});
+  CHECK(exporter.process().stderr_text().find("address=[::1]:9482") != std::string::npos);
+  const std::string out = ns.sh("curl -s -g -o /dev/null -w '%{http_code}' 'http://[::1]:9482/-/healthy'");
+  CHECK(out == "200");
 }
 
 TEST_CASE("a port in use: clear error, exit 1") {

@@ -18,8 +18,8 @@ using namespace ifmib;
 
 namespace {
 
-// Returns "STATUS\r\n...whole response" of one GET, or "" on a connection failure.
-std::string http_get(int port, const std::string& target, const std::string& method = "GET") {
+// Sends `bytes` as they are, closes the sending side, returns everything until the server closes.
+std::string exchange_raw(int port, const std::string& bytes) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -29,13 +29,18 @@ std::string http_get(int port, const std::string& target, const std::string& met
     close(fd);
     return "";
   }
-  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  (void)write(fd, request.data(), request.size());
+  (void)!write(fd, bytes.data(), bytes.size());
+  shutdown(fd, SHUT_WR);
   std::string response;
   char buf[4096];
   for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, static_cast<std::size_t>(n));
   close(fd);
   return response;
+}
+
+// The whole response to one request with Connection: close, or "" on a connection failure.
+std::string http_get(int port, const std::string& target, const std::string& method = "GET") {
+  return exchange_raw(port, method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 }
 
 int status_of(const std::string& response) {
@@ -133,5 +138,40 @@ TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks stil
   reader->release();
   CHECK(status_of(first.get()) == 200);
   CHECK(status_of(http_get(port, "/metrics")) == 200);  // the slot is free again
+  (*server)->stop();
+}
+
+TEST_CASE("server: pipelined requests on one connection are answered in order; HTTP/1.0 and limits") {
+  auto reader = std::make_shared<test::FakeReader>();
+  collector::RequestCounter requests;
+  collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
+  auto server = cmd::HttpServer::start(loopback_config(40), scraper, requests);
+  REQUIRE_MESSAGE(server, server.error().text());
+  const int port = port_of(**server);
+  // Three requests in one write: the first two keep the connection, the third closes it.
+  const std::string three = exchange_raw(port,
+                                         "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n"
+                                         "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                                         "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto first = three.find("HTTP/1.1 200"), second = three.find("HTTP/1.1 404"),
+             third = three.find("HTTP/1.1 200", first + 1);
+  CHECK(first == 0);
+  CHECK(second != std::string::npos);
+  CHECK(third != std::string::npos);
+  CHECK(first < second);
+  CHECK(second < third);
+  CHECK(three.find("<html") == std::string::npos);  // HEAD: no body
+  CHECK(three.find("Connection: close") > second);
+  // HTTP/1.0 keeps the connection only when asked to.
+  const std::string ten = exchange_raw(port, "GET /-/healthy HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  CHECK(ten.find("Connection: keep-alive") != std::string::npos);
+  // A head past 16 KiB: 431 and the connection closed.
+  const std::string big = exchange_raw(port, "GET / HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n");
+  CHECK(status_of(big) == 431);
+  CHECK(status_of(exchange_raw(port, "GET / HTTP/3.0\r\n\r\n")) == 505);
+  // A body is never read: the request is answered and the connection closed.
+  const std::string post = exchange_raw(port, "POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n");
+  CHECK(status_of(post) == 405);
+  CHECK(post.find("HTTP/1.1", 5) == std::string::npos);
   (*server)->stop();
 }
