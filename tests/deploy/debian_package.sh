@@ -7,7 +7,7 @@
 #    -dev packages scripts/install-deps.sh builds with (doctest-dev aside), no more, no fewer.
 # 2. `dpkg-buildpackage -us -uc -b` in a copy of the source tree (git's files: tracked and new,
 #    not ignored), then `lintian` on the .changes: no error, no warning (overrides are listed).
-#    The build's binary and TLS shim go to OUT_DIR/release/ for deploy.dockerfile and
+#    The build's binary goes to OUT_DIR/release/ for deploy.dockerfile and
 #    deploy.freebsd_port (a Release build; the test's one build).
 # 3. `apt-get install ./<deb>` (policy-rc.d keeps the service from starting on this host): every
 #    path of `dpkg -L` exists, the files Debian's exporters have are there, /etc/default/<pkg> is a
@@ -15,8 +15,7 @@
 #    scripts make (the unit's enablement symlink and deb-systemd-helper state).
 # 4. In a network namespace: the unit's ExecStart with the flags file's ARGS, as uid 65534 with no
 #    capabilities; the scrape's ifindex of a veth matches `ip -j link`, every collector
-#    succeeds, build_info carries the version. Then with TLS (a web config): the shim is loaded
-#    from /usr/lib/<pkg>/ and HTTPS answers.
+#    succeeds, build_info carries the version. Then with TLS (a web config): HTTPS answers.
 # 5. `systemd-analyze verify` on the installed unit: no remarks.
 # 6. `apt-get purge`: no package record, and the file system (/etc, /usr, /var less caches, logs
 #    and apt/dpkg state) is exactly as before the install.
@@ -80,7 +79,6 @@ echo "ok    built in $(($(date +%s) - start)) s"
 deb=$(ls "$out"/${pkg}_"${version}"_*.deb)
 changes=$(ls "$out"/${pkg}_"${version}"_*.changes)
 cp "$out"/src/obj-*/"$pkg" "$out/release/ifmib_exporter"
-cp "$out"/src/obj-*/libifmib_civetweb_tls.so "$out/release/"
 dpkg-deb -c "$deb" | awk '{print $1, $6, $7, $8}' | sed 's/^/      /'
 lintian --fail-on error,warning --show-overrides "$changes" >"$work/lintian" 2>&1 ||
   { cat "$work/lintian"; fail "lintian reports errors or warnings"; }
@@ -108,12 +106,12 @@ if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; created_policy=""
 dpkg -L "$pkg" | sort -u >"$work/dpkg_L"
 while read -r p; do [ -e "$p" ] || fail "dpkg -L lists $p, which does not exist"; done <"$work/dpkg_L"
 for p in /usr/bin/$pkg /lib/systemd/system/$pkg.service /etc/default/$pkg /usr/share/man/man8/$pkg.8.gz \
-  /usr/lib/$pkg/libifmib_civetweb_tls.so /usr/share/$pkg/ifmib_exporter_alerts.yml \
+  /usr/share/$pkg/ifmib_exporter_alerts.yml \
   /usr/share/$pkg/ifmib_exporter_recording.yml /usr/share/$pkg/ifmib_exporter.json \
   /usr/share/doc/$pkg/copyright; do
   grep -qxF "$p" "$work/dpkg_L" || fail "the package lacks $p"
 done
-echo "ok    $(wc -l <"$work/dpkg_L") paths of dpkg -L exist, among them /usr/bin/$pkg, its unit, flags file, man page, shim, rules, dashboard"
+echo "ok    $(wc -l <"$work/dpkg_L") paths of dpkg -L exist, among them /usr/bin/$pkg, its unit, flags file, man page, rules, dashboard"
 dpkg-query -W -f='${Conffiles}\n' "$pkg" | grep -q "^ /etc/default/$pkg " || fail "/etc/default/$pkg is not a conffile"
 zcat "/usr/share/man/man8/$pkg.8.gz" >"$work/page.8"
 grep -qx ".Nm $pkg" "$work/page.8" && grep -qx ".It Pa /etc/default/$pkg" "$work/page.8" ||
@@ -180,9 +178,7 @@ printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n' "$work/cert.pem" 
 run_exporter "$work/tls.log" $ARGS --web.listen-address=127.0.0.1:10443 --web.config.file="$work/web.yml"
 scrape https://127.0.0.1:10443/metrics "$work/tls_metrics" || { cat "$work/tls.log"; fail "no HTTPS answer"; }
 grep -q '^ifmib_up{device="deb0"} 1$' "$work/tls_metrics" || fail "the HTTPS scrape lacks deb0"
-grep -q " /usr/lib/$pkg/libifmib_civetweb_tls.so$" "/proc/$started/maps" ||
-  fail "the TLS shim was not loaded from /usr/lib/$pkg/"
-echo "ok    HTTPS with a web config; the shim came from /usr/lib/$pkg/"
+echo "ok    HTTPS with a web config"
 kill "$started" && wait "$started" 2>/dev/null || true
 
 echo "== 5. systemd-analyze verify $unit"

@@ -1,23 +1,21 @@
 #!/usr/bin/env bash
 # deploy.dockerfile: what can be checked of the Dockerfile without a container engine.
-#   dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM
+#   dockerfile.sh RELEASE_EXPORTER
 #
-# RELEASE_EXPORTER and RELEASE_TLS_SHIM come from a Release build (the one deploy.debian_package
-# makes; CMakeLists.txt wires it as a fixture), as the Dockerfile's build stage builds them.
+# RELEASE_EXPORTER comes from a Release build (the one deploy.debian_package makes; CMakeLists.txt
+# wires it as a fixture), as the Dockerfile's build stage builds it.
 # - two stages: debian:12 (build) and debian:12-slim (runtime);
 # - the build stage installs every -dev package scripts/install-deps.sh builds with (doctest-dev
 #   aside: tests are off) and configures a Release build with -DIFMIB_BUILD_TESTS=OFF;
 # - the runtime stage installs exactly the Debian packages that provide the shared libraries the
-#   binary and the shim link (their NEEDED entries, mapped with dpkg -S): none missing, none extra;
+#   binary links (its NEEDED entries, mapped with dpkg -S): none missing, none extra;
 # - it copies the binary to the ENTRYPOINT's path, runs as a numeric non-root user, EXPOSEs
 #   10027 and documents --network host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-exporter=${1:?usage: dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM}
-shim=${2:?usage: dockerfile.sh RELEASE_EXPORTER RELEASE_TLS_SHIM}
+exporter=${1:?usage: dockerfile.sh RELEASE_EXPORTER}
 root=$(repo_root)
-[ -x "$exporter" ] && [ -f "$shim" ] ||
-  skip "no Release build at $exporter and $shim (deploy.debian_package makes it; it needs root)"
+[ -x "$exporter" ] || skip "no Release build at $exporter (deploy.debian_package makes it; it needs root)"
 need_cmd ldd libc-bin
 need_cmd objdump binutils
 need_cmd dpkg dpkg
@@ -55,8 +53,8 @@ echo "ok    build stage configures a Release build with -DIFMIB_BUILD_TESTS=OFF"
 # Which package owns each library. With merged /usr, dpkg may know the file under /usr/lib/...
 # or /lib/..., or only the versioned file the soname link points to. One dpkg -S call for every
 # candidate path (it is slow to start).
-needed_libraries "$exporter" "$shim" >"$work/libs"
-[ -s "$work/libs" ] || fail "no NEEDED entries in $exporter and $shim"
+needed_libraries "$exporter" >"$work/libs"
+[ -s "$work/libs" ] || fail "no NEEDED entries in $exporter"
 candidates() {
   local p=$1 real
   real=$(readlink -f "$p")
@@ -80,7 +78,7 @@ done <"$work/libs"
 sort -u -o "$work/needed" "$work/needed"
 same_lines "$work/needed" "$work/runtime_pkgs" "runtime stage does not install" \
   "runtime stage installs packages the binary does not link"
-echo "ok    runtime stage installs exactly the $(wc -l <"$work/needed") packages of the libraries the binary and the shim link"
+echo "ok    runtime stage installs exactly the $(wc -l <"$work/needed") packages of the libraries the binary links"
 
 grep -qE '^COPY --from=build [^ ]*/ifmib_exporter /usr/local/bin/ifmib_exporter$' "$work/stage2" ||
   fail "runtime stage must COPY --from=build the binary to /usr/local/bin/ifmib_exporter"

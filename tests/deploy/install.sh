@@ -5,7 +5,7 @@
 #
 # Installs twice into temporary directories, never onto this system: with DESTDIR under the
 # configured prefix, and with --prefix /usr (whose flags file belongs in /etc) under DESTDIR.
-# Checks the files exist (binary, man page, rules and dashboard; on Linux the TLS shim), the unit's
+# Checks the files exist (binary, man page, rules and dashboard), the unit's
 # ExecStart (the rc.d script's binary on FreeBSD) names the installed binary and its
 # EnvironmentFile the installed flags file, and that a reinstall keeps an edited flags file.
 set -euo pipefail
@@ -33,8 +33,8 @@ check_tree() {
   if [ "$system" = Linux ]; then
     local unit="$dest$pfx/lib/systemd/system/ifmib_exporter.service"
     [ -f "$unit" ] || fail "no $pfx/lib/systemd/system/ifmib_exporter.service"
-    # The exporter loads the shim from <its directory>/../lib/ifmib_exporter (cmd/web_config.cpp).
-    [ -f "$dest$pfx/lib/ifmib_exporter/libifmib_civetweb_tls.so" ] || fail "no $pfx/lib/ifmib_exporter/libifmib_civetweb_tls.so"
+    # Nothing under lib/ but the unit: the TLS shim civetweb needed is gone with civetweb.
+    [ ! -e "$dest$pfx/lib/ifmib_exporter" ] || fail "$pfx/lib/ifmib_exporter exists"
     grep -qx "ExecStart=$pfx/bin/ifmib_exporter \$ARGS" "$unit" ||
       fail "unit's ExecStart is not $pfx/bin/ifmib_exporter: $(grep ^ExecStart= "$unit")"
     grep -qx "EnvironmentFile=-$etc/default/ifmib_exporter" "$unit" ||

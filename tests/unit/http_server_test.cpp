@@ -141,7 +141,7 @@ TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks stil
   (*server)->stop();
 }
 
-TEST_CASE("server: pipelined requests on one connection are answered in order; HTTP/1.0 and limits") {
+TEST_CASE("server: pipelined requests on one connection are answered in order, HTTP/1.0 and the limits") {
   auto reader = std::make_shared<test::FakeReader>();
   collector::RequestCounter requests;
   collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
