@@ -1,6 +1,7 @@
 #include "collector/ifmib_collector.h"
 
 #include <string>
+#include <unordered_map>
 
 namespace ifmib::collector {
 
@@ -9,13 +10,26 @@ using prometheus::MetricType;
 namespace {
 
 const MetricSpec kMetrics[] = {
-    {"ifmib_info", MetricType::Gauge, "Interface metadata: index, link type, driver and alias; always 1."},
-    {"ifmib_flags_info", MetricType::Gauge, "Interface flags that are set, comma-separated as ifconfig shows them; always 1."},
-    {"ifmib_up", MetricType::Gauge, "1 if the interface is administratively up (IFF_UP)."},
-    {"ifmib_link_up", MetricType::Gauge, "1 if the link (carrier) is up, 0 if down; absent when the state is unknown."},
+    {"ifmib_info", MetricType::Gauge,
+     "Interface metadata: index, link type (iftype: Linux ARPHRD, FreeBSD IFT), driver and alias; always 1."},
+    {"ifmib_flag", MetricType::Gauge,
+     "1 if the interface flag (IFF_*) is set, 0 if not; one series per flag the OS defines."},
+    {"ifmib_admin_up", MetricType::Gauge, "1 if the interface is administratively up (IFF_UP, ifAdminStatus up(1))."},
+    {"ifmib_oper_up", MetricType::Gauge,
+     "1 if the operational status (RFC 2863 ifOperStatus) is up, else 0, as node_network_up."},
+    {"ifmib_oper_status", MetricType::Gauge,
+     "RFC 2863 ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown."},
+    {"ifmib_master_info", MetricType::Gauge,
+     "The interface is enslaved to master (a bridge, bond, team or VRF; IFLA_MASTER); always 1."},
+    {"ifmib_lower_info", MetricType::Gauge,
+     "The interface runs over lower_ifindex (VLAN parent, veth peer; IFLA_LINK), in namespace lower_netnsid "
+     "(IFLA_LINK_NETNSID, empty: this one); always 1."},
     {"ifmib_promiscuous_listeners", MetricType::Gauge, "Number of promiscuous-mode listeners on the interface."},
     {"ifmib_mtu_bytes", MetricType::Gauge, "Maximum transmission unit."},
     {"ifmib_baudrate_bytes_per_second", MetricType::Gauge, "Link speed; absent when unknown."},
+    {"ifmib_full_duplex", MetricType::Gauge, "1 if the link runs full duplex, 0 if half duplex; absent when unknown."},
+    {"ifmib_autonegotiation_enabled", MetricType::Gauge,
+     "1 if speed and duplex are autonegotiated, 0 if forced; absent when unknown."},
     {"ifmib_receive_bytes_total", MetricType::Counter, "Bytes received."},
     {"ifmib_transmit_bytes_total", MetricType::Counter, "Bytes transmitted."},
     {"ifmib_receive_packets_total", MetricType::Counter, "Packets received."},
@@ -36,17 +50,16 @@ const MetricSpec kMetrics[] = {
 
 // Positions in kMetrics, in the same order.
 enum Metric : std::size_t {
-  kInfo, kFlags, kUp, kLinkUp, kPromisc, kMtu, kBaud, kRxBytes, kTxBytes, kRxPackets, kTxPackets, kRxErrors,
-  kTxErrors, kRxDrops, kTxDrops, kRxMcast, kTxMcast, kCollisions, kNoproto, kLinkChanges, kLastChange, kCount
+  kInfo, kFlag, kAdminUp, kOperUp, kOperStatus, kMaster, kLower, kPromisc, kMtu, kBaud, kFullDuplex, kAutoneg,
+  kRxBytes, kTxBytes, kRxPackets, kTxPackets, kRxErrors, kTxErrors, kRxDrops, kTxDrops, kRxMcast, kTxMcast,
+  kCollisions, kNoproto, kLinkChanges, kLastChange, kCount
 };
 
-std::string join_flags(const std::vector<std::string>& flags) {
-  std::string out;
-  for (const auto& flag : flags) {
-    if (!out.empty()) out += ',';
-    out += flag;
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names) {
+    if (n == name) return true;
   }
-  return out;
+  return false;
 }
 
 }  // namespace
@@ -61,18 +74,38 @@ platform::Result<Families> IfmibCollector::collect(platform::Reader& reader) con
   f.reserve(kCount);
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
 
+  std::unordered_map<std::uint32_t, const std::string*> names;  // ifindex -> name, for masters
+  for (const auto& i : *interfaces) names.emplace(i.index, &i.name);
+
   for (const auto& i : *interfaces) {
     if (!options_.devices.accepts(i.name)) continue;
     const std::string& d = i.name;
     const std::string index = std::to_string(i.index);
-    add_sample(f[kInfo], {{"device", d}, {"ifindex", index}, {"type", i.type}, {"driver", i.driver}, {"alias", i.alias}},
-               1);
-    add_sample(f[kFlags], {{"device", d}, {"flags", join_flags(i.flags)}}, 1);
-    add_sample(f[kUp], {{"device", d}}, i.admin_up ? 1 : 0);
-    if (i.link_up) add_sample(f[kLinkUp], {{"device", d}}, *i.link_up ? 1 : 0);
+    add_sample(f[kInfo],
+               {{"device", d}, {"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
+    for (const auto& flag : i.known_flags) {
+      add_sample(f[kFlag], {{"device", d}, {"flag", flag}}, contains(i.flags, flag) ? 1 : 0);
+    }
+    add_sample(f[kAdminUp], {{"device", d}}, i.admin_up ? 1 : 0);
+    add_sample(f[kOperUp], {{"device", d}}, i.oper_status == platform::OperStatus::up ? 1 : 0);
+    add_sample(f[kOperStatus], {{"device", d}}, static_cast<double>(i.oper_status));
+    if (i.master_index) {
+      const auto master = names.find(*i.master_index);
+      // A master that vanished between the dump's messages has no name: no series rather than a wrong one.
+      if (master != names.end()) add_sample(f[kMaster], {{"device", d}, {"master", *master->second}}, 1);
+    }
+    if (i.lower_index) {
+      add_sample(f[kLower],
+                 {{"device", d},
+                  {"lower_ifindex", std::to_string(*i.lower_index)},
+                  {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
+                 1);
+    }
     if (i.promiscuous_listeners) add_sample(f[kPromisc], {{"device", d}}, *i.promiscuous_listeners);
     if (i.mtu) add_sample(f[kMtu], {{"device", d}}, *i.mtu);
     if (i.baudrate_bits_per_second) add_sample(f[kBaud], {{"device", d}}, *i.baudrate_bits_per_second / 8.0);
+    if (i.full_duplex) add_sample(f[kFullDuplex], {{"device", d}}, *i.full_duplex ? 1 : 0);
+    if (i.autonegotiation) add_sample(f[kAutoneg], {{"device", d}}, *i.autonegotiation ? 1 : 0);
     const auto& c = i.counters;
     add_sample(f[kRxBytes], {{"device", d}}, static_cast<double>(c.rx_bytes));
     add_sample(f[kTxBytes], {{"device", d}}, static_cast<double>(c.tx_bytes));

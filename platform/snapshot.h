@@ -50,22 +50,47 @@ struct InterfaceCounters {
   bool operator==(const InterfaceCounters&) const = default;
 };
 
+/// RFC 2863 ifOperStatus, with the IF-MIB enumeration values (so that `ifmib_oper_status` carries
+/// the same numbers as snmp_exporter's ifOperStatus).
+enum class OperStatus : std::uint8_t {
+  up = 1,
+  down = 2,
+  testing = 3,
+  unknown = 4,
+  dormant = 5,
+  not_present = 6,
+  lower_layer_down = 7,
+};
+
 /// One network interface as the interface MIB describes it.
 struct Interface {
   std::string name;            // current name, arbitrary bytes (may hold quotes, backslashes, UTF-8)
   std::uint32_t index = 0;     // ifindex
-  std::string type;            // link type in lower case: "ether", "loopback", "none", ...
+  std::string type;            // link type in lower case: Linux ARPHRD_* ("ether", "loopback", "none", ...), FreeBSD IFT_*
   std::string driver;          // Linux: driver (ethtool) or link kind; FreeBSD: driver name + unit. "" if unknown
   std::string alias;           // Linux IFALIAS; FreeBSD: empty
-  bool admin_up = false;       // IFF_UP
-  std::optional<bool> link_up;              // carrier / link state; empty when the OS says "unknown"
+  bool admin_up = false;       // IFF_UP (ifAdminStatus up)
+  OperStatus oper_status = OperStatus::unknown;  // Linux IFLA_OPERSTATE; FreeBSD derived (ifmib_decode.cpp)
   std::vector<std::string> flags;           // IFF_* flags that are set, lower-case names ("up", "broadcast", ...)
+  /// Every flag name this OS's decoder knows, set or not, in a fixed order: the same list for
+  /// every interface of a system, so that a flag that flips changes a value, never a series.
+  std::vector<std::string> known_flags;
   std::optional<std::uint32_t> promiscuous_listeners;
   std::optional<std::uint32_t> mtu;         // bytes
   std::optional<std::uint64_t> baudrate_bits_per_second;
+  std::optional<bool> full_duplex;          // Linux ethtool duplex, FreeBSD IFM_FDX/IFM_HDX; empty if unknown
+  std::optional<bool> autonegotiation;      // Linux ethtool autoneg, FreeBSD IFM_AUTO selected; empty if unknown
   std::optional<std::uint64_t> link_changes;             // Linux IFLA_CARRIER_CHANGES
   std::optional<double> last_change_timestamp_seconds;   // FreeBSD ifi_lastchange, Unix time
   std::optional<std::uint32_t> tx_queue_length;          // configured send-queue length in packets (Linux txqueuelen)
+  /// Stacking (Linux; empty elsewhere and where there is none). master_index: the bridge, bond,
+  /// team or VRF this interface is enslaved to (IFLA_MASTER). lower_index: the interface it runs
+  /// over, a VLAN's parent or a veth's peer (IFLA_LINK, sent only when it differs from the
+  /// ifindex); lower_netnsid: the namespace of that lower interface as this namespace numbers it
+  /// (IFLA_LINK_NETNSID), empty when it is in the same namespace.
+  std::optional<std::uint32_t> master_index;
+  std::optional<std::uint32_t> lower_index;
+  std::optional<std::int32_t> lower_netnsid;
   InterfaceCounters counters;
   std::optional<EtherStats> ether;          // set for Ethernet-like interfaces only
 
@@ -175,6 +200,9 @@ struct ProcessStats {
 };
 
 const char* to_string(AddressFamily family);
+/// RFC 2863 spelling in lower case: "up", "down", "testing", "unknown", "dormant", "notpresent",
+/// "lowerlayerdown" (as Linux's /sys/class/net/<if>/operstate and `ip link` print them).
+const char* to_string(OperStatus status);
 const char* to_string(FilterMode mode);
 
 }  // namespace ifmib::platform

@@ -39,11 +39,16 @@ nlohmann::ordered_json to_json(const Interface& i) {
   j["driver"] = i.driver;
   j["alias"] = i.alias;
   j["admin_up"] = i.admin_up;
-  put(j, "link_up", i.link_up);
+  j["oper_status"] = to_string(i.oper_status);
   j["flags"] = i.flags;
   put(j, "promiscuous_listeners", i.promiscuous_listeners);
   put(j, "mtu", i.mtu);
   put(j, "baudrate_bits_per_second", i.baudrate_bits_per_second);
+  put(j, "full_duplex", i.full_duplex);
+  put(j, "autonegotiation", i.autonegotiation);
+  put(j, "master_index", i.master_index);
+  put(j, "lower_index", i.lower_index);
+  put(j, "lower_netnsid", i.lower_netnsid);
   put(j, "link_changes", i.link_changes);
   put(j, "last_change_timestamp_seconds", i.last_change_timestamp_seconds);
   const auto& c = i.counters;

@@ -39,6 +39,26 @@ inline constexpr std::size_t kSockaddrAlign = 8;
 
 inline constexpr std::size_t kIfNameSize = 16;      // sys/net/if.h IFNAMSIZ, with the NUL
 
+// ---- struct ifmediareq (sys/net/if.h), the SIOCGIFMEDIA argument, and the media word ----------
+// {char ifm_name[IFNAMSIZ]; int ifm_current, ifm_mask, ifm_status, ifm_active, ifm_count;
+//  int *ifm_ulist;}: 16 + 5 * 4, padded to 8 for the pointer, on LP64.
+namespace ifmediareq {
+inline constexpr std::size_t kSize = 48;
+inline constexpr std::size_t kCurrent = 16;
+inline constexpr std::size_t kStatus = 24;
+inline constexpr std::size_t kActive = 28;
+}  // namespace ifmediareq
+inline constexpr std::uint32_t kIfmNmask = 0x000000e0;     // sys/net/if_media.h IFM_NMASK (network type)
+inline constexpr std::uint32_t kIfmEther = 0x00000020;     // sys/net/if_media.h IFM_ETHER
+inline constexpr std::uint32_t kIfmTmask = 0x0000001f;     // sys/net/if_media.h IFM_TMASK (subtype)
+inline constexpr std::uint32_t kIfmEthXtype = 0x00007800;  // sys/net/if_media.h IFM_ETH_XTYPE (subtype, upper bits)
+inline constexpr std::uint32_t kIfmAuto = 0;               // sys/net/if_media.h IFM_AUTO (autoselect)
+inline constexpr std::uint32_t kIfmNone = 2;               // sys/net/if_media.h IFM_NONE
+inline constexpr std::uint32_t kIfmFdx = 0x00100000;       // sys/net/if_media.h IFM_FDX
+inline constexpr std::uint32_t kIfmHdx = 0x00200000;       // sys/net/if_media.h IFM_HDX
+inline constexpr std::uint32_t kIfmAvalid = 0x00000001;    // sys/net/if_media.h IFM_AVALID (status valid)
+inline constexpr std::uint32_t kIfmActive = 0x00000002;    // sys/net/if_media.h IFM_ACTIVE (link up)
+
 inline constexpr std::uint32_t kMcastUndefined = 0;  // sys/netinet/in.h MCAST_UNDEFINED
 inline constexpr std::uint32_t kMcastInclude = 1;    // sys/netinet/in.h MCAST_INCLUDE
 inline constexpr std::uint32_t kMcastExclude = 2;    // sys/netinet/in.h MCAST_EXCLUDE

@@ -14,6 +14,7 @@
 #include "platform/freebsd/host_bytes.h"
 #include "platform/freebsd/ifmaddrs_decode.h"
 #include "platform/freebsd/ifmib_decode.h"
+#include "platform/freebsd/media_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
 #include "platform/freebsd/txq_decode.h"
 
@@ -64,8 +65,16 @@ class FreebsdReader final : public Reader {
       auto link = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
                         L::kIfdataLinkspecific});
       if (!link) return link.error();
-      out.push_back(to_interface(row.general, row.index, decode_driver_name(*driver),
-                                 decode_ether_mib(*link)));
+      Interface i = to_interface(row.general, row.index, decode_driver_name(*driver), decode_ether_mib(*link));
+      // No media (lo0, clones: EINVAL/ENOTTY) or a vanished interface: duplex and autoneg stay unknown.
+      if (auto media = source_->media(row.general.name)) {
+        auto words = decode_ifmediareq(*media);
+        if (!words) return words.error().within("SIOCGIFMEDIA " + row.general.name);
+        const MediaState state = decode_media(*words);
+        i.full_duplex = state.full_duplex;
+        i.autonegotiation = state.autonegotiation;
+      }
+      out.push_back(std::move(i));
       return ok_status();
     });
     if (!walked) return walked.error().within("interfaces");

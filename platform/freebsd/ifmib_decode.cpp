@@ -50,6 +50,20 @@ constexpr std::array<std::pair<std::uint32_t, std::string_view>, 22> kFlagNames{
 }};
 
 constexpr std::uint32_t kIffUp = 0x1;
+constexpr std::uint32_t kIffRunning = 0x40;  // IFF_DRV_RUNNING
+
+// ifOperStatus the way bsnmpd derives it (contrib/bsnmp/snmp_mibII/mibII_interfaces.c,
+// LEAF_ifOperStatus): not IFF_DRV_RUNNING -> down; running with LINK_STATE_UP -> up. bsnmpd says
+// "dormant" for every other running case; we differ in two, so that a FreeBSD box and a Linux box
+// in the same condition report the same state: LINK_STATE_DOWN (no carrier: a cable pulled) is
+// down, as Linux says for an admin-up NIC without carrier, and LINK_STATE_UNKNOWN (lo0, drivers
+// that never report a link) is unknown, as Linux says for lo.
+OperStatus oper_status_from(std::uint32_t flags, std::uint8_t link_state) {
+  if ((flags & kIffRunning) == 0) return OperStatus::down;
+  if (link_state == L::kLinkStateUp) return OperStatus::up;
+  if (link_state == L::kLinkStateDown) return OperStatus::down;
+  return OperStatus::unknown;
+}
 
 }  // namespace
 
@@ -141,6 +155,13 @@ std::vector<std::string> flag_names(std::uint32_t flags) {
   return out;
 }
 
+std::vector<std::string> known_flag_names() {
+  std::vector<std::string> out;
+  out.reserve(kFlagNames.size());
+  for (const auto& entry : kFlagNames) out.emplace_back(entry.second);
+  return out;
+}
+
 std::string type_name(std::uint8_t ifi_type) {
   // IFT_* from sys/net/if_types.h: the values FreeBSD's own drivers and cloners use.
   switch (ifi_type) {
@@ -177,9 +198,9 @@ Interface to_interface(const IfmibRow& row, std::uint32_t index, std::string dri
   out.driver = std::move(driver);
   const auto flags = static_cast<std::uint32_t>(row.flags);
   out.admin_up = (flags & kIffUp) != 0;
-  if (row.link_state == L::kLinkStateUp) out.link_up = true;
-  if (row.link_state == L::kLinkStateDown) out.link_up = false;
+  out.oper_status = oper_status_from(flags, row.link_state);
   out.flags = flag_names(flags);
+  out.known_flags = known_flag_names();
   if (row.pcount >= 0) out.promiscuous_listeners = static_cast<std::uint32_t>(row.pcount);
   out.mtu = row.mtu;
   out.baudrate_bits_per_second = row.baudrate;

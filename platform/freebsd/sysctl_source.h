@@ -27,6 +27,11 @@ class Source {
   /// sysctlnametomib(3): the numeric MIB of a dotted name whose intermediate nodes may be
   /// OID_AUTO (numbered at boot). ENOENT when the kernel has no such node (e.g. no INET6).
   virtual Result<std::vector<int>> resolve(std::string_view name) = 0;
+
+  /// The struct ifmediareq that ioctl(SIOCGIFMEDIA) returns for the interface now named `name`
+  /// (ifm_count 0: the words only, no media list). Interfaces without media (lo0, most clones)
+  /// answer with an Error (EINVAL or ENOTTY); so does one that vanished (ENXIO).
+  virtual Result<std::vector<std::uint8_t>> media(std::string_view name) = 0;
 };
 
 }  // namespace ifmib::platform::sysctl

@@ -34,16 +34,16 @@ std::optional<std::uint64_t> bits_per_second(std::uint32_t mbps) {
 // ETHTOOL_GLINKSETTINGS needs a handshake: the first call, with link_mode_masks_nwords 0,
 // returns minus the number of 32-bit words per link-mode mask (include/uapi/linux/ethtool.h);
 // the second call passes that number and gets the settings followed by three masks.
-std::optional<std::optional<std::uint64_t>> link_settings_speed(int fd, const std::string& name) {
+bool link_settings(int fd, const std::string& name, EthtoolInfo& info) {
   constexpr std::size_t kMaxWords = 3 * SCHAR_MAX;
   alignas(ethtool_link_settings) std::uint8_t buffer[sizeof(ethtool_link_settings) + kMaxWords * sizeof(std::uint32_t)];
   ethtool_link_settings settings{};
   settings.cmd = ETHTOOL_GLINKSETTINGS;
   std::memset(buffer, 0, sizeof buffer);
   std::memcpy(buffer, &settings, sizeof settings);
-  if (!ethtool_ioctl(fd, name, buffer)) return std::nullopt;
+  if (!ethtool_ioctl(fd, name, buffer)) return false;
   std::memcpy(&settings, buffer, sizeof settings);
-  if (settings.cmd != ETHTOOL_GLINKSETTINGS || settings.link_mode_masks_nwords >= 0) return std::nullopt;
+  if (settings.cmd != ETHTOOL_GLINKSETTINGS || settings.link_mode_masks_nwords >= 0) return false;
   const auto words = static_cast<std::int8_t>(-settings.link_mode_masks_nwords);
 
   settings = {};
@@ -51,22 +51,33 @@ std::optional<std::optional<std::uint64_t>> link_settings_speed(int fd, const st
   settings.link_mode_masks_nwords = words;
   std::memset(buffer, 0, sizeof buffer);
   std::memcpy(buffer, &settings, sizeof settings);
-  if (!ethtool_ioctl(fd, name, buffer)) return std::nullopt;
+  if (!ethtool_ioctl(fd, name, buffer)) return false;
   std::memcpy(&settings, buffer, sizeof settings);
-  if (settings.link_mode_masks_nwords != words) return std::nullopt;
-  return bits_per_second(settings.speed);
+  if (settings.link_mode_masks_nwords != words) return false;
+  decode_link_mode(settings.speed, settings.duplex, settings.autoneg, info);
+  return true;
 }
 
-std::optional<std::uint64_t> legacy_speed(int fd, const std::string& name) {
+void legacy_settings(int fd, const std::string& name, EthtoolInfo& info) {
   ethtool_cmd command{};
   command.cmd = ETHTOOL_GSET;
-  if (!ethtool_ioctl(fd, name, &command)) return std::nullopt;
-  const std::uint32_t mbps = (std::uint32_t{command.speed_hi} << 16) | command.speed;
-  if (mbps == 0xffff) return std::nullopt;  // SPEED_UNKNOWN cut to 16 bits by old drivers
-  return bits_per_second(mbps);
+  if (!ethtool_ioctl(fd, name, &command)) return;
+  std::uint32_t mbps = (std::uint32_t{command.speed_hi} << 16) | command.speed;
+  if (mbps == 0xffff) mbps = 0;  // SPEED_UNKNOWN cut to 16 bits by old drivers
+  decode_link_mode(mbps, command.duplex, command.autoneg, info);
 }
 
 }  // namespace
+
+void decode_link_mode(std::uint32_t mbps, std::uint8_t duplex, std::uint8_t autoneg, EthtoolInfo& info) {
+  info.speed_bits_per_second = bits_per_second(mbps);
+  info.full_duplex.reset();
+  if (duplex == DUPLEX_FULL) info.full_duplex = true;
+  if (duplex == DUPLEX_HALF) info.full_duplex = false;
+  info.autonegotiation.reset();
+  if (autoneg == AUTONEG_ENABLE) info.autonegotiation = true;
+  if (autoneg == AUTONEG_DISABLE) info.autonegotiation = false;
+}
 
 EthtoolInfo query_ethtool(const std::string& interface_name) {
   EthtoolInfo info;
@@ -79,11 +90,7 @@ EthtoolInfo query_ethtool(const std::string& interface_name) {
   if (ethtool_ioctl(fd.get(), interface_name, &driver)) {
     info.driver.assign(driver.driver, strnlen(driver.driver, sizeof driver.driver));
   }
-  if (auto speed = link_settings_speed(fd.get(), interface_name)) {
-    info.speed_bits_per_second = *speed;
-  } else {
-    info.speed_bits_per_second = legacy_speed(fd.get(), interface_name);
-  }
+  if (!link_settings(fd.get(), interface_name, info)) legacy_settings(fd.get(), interface_name, info);
   return info;
 }
 

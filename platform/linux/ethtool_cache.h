@@ -19,9 +19,17 @@ namespace ifmib::platform::netlink {
 struct EthtoolInfo {
   std::string driver;                                   // ETHTOOL_GDRVINFO driver, e.g. "virtio_net", "veth"
   std::optional<std::uint64_t> speed_bits_per_second;   // link speed (ethtool's Mb/s x 1e6); empty if unknown
+  std::optional<bool> full_duplex;                      // DUPLEX_FULL / DUPLEX_HALF; empty for DUPLEX_UNKNOWN
+  std::optional<bool> autonegotiation;                  // AUTONEG_ENABLE / AUTONEG_DISABLE; empty otherwise
 
   bool operator==(const EthtoolInfo&) const = default;
 };
+
+/// Speed, duplex and autonegotiation from the fields of struct ethtool_link_settings (or the
+/// legacy struct ethtool_cmd), as include/uapi/linux/ethtool.h defines them: `mbps` 0 or
+/// SPEED_UNKNOWN, duplex DUPLEX_UNKNOWN (0xff) and autoneg values other than 0/1 are "unknown".
+/// Pure; leaves `info.driver` alone.
+void decode_link_mode(std::uint32_t mbps, std::uint8_t duplex, std::uint8_t autoneg, EthtoolInfo& info);
 
 /// Asks the kernel, with one short-lived socket: ETHTOOL_GDRVINFO, then ETHTOOL_GLINKSETTINGS
 /// (falling back to the deprecated ETHTOOL_GSET). Never fails: an interface without ethtool

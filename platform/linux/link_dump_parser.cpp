@@ -36,6 +36,9 @@ constexpr std::array<AttributeRule, IFLA_MAX + 1> link_rules() {
   rules[IFLA_STATS] = {MNL_TYPE_UNSPEC, kStats32MinLength};
   rules[IFLA_STATS64] = {MNL_TYPE_UNSPEC, kStats64MinLength};
   rules[IFLA_LINKINFO] = {MNL_TYPE_NESTED, 0};
+  rules[IFLA_MASTER] = {MNL_TYPE_U32, 0};
+  rules[IFLA_LINK] = {MNL_TYPE_U32, 0};
+  rules[IFLA_LINK_NETNSID] = {MNL_TYPE_U32, 0};  // an s32 (NLA_S32): same size
   return rules;
 }
 constexpr auto kLinkRules = link_rules();
@@ -114,22 +117,32 @@ EtherStats ether_from(const StatsView& s) {
 }
 
 // RFC 2863 ifOperStatus as the kernel reports it (IF_OPER_*, include/uapi/linux/if.h, and
-// Documentation/networking/operstates.rst). UNKNOWN is what drivers without carrier reporting
-// (loopback, tun before attach) say; there the carrier flag is the better answer.
-std::optional<bool> link_up_from(const nlattr* operstate, const nlattr* carrier) {
-  std::optional<bool> carrier_up;
-  if (carrier != nullptr) carrier_up = mnl_attr_get_u8(carrier) != 0;
-  if (operstate == nullptr) return carrier_up;
+// Documentation/networking/operstates.rst), unchanged: UNKNOWN stays unknown (loopback, drivers
+// without carrier reporting), as /sys/class/net/<if>/operstate and `ip link` show it. A value
+// newer than this code, or no IFLA_OPERSTATE at all, is unknown too.
+OperStatus oper_status_from(const nlattr* operstate) {
+  if (operstate == nullptr) return OperStatus::unknown;
   switch (mnl_attr_get_u8(operstate)) {
-    case IF_OPER_UP: return true;
-    case IF_OPER_NOTPRESENT:
-    case IF_OPER_DOWN:
-    case IF_OPER_LOWERLAYERDOWN:
-    case IF_OPER_TESTING:  // "in some test mode": not passing normal traffic
-    case IF_OPER_DORMANT: return false;
-    default: return carrier_up;  // IF_OPER_UNKNOWN and values newer than this code
+    case IF_OPER_UP: return OperStatus::up;
+    case IF_OPER_DOWN: return OperStatus::down;
+    case IF_OPER_LOWERLAYERDOWN: return OperStatus::lower_layer_down;
+    case IF_OPER_TESTING: return OperStatus::testing;
+    case IF_OPER_DORMANT: return OperStatus::dormant;
+    case IF_OPER_NOTPRESENT: return OperStatus::not_present;
+    default: return OperStatus::unknown;
   }
 }
+
+// include/uapi/linux/if.h, enum net_device_flags, in bit order.
+constexpr std::pair<std::uint32_t, const char*> kLinkFlagNames[] = {
+    {IFF_UP, "up"},           {IFF_BROADCAST, "broadcast"},     {IFF_DEBUG, "debug"},
+    {IFF_LOOPBACK, "loopback"}, {IFF_POINTOPOINT, "pointopoint"}, {IFF_NOTRAILERS, "notrailers"},
+    {IFF_RUNNING, "running"}, {IFF_NOARP, "noarp"},             {IFF_PROMISC, "promisc"},
+    {IFF_ALLMULTI, "allmulti"}, {IFF_MASTER, "master"},         {IFF_SLAVE, "slave"},
+    {IFF_MULTICAST, "multicast"}, {IFF_PORTSEL, "portsel"},     {IFF_AUTOMEDIA, "automedia"},
+    {IFF_DYNAMIC, "dynamic"}, {IFF_LOWER_UP, "lower_up"},       {IFF_DORMANT, "dormant"},
+    {IFF_ECHO, "echo"},
+};
 
 Result<LinkRow> parse_link(const nlmsghdr& nlh) {
   if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifinfomsg)) {
@@ -156,12 +169,18 @@ Result<LinkRow> parse_link(const nlmsghdr& nlh) {
   out.type = link_type_name(ifi.ifi_type);
   if (tb[IFLA_IFALIAS] != nullptr) out.alias = attribute_string(tb[IFLA_IFALIAS]);
   out.admin_up = (ifi.ifi_flags & IFF_UP) != 0;
-  out.link_up = link_up_from(tb[IFLA_OPERSTATE], tb[IFLA_CARRIER]);
+  out.oper_status = oper_status_from(tb[IFLA_OPERSTATE]);
   out.flags = link_flag_names(ifi.ifi_flags);
+  out.known_flags = known_link_flags();
   if (tb[IFLA_PROMISCUITY] != nullptr) out.promiscuous_listeners = mnl_attr_get_u32(tb[IFLA_PROMISCUITY]);
   if (tb[IFLA_MTU] != nullptr) out.mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
   if (tb[IFLA_CARRIER_CHANGES] != nullptr) out.link_changes = mnl_attr_get_u32(tb[IFLA_CARRIER_CHANGES]);
   if (tb[IFLA_TXQLEN] != nullptr) row.txqlen = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
+  if (tb[IFLA_MASTER] != nullptr) out.master_index = mnl_attr_get_u32(tb[IFLA_MASTER]);
+  if (tb[IFLA_LINK] != nullptr) out.lower_index = mnl_attr_get_u32(tb[IFLA_LINK]);
+  if (tb[IFLA_LINK_NETNSID] != nullptr) {
+    out.lower_netnsid = static_cast<std::int32_t>(mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]));
+  }
 
   std::optional<StatsView> stats;
   if (tb[IFLA_STATS64] != nullptr) {
@@ -204,20 +223,17 @@ std::string link_type_name(std::uint16_t arphrd) {
 }
 
 std::vector<std::string> link_flag_names(std::uint32_t flags) {
-  // include/uapi/linux/if.h, enum net_device_flags, in bit order.
-  static constexpr std::pair<std::uint32_t, const char*> kNames[] = {
-      {IFF_UP, "up"},           {IFF_BROADCAST, "broadcast"},     {IFF_DEBUG, "debug"},
-      {IFF_LOOPBACK, "loopback"}, {IFF_POINTOPOINT, "pointopoint"}, {IFF_NOTRAILERS, "notrailers"},
-      {IFF_RUNNING, "running"}, {IFF_NOARP, "noarp"},             {IFF_PROMISC, "promisc"},
-      {IFF_ALLMULTI, "allmulti"}, {IFF_MASTER, "master"},         {IFF_SLAVE, "slave"},
-      {IFF_MULTICAST, "multicast"}, {IFF_PORTSEL, "portsel"},     {IFF_AUTOMEDIA, "automedia"},
-      {IFF_DYNAMIC, "dynamic"}, {IFF_LOWER_UP, "lower_up"},       {IFF_DORMANT, "dormant"},
-      {IFF_ECHO, "echo"},
-  };
   std::vector<std::string> names;
-  for (const auto& [bit, name] : kNames) {
+  for (const auto& [bit, name] : kLinkFlagNames) {
     if ((flags & bit) != 0) names.emplace_back(name);
   }
+  return names;
+}
+
+std::vector<std::string> known_link_flags() {
+  std::vector<std::string> names;
+  names.reserve(std::size(kLinkFlagNames));
+  for (const auto& entry : kLinkFlagNames) names.emplace_back(entry.second);
   return names;
 }
 

@@ -66,6 +66,8 @@ class LinuxReader final : public Reader {
       netlink::EthtoolInfo info = ethtool_.get(i.index, netlink::ethtool_key(i));
       i.driver = info.driver.empty() ? row.kind : info.driver;
       i.baudrate_bits_per_second = info.speed_bits_per_second;
+      i.full_duplex = info.full_duplex;
+      i.autonegotiation = info.autonegotiation;
       present.push_back(i.index);
       out.push_back(std::move(i));
     }

@@ -150,6 +150,9 @@ EXPECT = {
     ("Multicast sources per family", "A"): [
         ({"device": "c", "family": "inet"}, lambda v: v[-1] >= 1, "c: source 10.78.0.9")],
     ("Collector success", "A"): [({}, lambda v: min(v) == 1, "every collector succeeds")],
+    ("Operational status", "A"): [
+        ({"device": "a"}, lambda v: min(v) == 1 and max(v) == 1, "veth a is up (ifOperStatus 1)"),
+        ({"device": "lo"}, lambda v: v[-1] == 4, "lo is unknown (4), as `ip -j link` says")],
 }
 ABSENT = {
     # Absent is not zero: tbf's limit is in bytes, so a has no maximum in packets.

@@ -163,7 +163,7 @@ run_exporter "$work/plain.log" $ARGS
 scrape http://127.0.0.1:10027/metrics "$work/metrics" || { cat "$work/plain.log"; fail "no answer on :10027"; }
 grep -qE "^ifmib_info\{device=\"deb0\",ifindex=\"$ifindex\"" "$work/metrics" ||
   fail "no ifmib_info for deb0 with ifindex $ifindex (ip -j link): $(grep '^ifmib_info' "$work/metrics")"
-grep -qx 'ifmib_up{device="deb0"} 1' "$work/metrics" || fail "ifmib_up{device=\"deb0\"} is not 1"
+grep -qx 'ifmib_admin_up{device="deb0"} 1' "$work/metrics" || fail "ifmib_admin_up{device=\"deb0\"} is not 1"
 grep -q "^ifmib_exporter_build_info{version=\"$version\"" "$work/metrics" || fail "build_info lacks version $version"
 grep -qE '^ifmib_scrape_collector_success\{[^}]*\} 1$' "$work/metrics" || fail "no collector succeeded"
 ! grep -E '^ifmib_scrape_collector_success\{[^}]*\} 0$' "$work/metrics" || fail "a collector failed"
@@ -177,7 +177,7 @@ printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n' "$work/cert.pem" 
 # shellcheck disable=SC2086
 run_exporter "$work/tls.log" $ARGS --web.listen-address=127.0.0.1:10443 --web.config.file="$work/web.yml"
 scrape https://127.0.0.1:10443/metrics "$work/tls_metrics" || { cat "$work/tls.log"; fail "no HTTPS answer"; }
-grep -q '^ifmib_up{device="deb0"} 1$' "$work/tls_metrics" || fail "the HTTPS scrape lacks deb0"
+grep -q '^ifmib_admin_up{device="deb0"} 1$' "$work/tls_metrics" || fail "the HTTPS scrape lacks deb0"
 echo "ok    HTTPS with a web config"
 kill "$started" && wait "$started" 2>/dev/null || true
 

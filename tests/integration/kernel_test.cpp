@@ -77,11 +77,12 @@ TEST_CASE("counters: packets and bytes equal ip -s link after known UDP traffic"
   const json link = json::parse(ns.sh("ip -j -d link show dev a"))[0];
   const auto out = scrape(exporter);
   CHECK(out.value("ifmib_mtu_bytes", {{"device", "a"}}) == link["mtu"].get<double>());
-  CHECK(out.value("ifmib_up", {{"device", "a"}}) == 1);
-  CHECK(out.value("ifmib_link_up", {{"device", "a"}}) == 1);
+  CHECK(out.value("ifmib_admin_up", {{"device", "a"}}) == 1);
+  CHECK(out.value("ifmib_oper_up", {{"device", "a"}}) == 1);
+  CHECK(out.value("ifmib_oper_status", {{"device", "a"}}) == 1);
   CHECK(out.value("ifmib_promiscuous_listeners", {{"device", "a"}}) == link["promiscuity"].get<double>());
   CHECK(out.value("ifmib_info", {{"device", "a"}, {"ifindex", std::to_string(link["ifindex"].get<int>())},
-                                 {"type", "ether"}, {"driver", "veth"}}) == 1);
+                                 {"iftype", "ether"}, {"driver", "veth"}}) == 1);
   CHECK(out.has("ifmib_link_changes_total", {{"device", "a"}}));
   CHECK(out.has("ifmib_dot3_fcs_errors_total", {{"device", "a"}}));
   CHECK_FALSE(out.has("ifmib_dot3_fcs_errors_total", {{"device", "lo"}}));
@@ -303,11 +304,11 @@ TEST_CASE("an interface deleted between scrapes disappears without an error") {
   Netns ns;
   ns.sh("ip link add name x1 type veth peer name x2");
   ExporterInNetns exporter(ns, kPort);
-  CHECK(scrape(exporter).has("ifmib_up", {{"device", "x1"}}));
+  CHECK(scrape(exporter).has("ifmib_admin_up", {{"device", "x1"}}));
   ns.sh("ip link del dev x1");
   const auto out = scrape(exporter);
-  CHECK_FALSE(out.has("ifmib_up", {{"device", "x1"}}));
-  CHECK_FALSE(out.has("ifmib_up", {{"device", "x2"}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"device", "x1"}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"device", "x2"}}));
   for (const char* c : {"ifmib", "ether", "send_queue", "multicast"}) {
     CHECK(out.value("ifmib_scrape_collector_success", {{"collector", c}}) == 1);
   }
@@ -321,8 +322,8 @@ TEST_CASE("collect[] and device filters over HTTP") {
   CHECK(only.has("ifmib_scrape_collector_success", {{"collector", "ifmib"}}));
   CHECK(only.has("ifmib_scrape_collector_success", {{"collector", "send_queue"}}));
   CHECK_FALSE(only.has("ifmib_scrape_collector_success", {{"collector", "multicast"}}));
-  CHECK(only.has("ifmib_up", {{"device", "a"}}));
-  CHECK_FALSE(only.has("ifmib_up", {{"device", "b"}}));
+  CHECK(only.has("ifmib_admin_up", {{"device", "a"}}));
+  CHECK_FALSE(only.has("ifmib_admin_up", {{"device", "b"}}));
   int status = 0;
   const std::string body = exporter.get("/metrics?collect[]=nosuch", &status);
   CHECK(status == 400);
@@ -364,4 +365,148 @@ TEST_CASE("promtool check metrics accepts a full scrape with group detail") {
   const int status = ns.sh_status("curl -s http://127.0.0.1:10027/metrics | promtool check metrics", &output);
   CHECK_MESSAGE(status == 0, output);
   CHECK_MESSAGE(output.empty(), output);
+}
+
+namespace {
+
+// `ip -j link` spells RFC 2863 states in upper case; ifmib_oper_status carries the IF-MIB number.
+double if_mib_number(const std::string& operstate) {
+  static const std::map<std::string, double> kNumbers = {
+      {"UP", 1}, {"DOWN", 2}, {"TESTING", 3}, {"UNKNOWN", 4}, {"DORMANT", 5}, {"NOTPRESENT", 6}, {"LOWERLAYERDOWN", 7}};
+  const auto it = kNumbers.find(operstate);
+  REQUIRE_MESSAGE(it != kNumbers.end(), "ip printed an operstate this test does not know: " << operstate);
+  return it->second;
+}
+
+json ip_link(const Netns& ns, const std::string& device) {
+  const json j = json::parse(ns.sh("ip -j -s -s link show dev '" + device + "'"));
+  REQUIRE(j.size() == 1);
+  return j[0];
+}
+
+// Exporter and `ip -j link` agree on operational and admin state of `device`; returns ip's operstate.
+std::string check_state_equals_ip(const Netns& ns, const test::Exposition& out, const std::string& device) {
+  const json link = ip_link(ns, device);
+  const std::string operstate = link["operstate"].get<std::string>();
+  bool admin_up = false;
+  for (const auto& flag : link["flags"]) admin_up = admin_up || flag.get<std::string>() == "UP";
+  INFO("device " << device << ", ip says operstate " << operstate);
+  CHECK(out.value("ifmib_oper_status", {{"device", device}}) == if_mib_number(operstate));
+  CHECK(out.value("ifmib_oper_up", {{"device", device}}) == (operstate == "UP" ? 1 : 0));
+  CHECK(out.value("ifmib_admin_up", {{"device", device}}) == (admin_up ? 1 : 0));
+  CHECK(out.value("ifmib_flag", {{"device", device}, {"flag", "up"}}) == (admin_up ? 1 : 0));
+  return operstate;
+}
+
+// Operational state changes reach IFLA_OPERSTATE through the kernel's linkwatch work, which may
+// run up to a second after the carrier change: wait until ip shows `operstate` before scraping.
+void wait_for_operstate(const Netns& ns, const std::string& device, const std::string& operstate) {
+  for (int i = 0; i < 50; ++i) {
+    if (ip_link(ns, device)["operstate"] == operstate) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("ip never showed " << device << " as " << operstate);
+}
+
+double ip_carrier_changes(const Netns& ns, const std::string& device) {
+  return ip_link(ns, device)["stats64"]["tx"]["carrier_changes"].get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("link state: a veth end set down gives the states ip -j link reports on both ends") {
+  Netns ns;
+  test::make_veth_pair(ns);
+  ExporterInNetns exporter(ns, kPort);
+  wait_for_operstate(ns, "a", "UP");
+  wait_for_operstate(ns, "b", "UP");
+
+  auto out = scrape(exporter);
+  CHECK(check_state_equals_ip(ns, out, "a") == "UP");
+  CHECK(check_state_equals_ip(ns, out, "b") == "UP");
+  CHECK(check_state_equals_ip(ns, out, "lo") == "UNKNOWN");  // make_veth_pair's namespace has lo up
+  const auto flag_series = out.find("ifmib_flag", {{"device", "a"}}).size();
+  // Duplex and speed as sysfs reads them (the driver's get_link_ksettings; veth says full, 10000).
+  const std::string duplex = ns.sh("cat /sys/class/net/a/duplex");
+  INFO("sysfs duplex of a: " << duplex);
+  CHECK(out.value("ifmib_full_duplex", {{"device", "a"}}) == (duplex.rfind("full", 0) == 0 ? 1 : 0));
+  CHECK(out.value("ifmib_baudrate_bytes_per_second", {{"device", "a"}}) ==
+        std::stod(ns.sh("cat /sys/class/net/a/speed")) * 1e6 / 8);
+  CHECK(out.has("ifmib_autonegotiation_enabled", {{"device", "a"}}));
+  CHECK_FALSE(out.has("ifmib_full_duplex", {{"device", "lo"}}));  // lo has no ethtool link settings
+
+  // Changes b, waits until ip shows both ends in the expected state, then compares the exporter with ip.
+  const auto set_b = [&](const std::string& updown, const std::string& b_state, const std::string& a_state) {
+    ns.sh("ip link set dev b " + updown);
+    wait_for_operstate(ns, "b", b_state);
+    wait_for_operstate(ns, "a", a_state);
+    out = scrape(exporter);
+    CHECK(check_state_equals_ip(ns, out, "b") == b_state);
+    CHECK(check_state_equals_ip(ns, out, "a") == a_state);
+  };
+  set_b("down", "DOWN", "LOWERLAYERDOWN");
+  CHECK(out.value("ifmib_oper_status", {{"device", "a"}}) == 7);
+  CHECK(out.value("ifmib_oper_status", {{"device", "b"}}) == 2);
+  // running and lower_up flipped on a: values changed, the set of flag series did not.
+  CHECK(out.find("ifmib_flag", {{"device", "a"}}).size() == flag_series);
+  CHECK(out.value("ifmib_flag", {{"device", "a"}, {"flag", "lower_up"}}) == 0);
+
+  set_b("up", "UP", "UP");
+  CHECK(out.value("ifmib_flag", {{"device", "a"}, {"flag", "lower_up"}}) == 1);
+}
+
+TEST_CASE("link state: carrier changes move ifmib_link_changes_total as ip -s link counts them") {
+  Netns ns;
+  test::make_veth_pair(ns);
+  ExporterInNetns exporter(ns, kPort);
+  const auto before = scrape(exporter);
+  const double ip_before = ip_carrier_changes(ns, "a");
+  CHECK(before.value("ifmib_link_changes_total", {{"device", "a"}}) == ip_before);
+
+  constexpr int kFlaps = 3;
+  for (int i = 0; i < kFlaps; ++i) ns.sh("ip link set dev b down && ip link set dev b up");
+  const auto after = scrape(exporter);
+  const double ip_after = ip_carrier_changes(ns, "a");
+  INFO("ip -s link: carrier changes of a " << ip_before << " -> " << ip_after);
+  CHECK(ip_after - ip_before == 2 * kFlaps);  // a down and an up per flap, as the alert assumes
+  CHECK(after.value("ifmib_link_changes_total", {{"device", "a"}}) == ip_after);
+  CHECK(after.value("ifmib_link_changes_total", {{"device", "b"}}) == ip_carrier_changes(ns, "b"));
+}
+
+TEST_CASE("stacking: bridge master, veth peer in this and in another namespace, as ip -j -d link shows them") {
+  Netns ns;
+  Netns other;
+  test::make_veth_pair(ns);
+  ns.sh("ip link add name br0 type bridge && ip link set dev b master br0 && ip link set dev br0 up");
+  ns.sh("ip link add name p type veth peer name q netns " + other.name());
+  ExporterInNetns exporter(ns, kPort);
+  const auto out = scrape(exporter);
+
+  const auto details = [&](const std::string& device) {
+    const json j = json::parse(ns.sh("ip -j -d link show dev " + device));
+    REQUIRE(j.size() == 1);
+    return j[0];
+  };
+  const json b = details("b");
+  REQUIRE(b.value("master", "") == "br0");
+  CHECK(out.value("ifmib_master_info", {{"device", "b"}, {"master", "br0"}}) == 1);
+  CHECK(out.find("ifmib_master_info", {{"device", "a"}}).empty());
+
+  // a's peer b is in this namespace: ip names it ("link": "b"); the exporter gives b's ifindex.
+  const json a = details("a");
+  REQUIRE(a.value("link", "") == "b");
+  CHECK(out.value("ifmib_lower_info", {{"device", "a"}, {"lower_ifindex", std::to_string(b["ifindex"].get<int>())},
+                                       {"lower_netnsid", ""}}) == 1);
+
+  // p's peer q is in the other namespace: ip prints its ifindex there and the namespace id.
+  const json p = details("p");
+  REQUIRE(p.contains("link_index"));
+  REQUIRE(p.contains("link_netnsid"));
+  CHECK(out.value("ifmib_lower_info", {{"device", "p"},
+                                       {"lower_ifindex", std::to_string(p["link_index"].get<int>())},
+                                       {"lower_netnsid", std::to_string(p["link_netnsid"].get<int>())}}) == 1);
+  const json q = json::parse(other.sh("ip -j link show dev q"))[0];
+  CHECK(q["ifindex"].get<int>() == p["link_index"].get<int>());
+  CHECK(out.find("ifmib_lower_info", {{"device", "br0"}}).empty());
+  CHECK(out.find("ifmib_lower_info", {{"device", "lo"}}).empty());
 }

@@ -89,7 +89,7 @@ int compare(const test::Exposition& out, const std::string& label, const KernelV
   INFO("netns " << label);
   int checks = 0;
   std::set<std::string> ip_devices, exported;
-  for (const auto& s : out.find("ifmib_up", {{"netns", label}})) exported.insert(s.labels.at("device"));
+  for (const auto& s : out.find("ifmib_admin_up", {{"netns", label}})) exported.insert(s.labels.at("device"));
   for (const auto& link : v.links) {
     const std::string device = link["ifname"];
     ip_devices.insert(device);
@@ -204,7 +204,7 @@ TEST_CASE("netns: 20 namespaces - every series equals ip -n / tc -n / procfs, a 
   spaces[5].reset();
   const auto after = scrape(exporter);
   CHECK_FALSE(after.has("ifmib_netns_info", {{"netns", gone}}));
-  CHECK_FALSE(after.has("ifmib_up", {{"netns", gone}}));
+  CHECK_FALSE(after.has("ifmib_admin_up", {{"netns", gone}}));
   CHECK(after.find("ifmib_netns_info").size() == 20);
   for (const char* reason : {"max", "deadline", "permission", "error"}) {
     CHECK(after.value("ifmib_netns_skipped", {{"reason", reason}}) == 0);
@@ -232,7 +232,7 @@ TEST_CASE("netns: an unnamed namespace held only by a process is found, labelled
   const auto out = scrape(exporter);
   const std::string label = "inode:" + inode;
   CHECK(out.value("ifmib_netns_info", {{"netns", label}, {"inode", inode}, {"process", "sleep"}}) == 1);
-  CHECK(out.value("ifmib_up", {{"netns", label}, {"device", "lo"}}) == 0);  // a fresh namespace: lo down
+  CHECK(out.value("ifmib_admin_up", {{"netns", label}, {"device", "lo"}}) == 0);  // a fresh namespace: lo down
   CHECK(out.value("ifmib_scrape_collector_success", {{"netns", label}, {"collector", "ifmib"}}) == 1);
   holder.stop(SIGKILL);
   const auto after = scrape(exporter);
@@ -246,9 +246,9 @@ TEST_CASE("netns: without privileges the exporter says so, serves its own namesp
   home.sh("ip link add name mine type veth peer name mine2");
   ExporterInNetns exporter(home, kPort, {"--collector.netns", our_namespaces()}, test::RunAs::nobody);
   const auto out = scrape(exporter);
-  CHECK(out.value("ifmib_up", {{"netns", ""}, {"device", "mine"}}) == 0);
+  CHECK(out.value("ifmib_admin_up", {{"netns", ""}, {"device", "mine"}}) == 0);
   CHECK(out.value("ifmib_scrape_collector_success", {{"netns", ""}, {"collector", "ifmib"}}) == 1);
-  CHECK_FALSE(out.has("ifmib_up", {{"netns", other.name()}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"netns", other.name()}}));
   CHECK(out.value("ifmib_netns_skipped", {{"reason", "permission"}}).value() >= 1);  // other (home is own)
   CHECK(out.value("ifmib_netns_unreadable_processes").value() >= 1);
   const std::string log = exporter.process().stderr_text();

@@ -13,8 +13,9 @@ inline platform::Interface ethernet_interface() {
   i.driver = "virtio_net";
   i.alias = "uplink";
   i.admin_up = true;
-  i.link_up = true;
+  i.oper_status = platform::OperStatus::up;
   i.flags = {"up", "broadcast", "running", "multicast"};
+  i.known_flags = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
   i.promiscuous_listeners = 1;
   i.mtu = 1500;
   i.baudrate_bits_per_second = 10'000'000'000ULL;
@@ -41,6 +42,7 @@ inline platform::Interface loopback_interface() {
   i.type = "loopback";
   i.admin_up = true;
   i.flags = {"up", "loopback", "running"};
+  i.known_flags = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
   i.mtu = 65536;
   i.counters.rx_bytes = 42;
   return i;

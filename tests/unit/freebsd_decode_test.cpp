@@ -2,11 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "platform/freebsd/address_text.h"
 #include "platform/freebsd/ifmaddrs_decode.h"
 #include "platform/freebsd/ifmib_decode.h"
+#include "platform/freebsd/media_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
 #include "tests/unit/freebsd_fixture.h"
 
@@ -69,7 +71,8 @@ TEST_CASE("freebsd ifmibdata -> Interface and SendQueue") {
   CHECK(i.index == 2);
   CHECK(i.type == "ether");
   CHECK(i.admin_up);
-  CHECK(i.link_up == std::optional<bool>(true));
+  CHECK(i.oper_status == OperStatus::up);  // IFF_RUNNING (0x40 in 0x8943) and LINK_STATE_UP
+  CHECK(i.known_flags == known_flag_names());
   CHECK(i.flags == std::vector<std::string>{"up", "broadcast", "running", "promisc", "simplex", "multicast"});
   CHECK(i.promiscuous_listeners == std::optional<std::uint32_t>(1));
   CHECK(i.mtu == std::optional<std::uint32_t>(1500));
@@ -104,15 +107,37 @@ TEST_CASE("freebsd ifmibdata: loopback, unknown link state, unnamed flag bits") 
   REQUIRE(row);
   const Interface i = to_interface(*row, 1, "lo0", std::nullopt);
   CHECK(i.type == "loopback");
-  CHECK_FALSE(i.link_up.has_value());  // LINK_STATE_UNKNOWN
+  CHECK(i.oper_status == OperStatus::unknown);  // running, LINK_STATE_UNKNOWN
   CHECK(i.flags == std::vector<std::string>{"up", "loopback", "running", "multicast"});
   CHECK_FALSE(i.ether.has_value());
   CHECK(flag_names(0x20 | 0x800000 | 0x1000000 | 0x80000000u) ==
         std::vector<std::string>{"bit5", "bit23", "bit24", "bit31"});
   CHECK(flag_names(0x400000) == std::vector<std::string>{"renaming"});
+  // The fixed set is every named flag; "bit<N>" never appears in it.
+  CHECK(known_flag_names().size() == 22);
+  CHECK(known_flag_names() == flag_names(0x7fffdf));
   CHECK(type_name(0x87) == "l2vlan");
   CHECK(type_name(0xd1) == "bridge");
   CHECK(type_name(0x99) == "ift_153");
+}
+
+TEST_CASE("freebsd ifOperStatus from IFF_DRV_RUNNING and ifi_link_state (bsnmpd's rule, two cases differ)") {
+  auto row = decode_ifmibdata(hex_fixture("ifmibdata_lan0.hex"));
+  REQUIRE(row);
+  // sys/net/if.h: IFF_UP 0x1, IFF_DRV_RUNNING 0x40; LINK_STATE_UNKNOWN 0, _DOWN 1, _UP 2.
+  const auto state = [&](std::int32_t flags, std::uint8_t link_state) {
+    row->flags = flags;
+    row->link_state = link_state;
+    return to_interface(*row, 2, "em0", std::nullopt);
+  };
+  CHECK(state(0x41, 2).oper_status == OperStatus::up);
+  CHECK(state(0x41, 1).oper_status == OperStatus::down);     // cable pulled (bsnmpd: dormant)
+  CHECK(state(0x41, 0).oper_status == OperStatus::unknown);  // no link reporting (bsnmpd: dormant)
+  CHECK(state(0x01, 2).oper_status == OperStatus::down);     // up but driver not running
+  const auto admin_down = state(0x00, 1);
+  CHECK(admin_down.oper_status == OperStatus::down);
+  CHECK_FALSE(admin_down.admin_up);
+  CHECK(admin_down.known_flags == state(0x8943, 2).known_flags);  // fixed set, whatever is set
 }
 
 TEST_CASE("freebsd 802.3 MIB: 124 bytes decode, anything else is 'not available'") {
@@ -250,4 +275,36 @@ TEST_CASE("freebsd address text") {
   CHECK(ipv6_text(std::span<const std::uint8_t, 16>(zero, 16)) == "::");
   const std::uint8_t mac[6] = {0x33, 0x33, 0, 0, 0, 0xfb};
   CHECK(link_text(mac) == "33:33:00:00:00:fb");
+}
+
+TEST_CASE("freebsd media word: duplex and autonegotiation from struct ifmediareq") {
+  // em0 as `ifconfig em0` shows "media: Ethernet autoselect (1000baseT <full-duplex>)",
+  // "status: active". Words typed from sys/net/if_media.h: IFM_ETHER 0x20, IFM_AUTO 0,
+  // IFM_1000_T 16, IFM_FDX 0x00100000, IFM_AVALID 0x1, IFM_ACTIVE 0x2; little-endian, LP64 layout.
+  Bytes req(48, 0);
+  const Bytes name = {'e', 'm', '0'};
+  std::copy(name.begin(), name.end(), req.begin());
+  const auto put = [&](std::size_t offset, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) req[offset + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  put(16, 0x00000020);  // ifm_current: Ethernet autoselect
+  put(24, 0x00000003);  // ifm_status: AVALID | ACTIVE
+  put(28, 0x00100030);  // ifm_active: Ethernet 1000baseT full-duplex
+  const auto words = decode_ifmediareq(req);
+  REQUIRE(words);
+  CHECK(words->current == 0x20);
+  CHECK(words->status == 3);
+  CHECK(words->active == 0x00100030);
+  CHECK(decode_media(*words) == MediaState{true, true});
+
+  // Forced "media 100baseTX mediaopt half-duplex": IFM_100_TX 6, IFM_HDX 0x00200000.
+  CHECK(decode_media({0x00200026, 3, 0x00200026}) == MediaState{false, false});
+  // Autoselect with no carrier (status: no carrier): duplex unknown, autoneg still on.
+  CHECK(decode_media({0x20, 1, 0x20}) == MediaState{std::nullopt, true});
+  // Extended subtype (IFM_ETH_XTYPE bits, e.g. 25GBase-SR is IFM_X(...)) is a fixed media, not auto.
+  CHECK(decode_media({0x00000820, 3, 0x00100820}) == MediaState{true, false});
+  // IFM_NONE, and a non-Ethernet (IFM_IEEE80211 0x80) interface: nothing known.
+  CHECK(decode_media({0x22, 3, 0x22}) == MediaState{});
+  CHECK(decode_media({0x80, 3, 0x00100080}) == MediaState{});
+  CHECK_FALSE(decode_ifmediareq(Bytes(40, 0)));
 }

@@ -134,6 +134,7 @@ class FakeSysctl final : public platform::sysctl::Source {
   void script(std::vector<int> mib, std::deque<Answer> answers) { answers_[std::move(mib)] = std::move(answers); }
   void name(std::string n, std::vector<int> mib) { names_[std::move(n)] = std::move(mib); }
   void forget(const std::string& n) { names_.erase(n); }
+  void set_media(std::string interface_name, Bytes ifmediareq) { media_[std::move(interface_name)] = std::move(ifmediareq); }
 
   platform::Result<Bytes> read(std::span<const int> mib) override {
     std::lock_guard lock(mu_);
@@ -155,6 +156,14 @@ class FakeSysctl final : public platform::sysctl::Source {
     return it->second;
   }
 
+  // Interfaces without an answer have no media, as lo0 (EINVAL from its if_ioctl).
+  platform::Result<Bytes> media(std::string_view n) override {
+    std::lock_guard lock(mu_);
+    auto it = media_.find(std::string(n));
+    if (it == media_.end()) return platform::Error::from_errno("fake SIOCGIFMEDIA", EINVAL);
+    return it->second;
+  }
+
   int reads(const std::vector<int>& mib) {
     std::lock_guard lock(mu_);
     return reads_[mib];
@@ -170,6 +179,7 @@ class FakeSysctl final : public platform::sysctl::Source {
   std::map<std::string, std::vector<int>> names_;
   std::map<std::vector<int>, int> reads_;
   std::map<std::string, int> resolves_;
+  std::map<std::string, Bytes> media_;
 };
 
 }  // namespace ifmib::test::freebsd

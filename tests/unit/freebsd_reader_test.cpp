@@ -132,6 +132,13 @@ std::shared_ptr<FakeSysctl> fixture_host() {
   fake->set(ifdata_mib(2, kGeneral), hex_fixture("ifmibdata_lan0.hex"));
   fake->set(ifdata_mib(2, kDriverName), c_string("em0"));
   fake->set(ifdata_mib(2, kLinkSpecific), hex_fixture("ether_mib_lan0.hex"));
+  // SIOCGIFMEDIA for lan0, by its current name: Ethernet autoselect, active, 1000baseT
+  // full-duplex (IFM_ETHER 0x20 | IFM_1000_T 16 | IFM_FDX 0x00100000; sys/net/if_media.h).
+  Bytes media(48, 0);
+  for (const auto& [offset, word] : {std::pair<std::size_t, std::uint32_t>{16, 0x20}, {24, 0x3}, {28, 0x00100030}}) {
+    for (int b = 0; b < 4; ++b) media[offset + b] = static_cast<std::uint8_t>(word >> (8 * b));
+  }
+  fake->set_media("lan0", media);
   fake->set(ifdata_mib(4, kGeneral), hex_fixture("ifmibdata_em1_bad_datalen.hex"));
   fake->set(ifdata_mib(4, kDriverName), c_string("em1"));
   fake->set(ifdata_mib(5, kGeneral), hex_fixture("ifmibdata_gone0.hex"));
@@ -384,12 +391,18 @@ TEST_CASE("freebsd end to end: collectors turn the fixture host into the documen
     CHECK(out.value("ifmib_scrape_collector_success", {{"collector", c}}) == 1);
   }
   // Renamed interface: the current name in device, the original driver + unit in driver.
-  CHECK(out.value("ifmib_info", {{"device", "lan0"}, {"ifindex", "2"}, {"type", "ether"}, {"driver", "em0"}}) == 1);
+  CHECK(out.value("ifmib_info", {{"device", "lan0"}, {"ifindex", "2"}, {"iftype", "ether"}, {"driver", "em0"}}) == 1);
   CHECK(out.value("ifmib_receive_bytes_total", lan0) == 2000000006.0);
   CHECK(out.value("ifmib_transmit_bytes_total", lan0) == 2000000007.0);
   CHECK(out.value("ifmib_mtu_bytes", lan0) == 1500);
   CHECK(out.value("ifmib_baudrate_bytes_per_second", lan0) == 125000000);
-  CHECK(out.value("ifmib_link_up", lan0) == 1);
+  CHECK(out.value("ifmib_oper_up", lan0) == 1);
+  CHECK(out.value("ifmib_full_duplex", lan0) == 1);
+  CHECK(out.value("ifmib_autonegotiation_enabled", lan0) == 1);
+  CHECK_FALSE(out.has("ifmib_full_duplex", {{"device", "lo0"}}));  // no media: EINVAL
+  CHECK(out.value("ifmib_oper_status", lan0) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "lan0"}, {"flag", "promisc"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "lan0"}, {"flag", "oactive"}}) == 0);
   CHECK(out.value("ifmib_promiscuous_listeners", lan0) == 1);
   CHECK(out.value("ifmib_last_change_timestamp_seconds", lan0) == 1700000000.25);
   CHECK(out.has("ifmib_transmit_multicast_packets_total", lan0));
@@ -401,8 +414,8 @@ TEST_CASE("freebsd end to end: collectors turn the fixture host into the documen
   CHECK_FALSE(out.has("ifmib_send_queue_backlog_bytes"));  // Linux only
   CHECK_FALSE(out.has("ifmib_send_queue_info", lan0));
   // The bad row (em1) and vanished rows are absent; the others are served.
-  CHECK_FALSE(out.has("ifmib_up", {{"device", "em1"}}));
-  CHECK(out.has("ifmib_up", {{"device", "vlan0"}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"device", "em1"}}));
+  CHECK(out.has("ifmib_admin_up", {{"device", "vlan0"}}));
   // RFC 1650 statistics with collision frequencies.
   CHECK(out.value("ifmib_dot3_collision_frequency_frames_total", {{"device", "lan0"}, {"collisions", "1"}}) == 201);
   CHECK(out.value("ifmib_dot3_collision_frequency_frames_total", {{"device", "lan0"}, {"collisions", "16"}}) == 216);

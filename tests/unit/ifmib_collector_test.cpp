@@ -24,11 +24,18 @@ TEST_CASE("ifmib: every generic counter and state of an interface, with its type
   const auto out = collect_ifmib(reader);
   const test::LabelSet eth{{"device", "eth0"}};
 
-  CHECK(out.value("ifmib_info", {{"device", "eth0"}, {"ifindex", "2"}, {"type", "ether"}, {"driver", "virtio_net"},
+  CHECK(out.value("ifmib_info", {{"device", "eth0"}, {"ifindex", "2"}, {"iftype", "ether"}, {"driver", "virtio_net"},
                                  {"alias", "uplink"}}) == 1);
-  CHECK(out.value("ifmib_flags_info", {{"device", "eth0"}, {"flags", "up,broadcast,running,multicast"}}) == 1);
-  CHECK(out.value("ifmib_up", eth) == 1);
-  CHECK(out.value("ifmib_link_up", eth) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "up"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "broadcast"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "loopback"}}) == 0);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "running"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "promisc"}}) == 0);
+  CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", "multicast"}}) == 1);
+  CHECK(out.find("ifmib_flag", eth).size() == 6);
+  CHECK(out.value("ifmib_admin_up", eth) == 1);
+  CHECK(out.value("ifmib_oper_up", eth) == 1);
+  CHECK(out.value("ifmib_oper_status", eth) == 1);
   CHECK(out.value("ifmib_promiscuous_listeners", eth) == 1);
   CHECK(out.value("ifmib_mtu_bytes", eth) == 1500);
   CHECK(out.value("ifmib_baudrate_bytes_per_second", eth) == 1.25e9);
@@ -57,7 +64,8 @@ TEST_CASE("ifmib: absent is not zero: unknown values produce no series") {
   const auto out = collect_ifmib(reader);
   const test::LabelSet lo{{"device", "lo"}};
   CHECK(out.value("ifmib_receive_bytes_total", lo) == 42);
-  CHECK_FALSE(out.has("ifmib_link_up"));
+  CHECK(out.value("ifmib_oper_status", lo) == 4);  // unknown is a state, exported as such
+  CHECK(out.value("ifmib_oper_up", lo) == 0);       // as node_network_up says for lo
   CHECK_FALSE(out.has("ifmib_baudrate_bytes_per_second"));
   CHECK_FALSE(out.has("ifmib_transmit_multicast_packets_total"));
   CHECK_FALSE(out.has("ifmib_receive_multicast_packets_total"));
@@ -66,7 +74,7 @@ TEST_CASE("ifmib: absent is not zero: unknown values produce no series") {
   CHECK_FALSE(out.has("ifmib_last_change_timestamp_seconds"));
   CHECK_FALSE(out.has("ifmib_promiscuous_listeners"));
   // The family is omitted entirely, not announced with no samples.
-  CHECK(out.types.count("ifmib_link_up") == 0);
+  CHECK(out.types.count("ifmib_baudrate_bytes_per_second") == 0);
 }
 
 TEST_CASE("ifmib: FreeBSD-only fields: transmit multicast and last change") {
@@ -74,12 +82,98 @@ TEST_CASE("ifmib: FreeBSD-only fields: transmit multicast and last change") {
   auto i = loopback_interface();
   i.counters.tx_multicast = 9;
   i.last_change_timestamp_seconds = 1700000000.25;
-  i.link_up = false;
   reader.interfaces_result = std::vector{i};
   const auto out = collect_ifmib(reader);
   CHECK(out.value("ifmib_transmit_multicast_packets_total", {{"device", "lo"}}) == 9);
   CHECK(out.value("ifmib_last_change_timestamp_seconds", {{"device", "lo"}}) == 1700000000.25);
-  CHECK(out.value("ifmib_link_up", {{"device", "lo"}}) == 0);
+}
+
+TEST_CASE("ifmib: every RFC 2863 state has its IF-MIB number; only up is oper_up; admin is separate") {
+  using platform::OperStatus;
+  const std::pair<OperStatus, double> states[] = {
+      {OperStatus::up, 1},      {OperStatus::down, 2},        {OperStatus::testing, 3},
+      {OperStatus::unknown, 4}, {OperStatus::dormant, 5},     {OperStatus::not_present, 6},
+      {OperStatus::lower_layer_down, 7},
+  };
+  for (const auto& entry : states) {
+    const OperStatus state = entry.first;  // not a structured binding: clang 14 cannot capture those
+    const double number = entry.second;
+    CAPTURE(platform::to_string(state));
+    test::FakeReader reader;
+    auto i = ethernet_interface();
+    i.admin_up = false;
+    i.oper_status = state;
+    reader.interfaces_result = std::vector{i};
+    const auto out = collect_ifmib(reader);
+    CHECK(out.value("ifmib_oper_status", {{"device", "eth0"}}) == number);
+    CHECK(out.value("ifmib_oper_up", {{"device", "eth0"}}) == (state == OperStatus::up ? 1 : 0));
+    CHECK(out.value("ifmib_admin_up", {{"device", "eth0"}}) == 0);
+  }
+  CHECK(std::string(platform::to_string(OperStatus::lower_layer_down)) == "lowerlayerdown");
+  CHECK(std::string(platform::to_string(OperStatus::not_present)) == "notpresent");
+}
+
+TEST_CASE("ifmib: duplex and autonegotiation where known, absent where not") {
+  test::FakeReader reader;
+  auto half = ethernet_interface();
+  half.full_duplex = false;
+  half.autonegotiation = true;
+  auto full = ethernet_interface();
+  full.name = "eth1";
+  full.index = 3;
+  full.full_duplex = true;
+  full.autonegotiation = false;
+  reader.interfaces_result = std::vector{half, full, loopback_interface()};
+  const auto out = collect_ifmib(reader);
+  CHECK(out.value("ifmib_full_duplex", {{"device", "eth0"}}) == 0);
+  CHECK(out.value("ifmib_autonegotiation_enabled", {{"device", "eth0"}}) == 1);
+  CHECK(out.value("ifmib_full_duplex", {{"device", "eth1"}}) == 1);
+  CHECK(out.value("ifmib_autonegotiation_enabled", {{"device", "eth1"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_full_duplex", {{"device", "lo"}}));
+  CHECK_FALSE(out.has("ifmib_autonegotiation_enabled", {{"device", "lo"}}));
+}
+
+TEST_CASE("ifmib: stacking: master by name from the same snapshot, lower by ifindex and namespace id") {
+  test::FakeReader reader;
+  auto bridge = loopback_interface();
+  bridge.name = "br0";
+  bridge.index = 5;
+  auto port = ethernet_interface();
+  port.master_index = 5;
+  port.lower_index = 12;
+  port.lower_netnsid = 1;
+  auto vlan = ethernet_interface();
+  vlan.name = "eth0.7";
+  vlan.index = 6;
+  vlan.lower_index = 2;
+  vlan.master_index = 99;  // gone between the messages of the dump: no name, no series
+  reader.interfaces_result = std::vector{bridge, port, vlan};
+  const auto out = collect_ifmib(reader);
+  CHECK(out.value("ifmib_master_info", {{"device", "eth0"}, {"master", "br0"}}) == 1);
+  CHECK(out.value("ifmib_lower_info", {{"device", "eth0"}, {"lower_ifindex", "12"}, {"lower_netnsid", "1"}}) == 1);
+  CHECK(out.value("ifmib_lower_info", {{"device", "eth0.7"}, {"lower_ifindex", "2"}, {"lower_netnsid", ""}}) == 1);
+  CHECK_FALSE(out.has("ifmib_master_info", {{"device", "eth0.7"}}));
+  CHECK_FALSE(out.has("ifmib_master_info", {{"device", "br0"}}));
+  CHECK_FALSE(out.has("ifmib_lower_info", {{"device", "br0"}}));
+}
+
+TEST_CASE("ifmib: a flag that flips changes a value, never the set of series") {
+  test::FakeReader reader;
+  auto before = ethernet_interface();
+  reader.interfaces_result = std::vector{before};
+  const auto a = collect_ifmib(reader);
+  auto after = before;
+  after.flags = {"up", "broadcast", "running", "promisc", "multicast"};  // tcpdump started
+  reader.interfaces_result = std::vector{after};
+  const auto b = collect_ifmib(reader);
+  const auto labels = [](const test::Exposition& out) {
+    std::vector<test::LabelSet> sets;
+    for (const auto& s : out.find("ifmib_flag")) sets.push_back(s.labels);
+    return sets;
+  };
+  CHECK(labels(a) == labels(b));
+  CHECK(a.value("ifmib_flag", {{"device", "eth0"}, {"flag", "promisc"}}) == 0);
+  CHECK(b.value("ifmib_flag", {{"device", "eth0"}, {"flag", "promisc"}}) == 1);
 }
 
 TEST_CASE("ifmib: device include and exclude filters") {
@@ -88,14 +182,14 @@ TEST_CASE("ifmib: device include and exclude filters") {
   SUBCASE("include") {
     collector::Options options{*collector::DeviceFilter::create("^eth", ""), {}, false};
     const auto out = collect_ifmib(reader, options);
-    CHECK(out.has("ifmib_up", {{"device", "eth0"}}));
-    CHECK_FALSE(out.has("ifmib_up", {{"device", "lo"}}));
+    CHECK(out.has("ifmib_admin_up", {{"device", "eth0"}}));
+    CHECK_FALSE(out.has("ifmib_admin_up", {{"device", "lo"}}));
   }
   SUBCASE("exclude") {
     collector::Options options{*collector::DeviceFilter::create("", "^lo$"), {}, false};
     const auto out = collect_ifmib(reader, options);
-    CHECK(out.has("ifmib_up", {{"device", "eth0"}}));
-    CHECK_FALSE(out.has("ifmib_up", {{"device", "lo"}}));
+    CHECK(out.has("ifmib_admin_up", {{"device", "eth0"}}));
+    CHECK_FALSE(out.has("ifmib_admin_up", {{"device", "lo"}}));
   }
 }
 

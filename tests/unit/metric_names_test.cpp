@@ -66,7 +66,7 @@ TEST_CASE("metric tables: valid names, ifmib_ prefix, unique, counters end in _t
 }
 
 TEST_CASE("label names used by the collectors are valid") {
-  for (const char* label : {"device", "ifindex", "type", "driver", "alias", "flags", "qdisc", "family", "group",
+  for (const char* label : {"device", "ifindex", "iftype", "driver", "alias", "flag", "master", "lower_ifindex", "lower_netnsid", "qdisc", "family", "group",
                             "mode", "collisions", "vendor", "part", "collector", "version", "revision", "compiler",
                             "platform", "code"}) {
     CHECK_MESSAGE(prometheus::CheckLabelName(label), label);

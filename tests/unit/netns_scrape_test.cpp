@@ -122,11 +122,11 @@ TEST_CASE("netns fan-out: a vanished namespace is skipped silently, no permissio
   f.source->failures.emplace("broken", platform::Error::from_errno("setns /run/netns/broken", EINVAL));
   f.source->listing.unreadable_processes = 7;
   const auto out = f.scrape();
-  CHECK_FALSE(out.has("ifmib_up", {{"netns", "gone"}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"netns", "gone"}}));
   CHECK_FALSE(out.has("ifmib_netns_info", {{"netns", "gone"}}));
-  CHECK_FALSE(out.has("ifmib_up", {{"netns", "locked"}}));
-  CHECK(out.has("ifmib_up", {{"netns", "fine"}, {"device", "d"}}));
-  CHECK(out.has("ifmib_up", {{"netns", ""}, {"device", "eth0"}}));
+  CHECK_FALSE(out.has("ifmib_admin_up", {{"netns", "locked"}}));
+  CHECK(out.has("ifmib_admin_up", {{"netns", "fine"}, {"device", "d"}}));
+  CHECK(out.has("ifmib_admin_up", {{"netns", ""}, {"device", "eth0"}}));
   CHECK(out.value("ifmib_netns_skipped", {{"reason", "permission"}}) == 1);
   CHECK(out.value("ifmib_netns_skipped", {{"reason", "error"}}) == 1);
   CHECK(out.value("ifmib_netns_skipped", {{"reason", "max"}}) == 0);
@@ -168,7 +168,7 @@ TEST_CASE("netns fan-out: past the deadline no namespace is started, the own one
   for (int i = 0; i < 5; ++i) f.source->add("ns" + std::to_string(i), 100 + i, {named_interface("v", 1)});
   f.options.deadline = std::chrono::milliseconds(0);
   const auto out = f.scrape();
-  CHECK(out.has("ifmib_up", {{"netns", ""}, {"device", "eth0"}}));
+  CHECK(out.has("ifmib_admin_up", {{"netns", ""}, {"device", "eth0"}}));
   CHECK(out.value("ifmib_netns_skipped", {{"reason", "deadline"}}) == 5);
   CHECK(f.source->entered.empty());
 }

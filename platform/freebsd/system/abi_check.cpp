@@ -10,6 +10,7 @@
 
 #include <net/if.h>
 #include <net/if_dl.h>
+#include <net/if_media.h>
 #include <net/if_mib.h>
 #include <net/if_types.h>
 #include <net/route.h>
@@ -187,3 +188,13 @@ static_assert(offsetof(struct sockaddr_dl, sdl_slen) == L::sockaddr_dl::kSlen);
 static_assert(offsetof(struct sockaddr_dl, sdl_data) == L::sockaddr_dl::kData);
 
 }  // namespace
+
+// struct ifmediareq and the media word (media_decode.cpp).
+static_assert(sizeof(struct ifmediareq) == L::ifmediareq::kSize);
+static_assert(offsetof(struct ifmediareq, ifm_current) == L::ifmediareq::kCurrent);
+static_assert(offsetof(struct ifmediareq, ifm_status) == L::ifmediareq::kStatus);
+static_assert(offsetof(struct ifmediareq, ifm_active) == L::ifmediareq::kActive);
+static_assert(IFM_NMASK == L::kIfmNmask && IFM_ETHER == L::kIfmEther && IFM_TMASK == L::kIfmTmask);
+static_assert(IFM_ETH_XTYPE == L::kIfmEthXtype && IFM_AUTO == L::kIfmAuto && IFM_NONE == L::kIfmNone);
+static_assert(IFM_FDX == L::kIfmFdx && IFM_HDX == L::kIfmHdx);
+static_assert(IFM_AVALID == L::kIfmAvalid && IFM_ACTIVE == L::kIfmActive);

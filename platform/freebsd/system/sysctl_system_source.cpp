@@ -2,12 +2,17 @@
 // the sysctl(3) source, process statistics, and make_system_reader().
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/param.h>
+#include <sys/socket.h>
+#include <sys/sockio.h>
 #include <sys/resource.h>
 #include <sys/sysctl.h>
 #include <sys/time.h>
 #include <sys/user.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <net/if_media.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -56,6 +61,22 @@ class SystemSource final : public Source {
     if (::sysctlnametomib(n.c_str(), mib.data(), &len) != 0) return Error::from_errno(n, errno);
     mib.resize(len);
     return mib;
+  }
+
+  Result<std::vector<std::uint8_t>> media(std::string_view name) override {
+    ifmediareq req{};
+    if (name.empty() || name.size() >= sizeof req.ifm_name) return Error::invalid("SIOCGIFMEDIA", "interface name length");
+    std::memcpy(req.ifm_name, name.data(), name.size());
+    // A socket per call: readers are re-entrant, and this one costs one syscall pair per interface.
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Error::from_errno("socket for SIOCGIFMEDIA", errno);
+    const int rc = ::ioctl(fd, SIOCGIFMEDIA, &req);  // ifm_count 0, ifm_ulist NULL: the words only
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) return Error::from_errno("SIOCGIFMEDIA", err);
+    std::vector<std::uint8_t> bytes(sizeof req);
+    std::memcpy(bytes.data(), &req, sizeof req);
+    return bytes;
   }
 };
 

@@ -17,7 +17,7 @@ struct CountingFetch {
   std::atomic<int>* calls;
   netlink::EthtoolInfo operator()(const std::string& name) const {
     ++*calls;
-    return {name == "eth0" ? "virtio_net" : "veth", 10'000'000'000ull};
+    return {name == "eth0" ? "virtio_net" : "veth", 10'000'000'000ull, true, false};
   }
 };
 
@@ -97,4 +97,31 @@ TEST_CASE("live kernel: ethtool on lo and on a name that does not exist") {
   CHECK(netlink::query_ethtool("no-such-if-xyz") == netlink::EthtoolInfo{});
   CHECK(netlink::query_ethtool("a-name-longer-than-ifnamsiz") == netlink::EthtoolInfo{});
   CHECK(netlink::query_ethtool("") == netlink::EthtoolInfo{});
+}
+
+TEST_CASE("ethtool link mode: duplex and autoneg as include/uapi/linux/ethtool.h defines them") {
+  // DUPLEX_HALF 0x00, DUPLEX_FULL 0x01, DUPLEX_UNKNOWN 0xff; AUTONEG_DISABLE 0x00,
+  // AUTONEG_ENABLE 0x01; SPEED_UNKNOWN -1 (typed here as numbers, not the header's macros).
+  netlink::EthtoolInfo info;
+  info.driver = "e1000e";
+  netlink::decode_link_mode(1000, 0x01, 0x01, info);
+  CHECK(info.speed_bits_per_second == 1'000'000'000ull);
+  CHECK(info.full_duplex == true);
+  CHECK(info.autonegotiation == true);
+  CHECK(info.driver == "e1000e");
+
+  netlink::decode_link_mode(100, 0x00, 0x00, info);  // forced 100 Mb/s half duplex
+  CHECK(info.speed_bits_per_second == 100'000'000ull);
+  CHECK(info.full_duplex == false);
+  CHECK(info.autonegotiation == false);
+
+  netlink::decode_link_mode(0xffffffffu, 0xff, 0x01, info);  // no link: unknown speed and duplex
+  CHECK_FALSE(info.speed_bits_per_second.has_value());
+  CHECK_FALSE(info.full_duplex.has_value());
+  CHECK(info.autonegotiation == true);
+
+  netlink::decode_link_mode(0, 0x02, 0x07, info);  // values this code does not know
+  CHECK_FALSE(info.speed_bits_per_second.has_value());
+  CHECK_FALSE(info.full_duplex.has_value());
+  CHECK_FALSE(info.autonegotiation.has_value());
 }

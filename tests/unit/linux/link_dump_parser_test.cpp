@@ -19,6 +19,7 @@
 
 namespace netlink = ifmib::platform::netlink;
 using ifmib::platform::EtherStats;
+using ifmib::platform::OperStatus;
 using ifmib::test::concat;
 using ifmib::test::NetlinkMessage;
 
@@ -81,14 +82,15 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
 
   // Expected values: `ip -j -s -s -d link show` at capture time (netlink_capture_ip_link.json).
   // ip does not print IFF_RUNNING; the kernel sets it while the device is up with carrier.
-  SUBCASE("lo: operstate UNKNOWN with carrier 1 counts as link up") {
+  SUBCASE("lo: operstate UNKNOWN stays unknown (ip -j: \"operstate\":\"UNKNOWN\")") {
     const auto& lo = rows->at(0);
     CHECK(lo.interface.name == "lo");
     CHECK(lo.interface.index == 1);
     CHECK(lo.interface.type == "loopback");
     CHECK(lo.arphrd == ARPHRD_LOOPBACK);
     CHECK(lo.interface.admin_up);
-    CHECK(lo.interface.link_up == true);
+    CHECK(lo.interface.oper_status == OperStatus::unknown);
+    CHECK(lo.interface.known_flags == netlink::known_link_flags());
     CHECK(lo.interface.flags == Flags{"up", "loopback", "running", "lower_up"});
     CHECK(lo.interface.mtu == 65536u);
     CHECK(lo.txqlen == 1000u);
@@ -109,7 +111,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(va.kind == "veth");
     CHECK(va.interface.alias == "uplink \"A\" \\ left");
     CHECK(va.interface.admin_up);
-    CHECK(va.interface.link_up == true);
+    CHECK(va.interface.oper_status == OperStatus::up);
     CHECK(va.interface.flags == Flags{"up", "broadcast", "running", "multicast", "lower_up"});
     CHECK(va.interface.mtu == 1400u);
     CHECK(va.txqlen == 1000u);
@@ -140,7 +142,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(x.interface.name == "v\xc3\xa9-x");
     CHECK(x.interface.index == 4);
     CHECK_FALSE(x.interface.admin_up);
-    CHECK(x.interface.link_up == false);  // IF_OPER_DOWN
+    CHECK(x.interface.oper_status == OperStatus::down);  // IF_OPER_DOWN
     CHECK(x.interface.flags == Flags{"broadcast", "multicast"});
     CHECK(x.interface.link_changes == 1u);
   }
@@ -149,7 +151,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(e.interface.name == "v\xc3\xa9");
     CHECK(e.interface.index == 5);
     CHECK(e.interface.admin_up);
-    CHECK(e.interface.link_up == false);
+    CHECK(e.interface.oper_status == OperStatus::lower_layer_down);
     CHECK(e.interface.flags == Flags{"up", "broadcast", "multicast"});
     CHECK(e.txqlen == 321u);
     CHECK(e.interface.counters.tx_packets == 0);
@@ -178,7 +180,7 @@ TEST_CASE("link dump: every stats64 field lands in its place, unknown attributes
   const auto& i = rows->at(0).interface;
   CHECK(i.index == 7);
   CHECK(i.mtu == 9000u);
-  CHECK(i.link_up == true);
+  CHECK(i.oper_status == OperStatus::up);
   CHECK(i.counters.rx_packets == 1);
   CHECK(i.counters.tx_packets == 2);
   CHECK(i.counters.rx_bytes == 3);
@@ -263,26 +265,44 @@ TEST_CASE("link dump: a message without any stats is an error, not zeros") {
 }
 
 TEST_CASE("link dump: link state from IFLA_OPERSTATE and IFLA_CARRIER") {
-  const auto state = [](std::optional<std::uint8_t> oper, std::optional<std::uint8_t> carrier) {
+  const auto state = [](std::optional<std::uint8_t> oper, std::optional<std::uint8_t> carrier) -> OperStatus {
     auto m = basic_link(4, "x").attr_value(IFLA_STATS64, rtnl_link_stats64{});
     if (oper) m.attr_value(IFLA_OPERSTATE, *oper);
     if (carrier) m.attr_value(IFLA_CARRIER, *carrier);
     auto rows = netlink::parse_link_dump(m.bytes());
     REQUIRE(rows);
-    return rows->at(0).interface.link_up;
+    return rows->at(0).interface.oper_status;
   };
-  CHECK(state(IF_OPER_UP, 0) == true);
-  CHECK(state(IF_OPER_DOWN, 1) == false);
-  CHECK(state(IF_OPER_LOWERLAYERDOWN, std::nullopt) == false);
-  CHECK(state(IF_OPER_DORMANT, 1) == false);
-  CHECK(state(IF_OPER_NOTPRESENT, std::nullopt) == false);
-  CHECK(state(IF_OPER_TESTING, 1) == false);
-  CHECK(state(IF_OPER_UNKNOWN, 1) == true);
-  CHECK(state(IF_OPER_UNKNOWN, 0) == false);
-  CHECK_FALSE(state(IF_OPER_UNKNOWN, std::nullopt).has_value());
-  CHECK_FALSE(state(std::nullopt, std::nullopt).has_value());
-  CHECK(state(std::nullopt, 1) == true);
-  CHECK(state(42, 1) == true);  // a state newer than this code: fall back to carrier
+  // The seven IF_OPER_* values (include/uapi/linux/if.h: UNKNOWN 0 ... UP 6), typed as numbers
+  // so that a wrong mapping cannot hide behind the same macro on both sides.
+  CHECK(state(6, 0) == OperStatus::up);  // carrier does not override the kernel's verdict
+  CHECK(state(2, 1) == OperStatus::down);
+  CHECK(state(3, std::nullopt) == OperStatus::lower_layer_down);
+  CHECK(state(5, 1) == OperStatus::dormant);
+  CHECK(state(1, std::nullopt) == OperStatus::not_present);
+  CHECK(state(4, 1) == OperStatus::testing);
+  CHECK(state(0, 1) == OperStatus::unknown);
+  CHECK(state(std::nullopt, 1) == OperStatus::unknown);
+  CHECK(state(42, 1) == OperStatus::unknown);  // a state newer than this code
+}
+
+TEST_CASE("link dump: stacking from IFLA_MASTER, IFLA_LINK and IFLA_LINK_NETNSID") {
+  // include/uapi/linux/if_link.h: IFLA_LINK 5, IFLA_MASTER 10, IFLA_LINK_NETNSID 37 (typed as numbers).
+  auto m = basic_link(6, "veth0").attr_value(IFLA_STATS64, rtnl_link_stats64{});
+  m.attr_value<std::uint32_t>(10, 3).attr_value<std::uint32_t>(5, 9).attr_value<std::int32_t>(37, 2);
+  auto plain = basic_link(7, "eth0").attr_value(IFLA_STATS64, rtnl_link_stats64{});
+  const auto rows = netlink::parse_link_dump(concat({m.bytes(), plain.bytes()}));
+  REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
+  REQUIRE(rows->size() == 2);
+  CHECK(rows->at(0).interface.master_index == 3u);
+  CHECK(rows->at(0).interface.lower_index == 9u);
+  CHECK(rows->at(0).interface.lower_netnsid == 2);
+  CHECK_FALSE(rows->at(1).interface.master_index.has_value());
+  CHECK_FALSE(rows->at(1).interface.lower_index.has_value());
+  CHECK_FALSE(rows->at(1).interface.lower_netnsid.has_value());
+  // A short IFLA_MASTER fails the dump rather than being read past its end.
+  auto bad = basic_link(8, "x").attr_value(IFLA_STATS64, rtnl_link_stats64{}).attr_value<std::uint16_t>(10, 3);
+  CHECK_FALSE(netlink::parse_link_dump(bad.bytes()));
 }
 
 TEST_CASE("link dump: link kind from IFLA_LINKINFO, ether only for ARPHRD_ETHER") {
@@ -382,4 +402,5 @@ TEST_CASE("link type and flag names") {
               "allmulti", "master", "slave", "multicast", "portsel", "automedia", "dynamic", "lower_up", "dormant",
               "echo"});
   CHECK(netlink::link_flag_names(0x80000).empty());  // bits this code does not know
+  CHECK(netlink::known_link_flags() == netlink::link_flag_names(0x7ffff));
 }
