@@ -27,7 +27,7 @@ TEST_CASE("scrape: one failing collector costs success 0, the rest is served") {
   CHECK(out.has("ifmib_scrape_collector_duration_seconds", {{"collector", "send_queue"}}));
   CHECK(out.has("ifmib_receive_bytes_total", {{"device", "eth0"}}));
   CHECK_FALSE(out.has("ifmib_send_queue_drops_total"));
-  CHECK(out.value("ifmib_exporter_build_info", {{"version", IFMIB_VERSION}}) == 1);
+  CHECK(out.value("ifmib_exporter_build_info", {{"version", IFMIB_PROJECT_VERSION}}) == 1);
   CHECK(out.has("process_start_time_seconds"));
 }
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""deploy.layers: every `#include "..."` of the product obeys the layer table of README.md's
+Layout section (between <!-- layers --> and <!-- /layers -->), OS headers stay in their OS
+folder, no Prometheus header is included under platform/, and no OS test (__linux__,
+__FreeBSD__) appears outside platform/. Exit 0 pass, 1 fail (each finding printed)."""
+import os
+import re
+import sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
+readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+m = re.search(r"<!-- layers -->(.*?)<!-- /layers -->", readme, re.S)
+if not m:
+    sys.exit("README.md: no <!-- layers --> table in the Layout section")
+
+layers = {}  # "platform/linux/" -> ["platform/", "platform/linux/"]
+for line in m.group(1).splitlines():
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) != 2 or not cells[0].startswith("`"):
+        continue
+    layers[cells[0].strip("`")] = re.findall(r"`([a-z/]+/)`", cells[1])
+if len(layers) < 5:
+    sys.exit("README.md: the layer table has %d rows, expected the whole graph" % len(layers))
+
+# Headers of one system, allowed only in that system's folder.
+os_headers = {
+    "platform/linux/": [r"linux/", r"libmnl/"],
+    "platform/freebsd/system/": [r"sys/sysctl\.h", r"sys/user\.h", r"net/if_mib\.h", r"net/if_media\.h",
+                                 r"netinet/igmp_var\.h", r"netinet6/mld6_var\.h", r"net/if_var\.h"],
+}
+
+
+def layer_of(path):
+    """The most specific layer a file (or an included path) belongs to."""
+    best = None
+    for layer in layers:
+        if path.startswith(layer) and (best is None or len(layer) > len(best)):
+            best = layer
+    return best
+
+
+def allowed(src_layer, target):
+    target_layer = layer_of(target)
+    if target_layer is None:
+        return False
+    for right in layers[src_layer]:
+        # "platform/" on the right is the common headers only, not a subfolder.
+        if target_layer == right:
+            return True
+    return False
+
+
+failures = []
+sources = 0
+for top in ("cmd", "collector", "platform", "log"):
+    for dirpath, _, files in os.walk(os.path.join(root, top)):
+        for name in sorted(files):
+            if not name.endswith((".cpp", ".h")):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            if rel.startswith("cmd/tls_shim/"):
+                continue  # a separate shared object (see CMakeLists.txt), not a layer
+            src_layer = layer_of(rel)
+            if src_layer is None:
+                failures.append("%s: in no layer of the README table" % rel)
+                continue
+            sources += 1
+            text = open(full, encoding="utf-8").read()
+            for n, line in enumerate(text.splitlines(), 1):
+                inc = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                if inc and "/" in inc.group(1) and not allowed(src_layer, inc.group(1)):
+                    failures.append('%s:%d: %s may not include "%s"' % (rel, n, src_layer, inc.group(1)))
+                sysinc = re.match(r"\s*#\s*include\s+<([^>]+)>", line)
+                if sysinc:
+                    header = sysinc.group(1)
+                    for folder, patterns in os_headers.items():
+                        if any(re.match(p, header) for p in patterns) and not rel.startswith(folder):
+                            failures.append("%s:%d: <%s> belongs in %s" % (rel, n, header, folder))
+                    if header.startswith("prometheus/") and rel.startswith("platform/"):
+                        failures.append("%s:%d: platform/ knows no Prometheus (<%s>)" % (rel, n, header))
+                if re.search(r"\b__(linux|FreeBSD)__\b", line) and not rel.startswith("platform/"):
+                    failures.append("%s:%d: an OS test outside platform/" % (rel, n))
+
+for f in failures:
+    print("FAIL " + f)
+print("deploy.layers: %d sources, %d layers, %d findings" % (sources, len(layers), len(failures)))
+sys.exit(1 if failures else 0)
