@@ -50,5 +50,7 @@ cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/freebsd-sysroot.cmake
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 # -k: report every file that fails, not only the first.
 cmake --build "$build" -j "$jobs" -- -k
-count=$(find "$build" -name '*.o' | wc -l)
+# The translation units this configuration selects (not the objects lying in the build folder,
+# which may include files an earlier configuration selected).
+count=$(grep -c '"file":' "$build/compile_commands.json")
 echo "freebsd-check: OK: $count translation units compiled for x86_64-unknown-freebsd13.0 against $sysroot"
