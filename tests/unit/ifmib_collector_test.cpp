@@ -88,7 +88,7 @@ TEST_CASE("ifmib: FreeBSD-only fields: transmit multicast and last change") {
   CHECK(out.value("ifmib_last_change_timestamp_seconds", {{"device", "lo"}}) == 1700000000.25);
 }
 
-TEST_CASE("ifmib: every RFC 2863 state has its IF-MIB number; only up is oper_up; admin is separate") {
+TEST_CASE("ifmib: every RFC 2863 state has its IF-MIB number, only up is oper_up, admin is separate") {
   using platform::OperStatus;
   const std::pair<OperStatus, double> states[] = {
       {OperStatus::up, 1},      {OperStatus::down, 2},        {OperStatus::testing, 3},
