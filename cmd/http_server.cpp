@@ -28,9 +28,10 @@
 #include <thread>
 #include <unordered_map>
 
-#include "cmd/poller.h"
 #include "collector/exposition_text.h"
 #include "log/log.h"
+#include "platform/poller.h"
+
 namespace ifmib::cmd {
 
 namespace {
@@ -335,6 +336,7 @@ HttpResponse HttpServer::serve_metrics(const HttpRequest& request, bool head) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using platform::Poller;
 
 // A connection that has sent part of a request (or, under TLS, part of a handshake) must complete
 // it within this time, counted from its first byte. Waiting costs a descriptor, not a thread, so

@@ -50,6 +50,19 @@ cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/freebsd-sysroot.cmake
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 # -k: report every file that fails, not only the first.
 cmake --build "$build" -j "$jobs" -- -k
+# Per-OS code lives in OS folders (platform/linux, platform/freebsd/system), never in a file that
+# CMake leaves out by name: every product source outside a linux/ folder must be one the FreeBSD
+# configuration compiles. (cmd/poller_epoll.cpp once sat in cmd/ and was skipped here, while a
+# build that follows the folders compiled it and failed.)
+skipped=""
+for f in $(cd "$root" && find cmd collector log platform -name '*.cpp' -not -path '*/linux/*' | sort); do
+  grep -q "\"file\": \"$root/$f\"" "$build/compile_commands.json" || skipped="$skipped $f"
+done
+if [ -n "$skipped" ]; then
+  echo "freebsd-check: FAIL: outside any linux/ folder but not compiled for FreeBSD:$skipped" >&2
+  exit 1
+fi
+
 # The translation units this configuration selects (not the objects lying in the build folder,
 # which may include files an earlier configuration selected).
 count=$(grep -c '"file":' "$build/compile_commands.json")

@@ -24,9 +24,10 @@ if len(layers) < 5:
 
 # Headers of one system, allowed only in that system's folder.
 os_headers = {
-    "platform/linux/": [r"linux/", r"libmnl/"],
+    "platform/linux/": [r"linux/", r"libmnl/", r"sys/epoll\.h"],
     "platform/freebsd/system/": [r"sys/sysctl\.h", r"sys/user\.h", r"net/if_mib\.h", r"net/if_media\.h",
-                                 r"netinet/igmp_var\.h", r"netinet6/mld6_var\.h", r"net/if_var\.h"],
+                                 r"netinet/igmp_var\.h", r"netinet6/mld6_var\.h", r"net/if_var\.h",
+                                 r"sys/event\.h"],
 }
 
 

@@ -1,13 +1,14 @@
 #pragma once
-// Readiness notification for the HTTP server's event loop: epoll on Linux (poller_epoll.cpp),
-// kqueue on FreeBSD (poller_kqueue.cpp); CMake picks the file. Level-triggered: an fd stays
-// reported while it is readable or writable and watched for it.
+// Readiness notification for the HTTP server's event loop: epoll on Linux
+// (linux/epoll_poller.cpp), kqueue on FreeBSD (freebsd/system/kqueue_poller.cpp); CMake picks the
+// OS folder, as for every platform source. Level-triggered: an fd stays reported while it is
+// readable or writable and watched for it.
 
 #include <vector>
 
 #include "platform/result.h"
 
-namespace ifmib::cmd {
+namespace ifmib::platform {
 
 /// Thread safety: one thread (the event loop) uses a Poller.
 class Poller {
@@ -18,24 +19,24 @@ class Poller {
     bool writable = false;
   };
 
-  static platform::Result<Poller> create();
+  static Result<Poller> create();
   Poller(Poller&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   Poller& operator=(Poller&&) = delete;
   Poller(const Poller&) = delete;
   ~Poller();
 
   /// Starts watching `fd` for the given directions.
-  platform::Status add(int fd, bool read, bool write);
+  Status add(int fd, bool read, bool write);
   /// Changes the directions watched (both false: watched for nothing, still registered).
-  platform::Status watch(int fd, bool read, bool write);
+  Status watch(int fd, bool read, bool write);
   /// Stops watching `fd` (call before closing it).
   void remove(int fd);
   /// Waits up to `timeout_ms` (-1: no limit) and fills `events`; EINTR gives no events.
-  platform::Status wait(std::vector<Event>& events, int timeout_ms);
+  Status wait(std::vector<Event>& events, int timeout_ms);
 
  private:
   explicit Poller(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::platform

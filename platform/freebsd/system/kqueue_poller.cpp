@@ -9,12 +9,12 @@
 #include <cerrno>
 #include <map>
 
-#include "cmd/poller.h"
+#include "platform/poller.h"
 
-namespace ifmib::cmd {
+namespace ifmib::platform {
 
 namespace {
-platform::Status change(int kq, int fd, bool read, bool write, unsigned short extra) {
+Status change(int kq, int fd, bool read, bool write, unsigned short extra) {
   struct kevent changes[2];
   EV_SET(&changes[0], fd, EVFILT_READ, extra | (read ? EV_ENABLE : EV_DISABLE), 0, 0, nullptr);
   EV_SET(&changes[1], fd, EVFILT_WRITE, extra | (write ? EV_ENABLE : EV_DISABLE), 0, 0, nullptr);
@@ -23,7 +23,7 @@ platform::Status change(int kq, int fd, bool read, bool write, unsigned short ex
 }
 }  // namespace
 
-platform::Result<Poller> Poller::create() {
+Result<Poller> Poller::create() {
   const int fd = kqueue();
   if (fd < 0) return platform::Error::from_errno("kqueue", errno);
   return Poller(fd);
@@ -33,9 +33,9 @@ Poller::~Poller() {
   if (fd_ >= 0) close(fd_);
 }
 
-platform::Status Poller::add(int fd, bool read, bool write) { return change(fd_, fd, read, write, EV_ADD); }
+Status Poller::add(int fd, bool read, bool write) { return change(fd_, fd, read, write, EV_ADD); }
 
-platform::Status Poller::watch(int fd, bool read, bool write) { return change(fd_, fd, read, write, 0); }
+Status Poller::watch(int fd, bool read, bool write) { return change(fd_, fd, read, write, 0); }
 
 void Poller::remove(int fd) {
   struct kevent changes[2];
@@ -44,7 +44,7 @@ void Poller::remove(int fd) {
   kevent(fd_, changes, 2, nullptr, 0, nullptr);
 }
 
-platform::Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
+Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   events.clear();
   struct kevent ready[256];
   timespec timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
@@ -64,4 +64,4 @@ platform::Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   return platform::ok_status();
 }
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::platform

@@ -5,9 +5,9 @@
 
 #include <cerrno>
 
-#include "cmd/poller.h"
+#include "platform/poller.h"
 
-namespace ifmib::cmd {
+namespace ifmib::platform {
 
 namespace {
 epoll_event event_for(int fd, bool read, bool write) {
@@ -18,7 +18,7 @@ epoll_event event_for(int fd, bool read, bool write) {
 }
 }  // namespace
 
-platform::Result<Poller> Poller::create() {
+Result<Poller> Poller::create() {
   const int fd = epoll_create1(EPOLL_CLOEXEC);
   if (fd < 0) return platform::Error::from_errno("epoll_create1", errno);
   return Poller(fd);
@@ -28,13 +28,13 @@ Poller::~Poller() {
   if (fd_ >= 0) close(fd_);
 }
 
-platform::Status Poller::add(int fd, bool read, bool write) {
+Status Poller::add(int fd, bool read, bool write) {
   epoll_event e = event_for(fd, read, write);
   if (epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl add", errno);
   return platform::ok_status();
 }
 
-platform::Status Poller::watch(int fd, bool read, bool write) {
+Status Poller::watch(int fd, bool read, bool write) {
   epoll_event e = event_for(fd, read, write);
   if (epoll_ctl(fd_, EPOLL_CTL_MOD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl mod", errno);
   return platform::ok_status();
@@ -42,7 +42,7 @@ platform::Status Poller::watch(int fd, bool read, bool write) {
 
 void Poller::remove(int fd) { epoll_ctl(fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
-platform::Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
+Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   events.clear();
   epoll_event ready[256];
   const int n = epoll_wait(fd_, ready, 256, timeout_ms);
@@ -54,4 +54,4 @@ platform::Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   return platform::ok_status();
 }
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::platform
