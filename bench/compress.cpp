@@ -1,5 +1,5 @@
 // Gzip alternatives on the text the exporter serves (bench/replay.cpp writes it with
-// REPLAY_TEXT_OUT): zlib at several levels, as cmd::gzip calls it, and libdeflate's one-shot
+// REPLAY_TEXT_OUT): zlib at several levels, as server::gzip calls it, and libdeflate's one-shot
 // compressor at several levels. Prints CPU time per compression (median of RUNS, this
 // thread's CPU clock), output bytes, and each one's CPU relative to zlib level 1.
 //   compress TEXT_FILE [RUNS]
@@ -24,7 +24,7 @@ double thread_cpu_ms() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-// The same deflateInit2 call as cmd::gzip (windowBits 15 + 16 = gzip wrapper, memLevel 8).
+// The same deflateInit2 call as server::gzip (windowBits 15 + 16 = gzip wrapper, memLevel 8).
 std::size_t zlib_gzip(const std::string& text, int level, std::string& out) {
   z_stream z{};
   if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();

@@ -16,7 +16,7 @@
 #include <fstream>
 #include <string>
 
-#include "cmd/http_server.h"
+#include "server/content_encoding.h"
 #include "collector/exposition_text.h"
 #include "collector/collector.h"
 #include "collector/scrape.h"
@@ -45,7 +45,7 @@ std::string load(const std::string& dir, const std::string& name) {
 }
 
 template <class T>
-T must(platform::Result<T> r, const char* what) {
+T must(Result<T> r, const char* what) {
   if (!r) {
     std::fprintf(stderr, "replay: %s: %s\n", what, r.error().text().c_str());
     std::exit(1);
@@ -81,14 +81,14 @@ class RecordedReader final : public platform::Reader {
     all.users = true;
     multicast_ = platform::procfs::to_multicast_snapshot(rows, all);
   }
-  platform::Result<std::vector<platform::Interface>> interfaces() override { return interfaces_; }
-  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
+  Result<std::vector<platform::Interface>> interfaces() override { return interfaces_; }
+  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
     return queues_;
   }
-  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
+  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
     return multicast_;
   }
-  platform::Result<platform::ProcessStats> process() override {
+  Result<platform::ProcessStats> process() override {
     return platform::ProcessStats{1.5, 8u << 20, 64u << 20, 12, 1024, 1.7e9};
   }
   std::size_t interface_count() const { return interfaces_.size(); }
@@ -115,9 +115,8 @@ int main(int argc, char** argv) {
     if (info.default_enabled) enabled.emplace_back(info.name);
   }
   collector::Options options{collector::DeviceFilter{}, platform::MulticastQuery{}, false};
-  collector::RequestCounter requests;
-  requests.record(200);
-  collector::Scraper scraper(enabled, options, reader, true, &requests);
+  collector::Scraper scraper(enabled, options, reader, true,
+                             [] { return std::map<int, std::uint64_t>{{200, 1}}; });
 
   std::size_t text_bytes = 0, gzip_bytes = 0;
   std::string last_body;
@@ -126,7 +125,7 @@ int main(int argc, char** argv) {
   for (int k = 0; k < scrapes; ++k) {
     const auto families = scraper.scrape({});
     std::string body = collector::exposition_text(families);
-    const std::string compressed = cmd::gzip(body);
+    const std::string compressed = server::gzip(body);
     text_bytes = body.size();
     gzip_bytes = compressed.size();
     if (k + 1 == scrapes) last_body = std::move(body);

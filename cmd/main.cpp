@@ -10,17 +10,18 @@
 #include <malloc.h>
 #endif
 
+#include "base/log.h"
 #include "cmd/flags.h"
-#include "cmd/http_server.h"
+#include "cmd/routes.h"
 #include "collector/collector.h"
 #include "collector/exporter_metrics.h"
 #include "collector/exposition_text.h"
 #include "collector/netns_scrape.h"
 #include "collector/scrape.h"
-#include "log/log.h"
 #include "platform/netns_source.h"
 #include "platform/reader.h"
 #include "platform/snapshot_json.h"
+#include "server/http_server.h"
 
 namespace {
 
@@ -141,9 +142,9 @@ int main(int argc, char** argv) {
   std::shared_ptr<platform::Reader> reader = platform::make_system_reader();
   if (options->dump) return dump(*reader);
 
-  collector::RequestCounter requests;
+  server::StatusCounter statuses;
   collector::Scraper scraper(options->enabled_collectors(), collector_options, reader,
-                             !options->disable_exporter_metrics, &requests);
+                             !options->disable_exporter_metrics, [&statuses] { return statuses.counts(); });
   if (options->netns) {
     auto names = collector::DeviceFilter::create(options->netns_include, options->netns_exclude);
     if (!names) return fail(names.error().within("--collector.netns.include/exclude").text());
@@ -170,22 +171,23 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  std::shared_ptr<cmd::WebSecurity> security;
+  std::shared_ptr<server::WebSecurity> security;
   if (!options->web_config_file.empty()) {
-    auto loaded = cmd::WebSecurity::load(options->web_config_file);
+    auto loaded = server::WebSecurity::load(options->web_config_file);
     if (!loaded) return fail(loaded.error().text());
     security = std::move(*loaded);
   }
   raise_open_file_limit();
-  cmd::ServerConfig config{options->listen_addresses, options->telemetry_path, options->max_requests};
-  auto server = cmd::HttpServer::start(config, scraper, requests, security);
-  if (!server) return fail(server.error().text());
+  server::ServerConfig config{options->listen_addresses, options->telemetry_path, options->max_requests};
+  const cmd::LandingPage landing{options->telemetry_path, scraper.enabled(), build.version, build.revision};
+  auto http = server::HttpServer::start(config, cmd::exporter_routes(scraper, landing), statuses, security);
+  if (!http) return fail(http.error().text());
 
   std::string collectors;
   for (const auto& n : scraper.enabled()) collectors += (collectors.empty() ? "" : ",") + n;
   log::info("starting ifmib_exporter", {{"version", build.version}, {"revision", build.revision}});
   log::info("enabled collectors", {{"collectors", collectors}});
-  for (const auto& address : (*server)->bound_addresses()) {
+  for (const auto& address : (*http)->bound_addresses()) {
     log::info("listening", {{"address", address}, {"telemetry_path", options->telemetry_path},
                             {"tls", security && security->tls() ? "true" : "false"}});
   }
@@ -201,7 +203,7 @@ int main(int argc, char** argv) {
     }
   }
   log::info("shutting down: finishing in-flight requests", {{"signal", strsignal(received)}});
-  (*server)->stop();
+  (*http)->stop();
   log::info("stopped");
   return 0;
 }

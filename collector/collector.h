@@ -9,7 +9,7 @@
 #include "collector/device_filter.h"
 #include "collector/families.h"
 #include "platform/reader.h"
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::collector {
 
@@ -27,7 +27,7 @@ class Collector {
  public:
   virtual ~Collector() = default;
   /// All of this collector's families, or an Error: a collector succeeds whole or fails.
-  virtual platform::Result<Families> collect(platform::Reader& reader) const = 0;
+  virtual Result<Families> collect(platform::Reader& reader) const = 0;
 };
 
 /// One entry of the registry (collector/registry.cpp).

@@ -2,13 +2,13 @@
 
 namespace ifmib::collector {
 
-platform::Result<DeviceFilter> DeviceFilter::create(const std::string& include, const std::string& exclude) {
+Result<DeviceFilter> DeviceFilter::create(const std::string& include, const std::string& exclude) {
   DeviceFilter filter;
   try {
     if (!include.empty()) filter.include_.emplace(include, std::regex::ECMAScript | std::regex::optimize);
     if (!exclude.empty()) filter.exclude_.emplace(exclude, std::regex::ECMAScript | std::regex::optimize);
   } catch (const std::regex_error& e) {
-    return platform::Error::invalid("device filter", std::string("bad regular expression: ") + e.what());
+    return Error::invalid("device filter", std::string("bad regular expression: ") + e.what());
   }
   return filter;
 }

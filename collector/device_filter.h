@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::collector {
 
@@ -17,7 +17,7 @@ class DeviceFilter {
   DeviceFilter() = default;
   /// Either pattern may be empty (no constraint). Patterns are ECMAScript regular expressions,
   /// matched unanchored against the whole name, as node_exporter matches its device filters.
-  static platform::Result<DeviceFilter> create(const std::string& include, const std::string& exclude);
+  static Result<DeviceFilter> create(const std::string& include, const std::string& exclude);
 
   bool accepts(std::string_view device) const;
 

@@ -75,7 +75,7 @@ const std::vector<MetricSpec> kMetrics = [] {
 
 std::span<const MetricSpec> EtherCollector::metrics() { return kMetrics; }
 
-platform::Result<Families> EtherCollector::collect(platform::Reader& reader) const {
+Result<Families> EtherCollector::collect(platform::Reader& reader) const {
   auto interfaces = reader.interfaces();
   if (!interfaces) return interfaces.error().within("ether");
 

@@ -74,15 +74,9 @@ Families process_families(const platform::ProcessStats& stats) {
   return out;
 }
 
-void RequestCounter::record(int status) {
-  std::lock_guard lock(mu_);
-  ++by_status_[status];
-}
-
-Family RequestCounter::family() const {
+Family http_requests_family(const std::map<int, std::uint64_t>& by_status) {
   auto family = make_family(spec_named(kMetrics, "ifmib_exporter_http_requests_total"));
-  std::lock_guard lock(mu_);
-  for (const auto& [status, count] : by_status_) {
+  for (const auto& [status, count] : by_status) {
     add_sample(family, {{"code", std::to_string(status)}}, static_cast<double>(count));
   }
   return family;

@@ -2,7 +2,6 @@
 // The exporter's own metrics: build info, process_* and HTTP requests by status code.
 
 #include <map>
-#include <mutex>
 #include <span>
 
 #include "collector/families.h"
@@ -21,16 +20,8 @@ Family build_info_family(const BuildInfo& info);
 /// The standard process_* families (client_golang's names) from a process snapshot.
 Families process_families(const platform::ProcessStats& stats);
 
-/// Counts answered HTTP requests by status code. Thread-safe.
-class RequestCounter {
- public:
-  void record(int status);
-  Family family() const;
-
- private:
-  mutable std::mutex mu_;
-  std::map<int, std::uint64_t> by_status_;
-};
+/// ifmib_exporter_http_requests_total from the server's answered requests by status code.
+Family http_requests_family(const std::map<int, std::uint64_t>& by_status);
 
 /// Every metric table that is not a collector's (for the lint and README tests).
 std::span<const MetricSpec> exporter_metric_specs();

@@ -66,7 +66,7 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 std::span<const MetricSpec> IfmibCollector::metrics() { return kMetrics; }
 
-platform::Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
+Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   auto interfaces = reader.interfaces();
   if (!interfaces) return interfaces.error().within("ifmib");
 

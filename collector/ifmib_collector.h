@@ -10,7 +10,7 @@ class IfmibCollector final : public Collector {
   /// The metric table (names, types, help) this collector may emit.
   static std::span<const MetricSpec> metrics();
   explicit IfmibCollector(const Options& options) : options_(options) {}
-  platform::Result<Families> collect(platform::Reader& reader) const override;
+  Result<Families> collect(platform::Reader& reader) const override;
 
  private:
   Options options_;

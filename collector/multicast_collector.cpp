@@ -128,7 +128,7 @@ const char* mode_label(const std::optional<platform::FilterMode>& mode) {
 
 std::span<const MetricSpec> MulticastCollector::metrics() { return kMetrics; }
 
-platform::Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
+Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   const bool detail = options_.multicast_groups;
   platform::MulticastQuery query = options_.multicast;
   query.users = detail;  // the per-group series show users; the counts do not need them

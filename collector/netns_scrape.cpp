@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "collector/exporter_metrics.h"
-#include "log/log.h"
+#include "base/log.h"
 
 namespace ifmib::collector {
 
@@ -72,7 +72,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
   // Workers take namespaces in order; each result lands in its own slot, so the output order is
   // the listing order whatever the timing.
   std::vector<std::optional<Families>> results(targets.size());
-  std::vector<std::optional<platform::Error>> failures(targets.size());
+  std::vector<std::optional<Error>> failures(targets.size());
   std::vector<char> late(targets.size(), 0);
   std::atomic<std::size_t> next{0};
   const auto work = [&] {

@@ -5,7 +5,7 @@
 #include <exception>
 #include <optional>
 
-#include "log/log.h"
+#include "base/log.h"
 
 namespace ifmib::collector {
 
@@ -16,30 +16,30 @@ namespace {
 class ScrapeReader final : public platform::Reader {
  public:
   explicit ScrapeReader(platform::Reader& inner) : inner_(inner) {}
-  platform::Result<std::vector<platform::Interface>> interfaces() override {
+  Result<std::vector<platform::Interface>> interfaces() override {
     if (!interfaces_) interfaces_.emplace(inner_.interfaces());
     return *interfaces_;
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
+  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
     auto links = interfaces();
     if (!links) return links.error();
     return inner_.send_queues_of(*links, q);
   }
-  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
+  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
     return inner_.multicast(q);
   }
-  platform::Result<platform::ProcessStats> process() override { return inner_.process(); }
+  Result<platform::ProcessStats> process() override { return inner_.process(); }
 
  private:
   platform::Reader& inner_;
-  std::optional<platform::Result<std::vector<platform::Interface>>> interfaces_;
+  std::optional<Result<std::vector<platform::Interface>>> interfaces_;
 };
 
-platform::Result<Families> collect_guarded(const Collector& c, platform::Reader& reader) {
+Result<Families> collect_guarded(const Collector& c, platform::Reader& reader) {
   try {
     return c.collect(reader);
   } catch (const std::exception& e) {
-    return platform::Error::invalid("unexpected exception", e.what());
+    return Error::invalid("unexpected exception", e.what());
   }
 }
 
@@ -50,11 +50,11 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }  // namespace
 
 Scraper::Scraper(std::vector<std::string> enabled, const Options& options, std::shared_ptr<platform::Reader> reader,
-                 bool exporter_metrics, const RequestCounter* requests)
+                 bool exporter_metrics, HttpStatusCounts http_status_counts)
     : names_(std::move(enabled)),
       reader_(std::move(reader)),
       exporter_metrics_(exporter_metrics),
-      requests_(requests),
+      http_status_counts_(std::move(http_status_counts)),
       build_info_(current_build_info()) {
   for (const auto& name : names_) collectors_.push_back(find_collector(name)->make(options));
 }
@@ -70,7 +70,7 @@ std::optional<std::string> Scraper::check(const Selection& selection) const {
 }
 
 void Scraper::note_outcome(const std::string& name, const std::string* netns, double seconds,
-                           const platform::Error* error) const {
+                           const Error* error) const {
   std::lock_guard lock(failures_mu_);
   const std::string key = netns ? *netns + "/" + name : name;
   const auto it = last_failure_.find(key);
@@ -116,6 +116,11 @@ Families Scraper::collect_from(platform::Reader& inner, const Selection& selecti
     add_sample(success, {{"collector", name}}, result ? 1 : 0);
   }
   append_nonempty(out, {std::move(duration), std::move(success)});
+  // What the reader served only in part (a skipped interface row) must not be silent.
+  for (const Error& note : inner.take_notes()) {
+    if (netns) log::warn("partly read", {{"netns", *netns}, {"err", note.text()}});
+    else log::warn("partly read", {{"err", note.text()}});
+  }
   if (netns) append_label(out, "netns", *netns);
   return out;
 }
@@ -130,7 +135,7 @@ Families Scraper::scrape(const Selection& selection) const {
     } else {
       log::debug("process metrics unavailable", {{"err", stats.error().text()}});
     }
-    if (requests_) own.push_back(requests_->family());
+    if (http_status_counts_) own.push_back(http_requests_family(http_status_counts_()));
   }
   append_nonempty(out, std::move(own));
   return out;

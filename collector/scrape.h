@@ -1,6 +1,8 @@
 #pragma once
 // Runs the enabled collectors for one scrape and adds the exporter's own metrics.
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,9 +37,13 @@ class ScrapeFanout {
 /// kernel afresh and shares nothing mutable with the others but the failure log.
 class Scraper {
  public:
-  /// `requests` may be null (--web.disable-exporter-metrics drops process and HTTP metrics).
+  /// The answered HTTP requests by status code, for ifmib_exporter_http_requests_total.
+  using HttpStatusCounts = std::function<std::map<int, std::uint64_t>()>;
+
+  /// Without `exporter_metrics` (--web.disable-exporter-metrics) no process or HTTP metrics are
+  /// added; an empty `http_status_counts` adds no HTTP metric.
   Scraper(std::vector<std::string> enabled, const Options& options, std::shared_ptr<platform::Reader> reader,
-          bool exporter_metrics, const RequestCounter* requests);
+          bool exporter_metrics, HttpStatusCounts http_status_counts = {});
 
   /// An error message naming the first unknown or disabled collector in `selection`, if any.
   std::optional<std::string> check(const Selection& selection) const;
@@ -58,13 +64,13 @@ class Scraper {
 
  private:
   void note_outcome(const std::string& name, const std::string* netns, double seconds,
-                    const platform::Error* error) const;
+                    const Error* error) const;
 
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Collector>> collectors_;
   std::shared_ptr<platform::Reader> reader_;
   bool exporter_metrics_;
-  const RequestCounter* requests_;
+  HttpStatusCounts http_status_counts_;
   BuildInfo build_info_;
   std::shared_ptr<const ScrapeFanout> fanout_;  // null: collect from reader_ alone
 

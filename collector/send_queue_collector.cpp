@@ -43,7 +43,7 @@ static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMet
 
 std::span<const MetricSpec> SendQueueCollector::metrics() { return kMetrics; }
 
-platform::Result<Families> SendQueueCollector::collect(platform::Reader& reader) const {
+Result<Families> SendQueueCollector::collect(platform::Reader& reader) const {
   auto queues = reader.send_queues(platform::SendQueueQuery{options_.send_queue_per_queue});
   if (!queues) return queues.error().within("send_queue");
 

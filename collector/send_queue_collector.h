@@ -9,7 +9,7 @@ class SendQueueCollector final : public Collector {
  public:
   static std::span<const MetricSpec> metrics();
   explicit SendQueueCollector(const Options& options) : options_(options) {}
-  platform::Result<Families> collect(platform::Reader& reader) const override;
+  Result<Families> collect(platform::Reader& reader) const override;
 
  private:
   Options options_;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "platform/reader.h"
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform {
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform {
@@ -29,6 +29,11 @@ class Reader {
   }
   virtual Result<MulticastSnapshot> multicast(const MulticastQuery& query) = 0;
   virtual Result<ProcessStats> process() = 0;
+
+  /// Problems met by earlier calls that did not fail them (an interface row that could not be
+  /// decoded and was skipped, while the others were served), oldest first, each returned once.
+  /// Platform code does not log: the caller (the scrape) logs these. Thread-safe.
+  virtual std::vector<Error> take_notes() { return {}; }
 };
 
 /// The reader for the OS this binary was built for; defined once in platform/<os>/.

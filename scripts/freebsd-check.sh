@@ -55,7 +55,7 @@ cmake --build "$build" -j "$jobs" -- -k
 # configuration compiles. (cmd/poller_epoll.cpp once sat in cmd/ and was skipped here, while a
 # build that follows the folders compiled it and failed.)
 skipped=""
-for f in $(cd "$root" && find cmd collector log platform -name '*.cpp' -not -path '*/linux/*' | sort); do
+for f in $(cd "$root" && find base cmd collector platform server -name '*.cpp' -not -path '*/linux/*' | sort); do
   grep -q "\"file\": \"$root/$f\"" "$build/compile_commands.json" || skipped="$skipped $f"
 done
 if [ -n "$skipped" ]; then

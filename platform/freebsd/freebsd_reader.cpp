@@ -108,7 +108,20 @@ class FreebsdReader final : public Reader {
     return options_.process();
   }
 
+  std::vector<Error> take_notes() override {
+    std::lock_guard lock(notes_mu_);
+    return std::exchange(notes_, {});
+  }
+
  private:
+  // Bounded, so a reader nobody asks (a test, --dump) does not grow without end.
+  static constexpr std::size_t kMaxNotes = 64;
+
+  void note(const Error& error) {
+    std::lock_guard lock(notes_mu_);
+    if (notes_.size() < kMaxNotes) notes_.push_back(error);
+  }
+
   // One sysctl read, retried while the value keeps growing between probe and read.
   Result<Bytes> read(std::vector<int> mib) {
     Result<Bytes> last = Error::from_errno("", ENOMEM);
@@ -258,7 +271,7 @@ class FreebsdReader final : public Reader {
       auto general = decode_ifmibdata(*bytes);
       if (!general) {
         Error e = general.error().within("ifdata row " + std::to_string(r));
-        if (options_.on_skipped_row) options_.on_skipped_row(e);
+        note(e);
         if (!first_bad_row) first_bad_row = std::move(e);
         continue;
       }
@@ -395,6 +408,8 @@ class FreebsdReader final : public Reader {
   ReaderOptions options_;
   std::mutex mu_;
   std::map<std::string, std::optional<std::vector<int>>> resolved_;  // guarded by mu_
+  std::mutex notes_mu_;
+  std::vector<Error> notes_;  // guarded by notes_mu_
 };
 
 }  // namespace

@@ -14,9 +14,6 @@ struct ReaderOptions {
   /// Supplies process(); the system layer passes its getrusage/kern.proc implementation.
   /// When empty, process() returns an Error.
   std::function<Result<ProcessStats>()> process;
-  /// Called (possibly from two scrapes at once) for each interface row that was skipped because
-  /// it could not be decoded, e.g. ifi_datalen != 152. See interfaces() below.
-  std::function<void(const Error&)> on_skipped_row;
   /// Attempts per read where a value can grow between size probe and read (ENOMEM).
   int attempts = 5;
 };
@@ -27,7 +24,7 @@ struct ReaderOptions {
 /// interfaces() / send_queues(): read net.link.generic.system.ifcount (the highest index) and
 /// rows 1..ifcount; a row answering ENOENT is skipped (sparse index, detached or jailed
 /// interface). A row whose bytes fail validation (length != 208, ifi_datalen != 152) is
-/// skipped and reported through on_skipped_row, and the other rows are still returned; if no
+/// skipped and kept for take_notes() (at most 64 until taken), and the other rows are still returned; if no
 /// row could be decoded but some failed, the call fails with the first such Error, so a
 /// kernel with a different ABI fails loudly. Any other errno fails the call.
 ///

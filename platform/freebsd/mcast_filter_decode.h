@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform::freebsd {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <span>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::freebsd {
 

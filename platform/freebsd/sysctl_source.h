@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::sysctl {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "platform/freebsd/ifmib_decode.h"
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform::freebsd {

@@ -20,7 +20,7 @@ epoll_event event_for(int fd, bool read, bool write) {
 
 Result<Poller> Poller::create() {
   const int fd = epoll_create1(EPOLL_CLOEXEC);
-  if (fd < 0) return platform::Error::from_errno("epoll_create1", errno);
+  if (fd < 0) return Error::from_errno("epoll_create1", errno);
   return Poller(fd);
 }
 
@@ -30,14 +30,14 @@ Poller::~Poller() {
 
 Status Poller::add(int fd, bool read, bool write) {
   epoll_event e = event_for(fd, read, write);
-  if (epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl add", errno);
-  return platform::ok_status();
+  if (epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &e) != 0) return Error::from_errno("epoll_ctl add", errno);
+  return ok_status();
 }
 
 Status Poller::watch(int fd, bool read, bool write) {
   epoll_event e = event_for(fd, read, write);
-  if (epoll_ctl(fd_, EPOLL_CTL_MOD, fd, &e) != 0) return platform::Error::from_errno("epoll_ctl mod", errno);
-  return platform::ok_status();
+  if (epoll_ctl(fd_, EPOLL_CTL_MOD, fd, &e) != 0) return Error::from_errno("epoll_ctl mod", errno);
+  return ok_status();
 }
 
 void Poller::remove(int fd) { epoll_ctl(fd_, EPOLL_CTL_DEL, fd, nullptr); }
@@ -46,12 +46,12 @@ Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   events.clear();
   epoll_event ready[256];
   const int n = epoll_wait(fd_, ready, 256, timeout_ms);
-  if (n < 0) return errno == EINTR ? platform::ok_status() : platform::Error::from_errno("epoll_wait", errno);
+  if (n < 0) return errno == EINTR ? ok_status() : Error::from_errno("epoll_wait", errno);
   for (int i = 0; i < n; ++i) {
     const auto bits = ready[i].events;
     events.push_back({ready[i].data.fd, (bits & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0, (bits & EPOLLOUT) != 0});
   }
-  return platform::ok_status();
+  return ok_status();
 }
 
 }  // namespace ifmib::platform

@@ -14,7 +14,7 @@
 #include <span>
 #include <string>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::netlink {
 

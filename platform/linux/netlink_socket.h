@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::netlink {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "platform/netns_source.h"
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::netns {
 

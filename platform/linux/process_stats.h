@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform::procfs {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::platform::procfs {
 

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform::procfs {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "platform/linux/link_dump_parser.h"
-#include "platform/result.h"
+#include "base/result.h"
 #include "platform/snapshot.h"
 
 namespace ifmib::platform::netlink {

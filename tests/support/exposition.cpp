@@ -13,8 +13,8 @@ bool name_char(char c, bool first) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (!first && c >= '0' && c <= '9');
 }
 
-platform::Error bad(std::size_t line_no, const std::string& why, const std::string& line) {
-  return platform::Error::invalid("exposition line " + std::to_string(line_no), why + ": " + line);
+Error bad(std::size_t line_no, const std::string& why, const std::string& line) {
+  return Error::invalid("exposition line " + std::to_string(line_no), why + ": " + line);
 }
 
 std::optional<double> parse_value(const std::string& text) {
@@ -54,7 +54,7 @@ std::optional<double> Exposition::value(const std::string& name, const LabelSet&
   return found.front().value;
 }
 
-platform::Result<Exposition> parse_exposition(const std::string& text) {
+Result<Exposition> parse_exposition(const std::string& text) {
   Exposition out;
   std::set<std::pair<std::string, LabelSet>> seen;
   std::istringstream in(text);

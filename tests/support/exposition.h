@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 namespace ifmib::test {
 
@@ -32,7 +32,7 @@ struct Exposition {
 };
 
 /// Parses `text`; an Error names the first bad line. Duplicate series are an error too.
-platform::Result<Exposition> parse_exposition(const std::string& text);
+Result<Exposition> parse_exposition(const std::string& text);
 
 }  // namespace ifmib::test
 

@@ -2,6 +2,7 @@
 // A Reader that serves fixed snapshots (or errors) and counts calls: drives every collector test.
 
 #include <atomic>
+#include <utility>
 
 #include "platform/reader.h"
 
@@ -9,29 +10,36 @@ namespace ifmib::test {
 
 class FakeReader final : public platform::Reader {
  public:
-  platform::Result<std::vector<platform::Interface>> interfaces_result = std::vector<platform::Interface>{};
-  platform::Result<std::vector<platform::SendQueue>> send_queues_result = std::vector<platform::SendQueue>{};
-  platform::Result<platform::MulticastSnapshot> multicast_result = platform::MulticastSnapshot{};
-  platform::Result<platform::ProcessStats> process_result = platform::ProcessStats{};
+  Result<std::vector<platform::Interface>> interfaces_result = std::vector<platform::Interface>{};
+  Result<std::vector<platform::SendQueue>> send_queues_result = std::vector<platform::SendQueue>{};
+  Result<platform::MulticastSnapshot> multicast_result = platform::MulticastSnapshot{};
+  Result<platform::ProcessStats> process_result = platform::ProcessStats{};
   std::atomic<int> interface_calls{0}, send_queue_calls{0}, multicast_calls{0};
   platform::MulticastQuery last_query;
   platform::SendQueueQuery last_send_queue_query;
 
-  platform::Result<std::vector<platform::Interface>> interfaces() override {
+  Result<std::vector<platform::Interface>> interfaces() override {
     ++interface_calls;
     return interfaces_result;
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& query) override {
+  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& query) override {
     ++send_queue_calls;
     last_send_queue_query = query;
     return send_queues_result;
   }
-  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& query) override {
+  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& query) override {
     ++multicast_calls;
     last_query = query;
     return multicast_result;
   }
-  platform::Result<platform::ProcessStats> process() override { return process_result; }
+  Result<platform::ProcessStats> process() override { return process_result; }
+
+  std::vector<Error> notes;  // handed out once by take_notes()
+  std::atomic<int> take_notes_calls{0};
+  std::vector<Error> take_notes() override {
+    ++take_notes_calls;
+    return std::exchange(notes, {});
+  }
 };
 
 }  // namespace ifmib::test

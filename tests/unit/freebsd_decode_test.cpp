@@ -12,6 +12,7 @@
 #include "platform/freebsd/mcast_filter_decode.h"
 #include "tests/unit/freebsd_fixture.h"
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using namespace ifmib::platform::freebsd;
 using ifmib::test::freebsd::Bytes;

@@ -136,31 +136,31 @@ class FakeSysctl final : public platform::sysctl::Source {
   void forget(const std::string& n) { names_.erase(n); }
   void set_media(std::string interface_name, Bytes ifmediareq) { media_[std::move(interface_name)] = std::move(ifmediareq); }
 
-  platform::Result<Bytes> read(std::span<const int> mib) override {
+  Result<Bytes> read(std::span<const int> mib) override {
     std::lock_guard lock(mu_);
     std::vector<int> key(mib.begin(), mib.end());
     ++reads_[key];
     auto it = answers_.find(key);
-    if (it == answers_.end()) return platform::Error::from_errno("fake", ENOENT);
+    if (it == answers_.end()) return Error::from_errno("fake", ENOENT);
     Answer a = it->second.front();
     if (it->second.size() > 1) it->second.pop_front();
-    if (a.err != 0) return platform::Error::from_errno("fake", a.err);
+    if (a.err != 0) return Error::from_errno("fake", a.err);
     return a.bytes;
   }
 
-  platform::Result<std::vector<int>> resolve(std::string_view n) override {
+  Result<std::vector<int>> resolve(std::string_view n) override {
     std::lock_guard lock(mu_);
     ++resolves_[std::string(n)];
     auto it = names_.find(std::string(n));
-    if (it == names_.end()) return platform::Error::from_errno("fake", ENOENT);
+    if (it == names_.end()) return Error::from_errno("fake", ENOENT);
     return it->second;
   }
 
   // Interfaces without an answer have no media, as lo0 (EINVAL from its if_ioctl).
-  platform::Result<Bytes> media(std::string_view n) override {
+  Result<Bytes> media(std::string_view n) override {
     std::lock_guard lock(mu_);
     auto it = media_.find(std::string(n));
-    if (it == media_.end()) return platform::Error::from_errno("fake SIOCGIFMEDIA", EINVAL);
+    if (it == media_.end()) return Error::from_errno("fake SIOCGIFMEDIA", EINVAL);
     return it->second;
   }
 

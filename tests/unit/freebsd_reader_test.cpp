@@ -16,6 +16,7 @@
 #include "platform/freebsd/freebsd_reader.h"
 #include "tests/unit/freebsd_fixture.h"
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using ifmib::test::freebsd::Bytes;
 using ifmib::test::freebsd::c_string;
@@ -183,10 +184,7 @@ MulticastGroup group(std::string dev, std::uint32_t index, AddressFamily f, std:
 
 TEST_CASE("freebsd reader: interfaces walk rows 1..ifcount, skipping sparse, vanished and bad rows") {
   auto fake = fixture_host();
-  std::vector<Error> skipped;
-  freebsd::ReaderOptions options;
-  options.on_skipped_row = [&](const Error& e) { skipped.push_back(e); };
-  auto reader = freebsd::make_freebsd_reader(fake, options);
+  auto reader = freebsd::make_freebsd_reader(fake, freebsd::ReaderOptions{});
 
   const auto ifs = reader->interfaces();
   REQUIRE_MESSAGE(ifs, ifs.error().text());
@@ -205,7 +203,9 @@ TEST_CASE("freebsd reader: interfaces walk rows 1..ifcount, skipping sparse, van
   CHECK(ifs->at(2).type == "l2vlan");
   CHECK(ifs->at(2).last_change_timestamp_seconds == std::optional<double>(1700000300.5));
 
+  const std::vector<Error> skipped = reader->take_notes();
   REQUIRE(skipped.size() == 1);
+  CHECK(reader->take_notes().empty());  // each note once
   CHECK(skipped[0].text().find("ifdata row 4") != std::string::npos);
   CHECK(skipped[0].text().find("ifi_datalen 144") != std::string::npos);
   CHECK(fake->reads(ifdata_mib(7, kGeneral)) == 1);  // up to ifcount inclusive

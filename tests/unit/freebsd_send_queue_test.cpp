@@ -22,6 +22,7 @@
 #include "tests/support/exposition.h"
 #include "tests/unit/freebsd_fixture.h"
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using ifmib::test::freebsd::Bytes;
 using ifmib::test::freebsd::c_string;

@@ -1,19 +1,24 @@
 #include <doctest/doctest.h>
+#include <netinet/in.h>
 #include <zlib.h>
 
-#include "cmd/http_server.h"
+#include "cmd/routes.h"
+#include "server/content_encoding.h"
+#include "server/http_request.h"
+#include "server/listen_address.h"
+#include "server/url.h"
 #include "collector/families.h"
-#include "log/log.h"
+#include "base/log.h"
 
 using namespace ifmib;
 
 TEST_CASE("url_decode: strict percent-encoding") {
-  CHECK(*cmd::url_decode("collect%5B%5D") == "collect[]");
-  CHECK(*cmd::url_decode("a+b") == "a b");
-  CHECK_FALSE(cmd::url_decode("%").ok());
-  CHECK_FALSE(cmd::url_decode("%4").ok());
-  CHECK_FALSE(cmd::url_decode("%zz").ok());
-  CHECK(*cmd::url_decode("%41") == "A");
+  CHECK(*server::url_decode("collect%5B%5D") == "collect[]");
+  CHECK(*server::url_decode("a+b") == "a b");
+  CHECK_FALSE(server::url_decode("%").ok());
+  CHECK_FALSE(server::url_decode("%4").ok());
+  CHECK_FALSE(server::url_decode("%zz").ok());
+  CHECK(*server::url_decode("%41") == "A");
 }
 
 TEST_CASE("parse_selection: collect[] and exclude[], other parameters ignored") {
@@ -30,9 +35,9 @@ TEST_CASE("parse_selection: collect[] and exclude[], other parameters ignored") 
 
 TEST_CASE("resolve_listen_address: node_exporter-style addresses, IPv4 and IPv6") {
   const auto text = [](const std::string& address) {
-    auto resolved = cmd::resolve_listen_address(address);
+    auto resolved = server::resolve_listen_address(address);
     REQUIRE_MESSAGE(resolved, resolved.error().text());
-    return cmd::address_text(reinterpret_cast<const sockaddr*>(&resolved->address));
+    return server::address_text(reinterpret_cast<const sockaddr*>(&resolved->address));
   };
   CHECK(text(":10027") == "0.0.0.0:10027");
   CHECK(text("0.0.0.0:10027") == "0.0.0.0:10027");
@@ -40,26 +45,26 @@ TEST_CASE("resolve_listen_address: node_exporter-style addresses, IPv4 and IPv6"
   CHECK(text("localhost:9") == "127.0.0.1:9");
   CHECK(text("[::1]:10027") == "[::1]:10027");
   CHECK(text("[::]:10027") == "[::]:10027");
-  CHECK(cmd::resolve_listen_address("[::1]:1")->length == sizeof(sockaddr_in6));
-  CHECK_FALSE(cmd::resolve_listen_address("10027").ok());
-  CHECK_FALSE(cmd::resolve_listen_address(":70000").ok());
-  CHECK_FALSE(cmd::resolve_listen_address(":abc").ok());
-  CHECK_FALSE(cmd::resolve_listen_address("[::g]:1").ok());
-  CHECK_FALSE(cmd::resolve_listen_address("no.such.host.invalid:1").ok());
+  CHECK(server::resolve_listen_address("[::1]:1")->length == sizeof(sockaddr_in6));
+  CHECK_FALSE(server::resolve_listen_address("10027").ok());
+  CHECK_FALSE(server::resolve_listen_address(":70000").ok());
+  CHECK_FALSE(server::resolve_listen_address(":abc").ok());
+  CHECK_FALSE(server::resolve_listen_address("[::g]:1").ok());
+  CHECK_FALSE(server::resolve_listen_address("no.such.host.invalid:1").ok());
 }
 
 TEST_CASE("accepts_gzip: q-values") {
-  CHECK(cmd::accepts_gzip("gzip"));
-  CHECK(cmd::accepts_gzip("deflate, gzip;q=0.5"));
-  CHECK(cmd::accepts_gzip("*"));
-  CHECK_FALSE(cmd::accepts_gzip("gzip;q=0"));
-  CHECK_FALSE(cmd::accepts_gzip("identity"));
-  CHECK_FALSE(cmd::accepts_gzip(""));
+  CHECK(server::accepts_gzip("gzip"));
+  CHECK(server::accepts_gzip("deflate, gzip;q=0.5"));
+  CHECK(server::accepts_gzip("*"));
+  CHECK_FALSE(server::accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(server::accepts_gzip("identity"));
+  CHECK_FALSE(server::accepts_gzip(""));
 }
 
 TEST_CASE("gzip: round trip through zlib") {
   const std::string text(100000, 'x');
-  const std::string packed = cmd::gzip(text);
+  const std::string packed = server::gzip(text);
   REQUIRE(packed.size() > 18);
   CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
   CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
@@ -96,10 +101,10 @@ TEST_CASE("log: logfmt and JSON lines escape what they must") {
 }
 
 TEST_CASE("decode_path: percent-decoding without '+', and no NUL") {
-  CHECK(*cmd::decode_path("/metrics") == "/metrics");
-  CHECK(*cmd::decode_path("/metric%73") == "/metrics");
-  CHECK(*cmd::decode_path("/a+b") == "/a+b");
-  CHECK_FALSE(cmd::decode_path("/metrics%00.html").ok());
-  CHECK_FALSE(cmd::decode_path("/metrics%0").ok());
-  CHECK_FALSE(cmd::decode_path("/%zz").ok());
+  CHECK(*server::decode_path("/metrics") == "/metrics");
+  CHECK(*server::decode_path("/metric%73") == "/metrics");
+  CHECK(*server::decode_path("/a+b") == "/a+b");
+  CHECK_FALSE(server::decode_path("/metrics%00.html").ok());
+  CHECK_FALSE(server::decode_path("/metrics%0").ok());
+  CHECK_FALSE(server::decode_path("/%zz").ok());
 }

@@ -1,9 +1,9 @@
 // parse_request_head on literal bytes: what the server's event loop decides after each read.
 #include <doctest/doctest.h>
 
-#include "cmd/http_request.h"
+#include "server/http_request.h"
 
-using namespace ifmib::cmd;
+using namespace ifmib::server;
 using Status = HeadParse::Status;
 
 namespace {

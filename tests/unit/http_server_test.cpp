@@ -11,7 +11,8 @@
 #include <future>
 #include <mutex>
 
-#include "cmd/http_server.h"
+#include "cmd/routes.h"
+#include "server/http_server.h"
 #include "tests/support/fake_reader.h"
 
 using namespace ifmib;
@@ -50,20 +51,20 @@ int status_of(const std::string& response) {
 // Blocks every interfaces() call until release().
 class BlockingReader final : public platform::Reader {
  public:
-  platform::Result<std::vector<platform::Interface>> interfaces() override {
+  Result<std::vector<platform::Interface>> interfaces() override {
     std::unique_lock lock(mu_);
     ++waiting_;
     cv_.notify_all();
     cv_.wait(lock, [&] { return released_; });
     return std::vector<platform::Interface>{};
   }
-  platform::Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
+  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
     return std::vector<platform::SendQueue>{};
   }
-  platform::Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
+  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
     return platform::MulticastSnapshot{};
   }
-  platform::Result<platform::ProcessStats> process() override { return platform::ProcessStats{}; }
+  Result<platform::ProcessStats> process() override { return platform::ProcessStats{}; }
   void wait_for_first_caller() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return waiting_ > 0; });
@@ -81,15 +82,20 @@ class BlockingReader final : public platform::Reader {
   bool released_ = false;
 };
 
-cmd::ServerConfig loopback_config(int max_requests) {
-  cmd::ServerConfig config;
+server::ServerConfig loopback_config(int max_requests) {
+  server::ServerConfig config;
   config.listen_addresses = {"127.0.0.1:0"};
   config.telemetry_path = "/metrics";
   config.max_requests = max_requests;
   return config;
 }
 
-int port_of(const cmd::HttpServer& server) {
+// The exporter's own routes (cmd/routes.h), as main wires them.
+server::Routes routes(const collector::Scraper& scraper) {
+  return cmd::exporter_routes(scraper, cmd::LandingPage{"/metrics", scraper.enabled(), "1.2.3", "abc"});
+}
+
+int port_of(const server::HttpServer& server) {
   const std::string address = server.bound_addresses().at(0);
   return std::stoi(address.substr(address.rfind(':') + 1));
 }
@@ -98,11 +104,11 @@ int port_of(const cmd::HttpServer& server) {
 
 TEST_CASE("server: status codes for paths, methods and collect[]") {
   auto reader = std::make_shared<test::FakeReader>();
-  collector::RequestCounter requests;
-  collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, true, &requests);
-  auto server = cmd::HttpServer::start(loopback_config(40), scraper, requests);
-  REQUIRE_MESSAGE(server, server.error().text());
-  const int port = port_of(**server);
+  server::StatusCounter statuses;
+  collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, true, [&statuses] { return statuses.counts(); });
+  auto http = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
+  REQUIRE_MESSAGE(http, http.error().text());
+  const int port = port_of(**http);
   CHECK(status_of(http_get(port, "/metrics")) == 200);
   CHECK(status_of(http_get(port, "/")) == 200);
   CHECK(status_of(http_get(port, "/-/healthy")) == 200);
@@ -114,20 +120,35 @@ TEST_CASE("server: status codes for paths, methods and collect[]") {
   CHECK(unknown.find("unknown collector: bogus") != std::string::npos);
   CHECK(status_of(http_get(port, "/metrics?collect[]=multicast")) == 400);  // disabled
   CHECK(status_of(http_get(port, "/metrics?collect%5B%5D=%ZZ")) == 400);
-  CHECK(http_get(port, "/metrics", "HEAD").find("ifmib_") == std::string::npos);  // HEAD: no body
+  // HEAD: the status and headers GET would have, Content-Length included, and no body.
+  const std::string get = http_get(port, "/metrics"), head = http_get(port, "/metrics", "HEAD");
+  const auto get_end = get.find("\r\n\r\n"), head_end = head.find("\r\n\r\n");
+  REQUIRE(get_end != std::string::npos);
+  REQUIRE(head_end != std::string::npos);
+  CHECK(status_of(head) == 200);
+  CHECK(head.size() == head_end + 4);  // nothing after the blank line
+  const auto content_length = [](const std::string& response) {
+    const auto at = response.find("Content-Length: ");
+    return at == std::string::npos ? -1L : std::stol(response.substr(at + 16));
+  };
+  CHECK(content_length(get) == static_cast<long>(get.size() - get_end - 4));
+  CHECK(content_length(get) > 0);
+  CHECK(content_length(head) > 0);
+  CHECK(head.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
   const std::string metrics = http_get(port, "/metrics");
   CHECK(metrics.find("ifmib_exporter_http_requests_total{code=\"404\"} 1") != std::string::npos);
   CHECK(metrics.find("ifmib_exporter_http_requests_total{code=\"405\"} 2") != std::string::npos);
-  (*server)->stop();
+  CHECK(metrics.find("ifmib_exporter_http_requests_total{code=\"400\"} 3") != std::string::npos);
+  (*http)->stop();
 }
 
 TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks still answer") {
   auto reader = std::make_shared<BlockingReader>();
-  collector::RequestCounter requests;
-  collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
-  auto server = cmd::HttpServer::start(loopback_config(1), scraper, requests);
-  REQUIRE_MESSAGE(server, server.error().text());
-  const int port = port_of(**server);
+  server::StatusCounter statuses;
+  collector::Scraper scraper({"ifmib"}, {}, reader, false, [&statuses] { return statuses.counts(); });
+  auto http = server::HttpServer::start(loopback_config(1), routes(scraper), statuses);
+  REQUIRE_MESSAGE(http, http.error().text());
+  const int port = port_of(**http);
 
   auto first = std::async(std::launch::async, [&] { return http_get(port, "/metrics"); });
   reader->wait_for_first_caller();  // the first scrape is now inside the reader
@@ -138,16 +159,16 @@ TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks stil
   reader->release();
   CHECK(status_of(first.get()) == 200);
   CHECK(status_of(http_get(port, "/metrics")) == 200);  // the slot is free again
-  (*server)->stop();
+  (*http)->stop();
 }
 
 TEST_CASE("server: pipelined requests on one connection are answered in order, HTTP/1.0 and the limits") {
   auto reader = std::make_shared<test::FakeReader>();
-  collector::RequestCounter requests;
-  collector::Scraper scraper({"ifmib"}, {}, reader, false, &requests);
-  auto server = cmd::HttpServer::start(loopback_config(40), scraper, requests);
-  REQUIRE_MESSAGE(server, server.error().text());
-  const int port = port_of(**server);
+  server::StatusCounter statuses;
+  collector::Scraper scraper({"ifmib"}, {}, reader, false, [&statuses] { return statuses.counts(); });
+  auto http = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
+  REQUIRE_MESSAGE(http, http.error().text());
+  const int port = port_of(**http);
   // Three requests in one write: the first two keep the connection, the third closes it.
   const std::string three = exchange_raw(port,
                                          "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -173,5 +194,5 @@ TEST_CASE("server: pipelined requests on one connection are answered in order, H
   const std::string post = exchange_raw(port, "POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n");
   CHECK(status_of(post) == 405);
   CHECK(post.find("HTTP/1.1", 5) == std::string::npos);
-  (*server)->stop();
+  (*http)->stop();
 }

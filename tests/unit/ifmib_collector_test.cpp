@@ -213,7 +213,7 @@ TEST_CASE("ifmib: hostile interface names still give valid exposition text") {
 
 TEST_CASE("ifmib: a reader error fails the collector with context") {
   test::FakeReader reader;
-  reader.interfaces_result = platform::Error::from_errno("RTM_GETLINK dump", EPERM);
+  reader.interfaces_result = Error::from_errno("RTM_GETLINK dump", EPERM);
   auto families = collector::IfmibCollector({}).collect(reader);
   REQUIRE_FALSE(families.ok());
   CHECK(families.error().text() == "ifmib: RTM_GETLINK dump: Operation not permitted");

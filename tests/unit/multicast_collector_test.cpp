@@ -101,7 +101,7 @@ TEST_CASE("multicast: --collector.multicast.families limits the families, like i
 
 TEST_CASE("multicast: a reader error fails the collector") {
   test::FakeReader reader;
-  reader.multicast_result = platform::Error::from_errno("/proc/net/igmp", EACCES);
+  reader.multicast_result = Error::from_errno("/proc/net/igmp", EACCES);
   auto families = collector::MulticastCollector({}).collect(reader);
   REQUIRE_FALSE(families.ok());
   CHECK(families.error().text().rfind("multicast: /proc/net/igmp", 0) == 0);

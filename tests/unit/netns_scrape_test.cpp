@@ -27,8 +27,8 @@ class FakeNamespaceSource final : public platform::NamespaceSource {
  public:
   platform::NamespaceList listing;
   std::map<std::string, std::shared_ptr<test::FakeReader>> readers;
-  std::map<std::string, platform::Error> failures;
-  std::optional<platform::Error> access_error;
+  std::map<std::string, Error> failures;
+  std::optional<Error> access_error;
   std::mutex mu;
   std::multiset<std::string> entered;
 
@@ -39,8 +39,8 @@ class FakeNamespaceSource final : public platform::NamespaceSource {
     readers[label] = reader;
   }
 
-  platform::Result<platform::NamespaceList> list() override { return listing; }
-  platform::Status run_inside(const platform::NetworkNamespace& ns,
+  Result<platform::NamespaceList> list() override { return listing; }
+  Status run_inside(const platform::NetworkNamespace& ns,
                               const std::function<void(platform::Reader&)>& work) override {
     {
       std::lock_guard lock(mu);
@@ -48,11 +48,11 @@ class FakeNamespaceSource final : public platform::NamespaceSource {
     }
     if (auto it = failures.find(ns.label); it != failures.end()) return it->second;
     work(*readers.at(ns.label));
-    return platform::ok_status();
+    return ok_status();
   }
-  platform::Status check_access() override {
+  Status check_access() override {
     if (access_error) return *access_error;
-    return platform::ok_status();
+    return ok_status();
   }
 };
 
@@ -117,9 +117,9 @@ TEST_CASE("netns fan-out: a vanished namespace is skipped silently, no permissio
   f.source->add("locked", 2, {named_interface("b", 2)});
   f.source->add("broken", 3, {named_interface("c", 3)});
   f.source->add("fine", 4, {named_interface("d", 4)});
-  f.source->failures.emplace("gone", platform::Error::from_errno("open /run/netns/gone", ENOENT));
-  f.source->failures.emplace("locked", platform::Error::from_errno("setns /run/netns/locked", EPERM));
-  f.source->failures.emplace("broken", platform::Error::from_errno("setns /run/netns/broken", EINVAL));
+  f.source->failures.emplace("gone", Error::from_errno("open /run/netns/gone", ENOENT));
+  f.source->failures.emplace("locked", Error::from_errno("setns /run/netns/locked", EPERM));
+  f.source->failures.emplace("broken", Error::from_errno("setns /run/netns/broken", EINVAL));
   f.source->listing.unreadable_processes = 7;
   const auto out = f.scrape();
   CHECK_FALSE(out.has("ifmib_admin_up", {{"netns", "gone"}}));
@@ -176,14 +176,14 @@ TEST_CASE("netns fan-out: past the deadline no namespace is started, the own one
 TEST_CASE("netns fan-out: a failed listing still serves the own namespace") {
   class Failing final : public platform::NamespaceSource {
    public:
-    platform::Result<platform::NamespaceList> list() override {
-      return platform::Error::from_errno("stat /proc/self/ns/net", EACCES);
+    Result<platform::NamespaceList> list() override {
+      return Error::from_errno("stat /proc/self/ns/net", EACCES);
     }
-    platform::Status run_inside(const platform::NetworkNamespace&, const std::function<void(platform::Reader&)>&) override {
+    Status run_inside(const platform::NetworkNamespace&, const std::function<void(platform::Reader&)>&) override {
       FAIL("nothing to enter");
-      return platform::ok_status();
+      return ok_status();
     }
-    platform::Status check_access() override { return platform::Error::from_errno("setns", EPERM); }
+    Status check_access() override { return Error::from_errno("setns", EPERM); }
   };
   auto own = std::make_shared<test::FakeReader>();
   own->interfaces_result = std::vector{named_interface("eth0", 5)};

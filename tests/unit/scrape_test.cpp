@@ -17,7 +17,7 @@ const std::vector<std::string> kAll = {"ifmib", "ether", "send_queue", "multicas
 TEST_CASE("scrape: one failing collector costs success 0, the rest is served") {
   auto reader = std::make_shared<test::FakeReader>();
   reader->interfaces_result = std::vector{test::ethernet_interface()};
-  reader->send_queues_result = platform::Error::invalid("RTM_GETQDISC", "boom");
+  reader->send_queues_result = Error::invalid("RTM_GETQDISC", "boom");
   collector::Scraper scraper(kAll, {}, reader, true, nullptr);
   const auto out = test::render(scraper.scrape({}));
   CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ifmib"}}) == 1);
@@ -59,18 +59,15 @@ TEST_CASE("scrape: collect[] and exclude[] select collectors - unknown and disab
 
 TEST_CASE("scrape: --web.disable-exporter-metrics drops process and HTTP metrics, keeps build info") {
   auto reader = std::make_shared<test::FakeReader>();
-  collector::RequestCounter requests;
-  requests.record(200);
-  requests.record(200);
-  requests.record(404);
+  const auto requests = [] { return std::map<int, std::uint64_t>{{200, 2}, {404, 1}}; };
   {
-    collector::Scraper scraper(kAll, {}, reader, true, &requests);
+    collector::Scraper scraper(kAll, {}, reader, true, requests);
     const auto out = test::render(scraper.scrape({}));
     CHECK(out.value("ifmib_exporter_http_requests_total", {{"code", "200"}}) == 2);
     CHECK(out.value("ifmib_exporter_http_requests_total", {{"code", "404"}}) == 1);
     CHECK(out.has("process_cpu_seconds_total"));
   }
-  collector::Scraper quiet(kAll, {}, reader, false, &requests);
+  collector::Scraper quiet(kAll, {}, reader, false, requests);
   const auto out = test::render(quiet.scrape({}));
   CHECK_FALSE(out.has("ifmib_exporter_http_requests_total"));
   CHECK_FALSE(out.has("process_cpu_seconds_total"));
@@ -82,12 +79,23 @@ TEST_CASE("scrape: a full scrape never repeats a family name") {
   reader->interfaces_result = std::vector{test::ethernet_interface(), test::loopback_interface()};
   reader->send_queues_result = std::vector{platform::SendQueue{
       "eth0", 2, "mq", 1, 10, 2, 3, 4, 5, {{"0", "pfifo", 2, 1, 100, 0, std::nullopt, std::nullopt}}}};
-  collector::RequestCounter requests;
-  requests.record(200);
+  const auto requests = [] { return std::map<int, std::uint64_t>{{200, 1}}; };
   collector::Options options;
   options.send_queue_per_queue = true;  // the per-queue families too
-  collector::Scraper scraper(kAll, options, reader, true, &requests);
+  collector::Scraper scraper(kAll, options, reader, true, requests);
   std::set<std::string> names;
   for (const auto& family : scraper.scrape({})) CHECK_MESSAGE(names.insert(std::string(family.spec.name)).second, family.spec.name);
   CHECK(names.count("ifmib_transmit_queue_drops_total") == 1);
+}
+
+TEST_CASE("scrape: what the reader served only in part is taken once per scrape, to be logged") {
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->notes = {Error::invalid("ifdata row 4", "ifi_datalen 144, expected 152")};
+  collector::Scraper scraper(kAll, {}, reader, false);
+  const auto out = test::render(scraper.scrape({}));
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ifmib"}}) == 1);  // partly read is served
+  CHECK(reader->take_notes_calls == 1);
+  CHECK(reader->notes.empty());
+  (void)scraper.scrape({});
+  CHECK(reader->take_notes_calls == 2);
 }

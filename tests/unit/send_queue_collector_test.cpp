@@ -48,7 +48,7 @@ TEST_CASE("send_queue: no max length when the limit is not in packets - device f
 
 TEST_CASE("send_queue: a reader error fails the collector") {
   test::FakeReader reader;
-  reader.send_queues_result = platform::Error::invalid("RTM_GETQDISC dump", "truncated message");
+  reader.send_queues_result = Error::invalid("RTM_GETQDISC dump", "truncated message");
   auto families = collector::SendQueueCollector({}).collect(reader);
   REQUIRE_FALSE(families.ok());
   CHECK(families.error().text() == "send_queue: RTM_GETQDISC dump: truncated message");

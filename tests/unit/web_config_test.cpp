@@ -1,6 +1,6 @@
 // --web.config.file parsing (exporter-toolkit format), bcrypt checks and Basic credentials.
 
-#include "cmd/web_config.h"
+#include "server/web_config.h"
 
 #include <doctest/doctest.h>
 
@@ -11,8 +11,8 @@
 
 using namespace ifmib;
 using test::bcrypt_hash;
-using cmd::ClientAuth;
-using cmd::parse_web_config;
+using server::ClientAuth;
+using server::parse_web_config;
 
 namespace {
 
@@ -142,48 +142,48 @@ TEST_CASE("client_auth_type: every exporter-toolkit name") {
 
 TEST_CASE("bcrypt: crypt_r checks $2a$, $2b$ and $2y$ hashes, wrong, empty and NUL-carrying passwords fail") {
   const std::string hash = bcrypt_hash("correct horse");
-  CHECK(cmd::is_bcrypt_hash(hash));
-  CHECK(cmd::bcrypt_matches("correct horse", hash));
-  CHECK_FALSE(cmd::bcrypt_matches("correct horsf", hash));
-  CHECK_FALSE(cmd::bcrypt_matches("", hash));
-  CHECK_FALSE(cmd::bcrypt_matches(std::string("correct horse\0x", 15), hash));
+  CHECK(server::is_bcrypt_hash(hash));
+  CHECK(server::bcrypt_matches("correct horse", hash));
+  CHECK_FALSE(server::bcrypt_matches("correct horsf", hash));
+  CHECK_FALSE(server::bcrypt_matches("", hash));
+  CHECK_FALSE(server::bcrypt_matches(std::string("correct horse\0x", 15), hash));
   for (const char* prefix : {"$2a$", "$2y$"}) {
     const std::string variant = prefix + hash.substr(4);  // same salt and digest, other prefix
-    CHECK(cmd::is_bcrypt_hash(variant));
-    CHECK(cmd::bcrypt_matches("correct horse", variant));
+    CHECK(server::is_bcrypt_hash(variant));
+    CHECK(server::bcrypt_matches("correct horse", variant));
   }
-  CHECK_FALSE(cmd::is_bcrypt_hash("$2x$" + hash.substr(4)));
-  CHECK_FALSE(cmd::is_bcrypt_hash(hash.substr(0, 59)));
-  CHECK_FALSE(cmd::bcrypt_matches("correct horse", "$1$salt$whatever"));
+  CHECK_FALSE(server::is_bcrypt_hash("$2x$" + hash.substr(4)));
+  CHECK_FALSE(server::is_bcrypt_hash(hash.substr(0, 59)));
+  CHECK_FALSE(server::bcrypt_matches("correct horse", "$1$salt$whatever"));
 }
 
 TEST_CASE("constant_time_equal and Basic authorization headers") {
-  CHECK(cmd::constant_time_equal("abc", "abc"));
-  CHECK_FALSE(cmd::constant_time_equal("abc", "abd"));
-  CHECK_FALSE(cmd::constant_time_equal("abc", "abcd"));
+  CHECK(server::constant_time_equal("abc", "abc"));
+  CHECK_FALSE(server::constant_time_equal("abc", "abd"));
+  CHECK_FALSE(server::constant_time_equal("abc", "abcd"));
   std::string user, password;
-  REQUIRE(cmd::parse_basic_authorization("Basic YWxpY2U6c2VjcmV0", user, password));  // alice:secret
+  REQUIRE(server::parse_basic_authorization("Basic YWxpY2U6c2VjcmV0", user, password));  // alice:secret
   CHECK(user == "alice");
   CHECK(password == "secret");
-  REQUIRE(cmd::parse_basic_authorization("basic  YTpiOmM=", user, password));  // a:b:c, password holds ':'
+  REQUIRE(server::parse_basic_authorization("basic  YTpiOmM=", user, password));  // a:b:c, password holds ':'
   CHECK(user == "a");
   CHECK(password == "b:c");
-  REQUIRE(cmd::parse_basic_authorization("Basic Og==", user, password));  // ":"
+  REQUIRE(server::parse_basic_authorization("Basic Og==", user, password));  // ":"
   CHECK(user.empty());
   CHECK(password.empty());
-  CHECK_FALSE(cmd::parse_basic_authorization("Bearer YWxpY2U6c2VjcmV0", user, password));
-  CHECK_FALSE(cmd::parse_basic_authorization("Basic YWxpY2U", user, password));     // not a multiple of 4
-  CHECK_FALSE(cmd::parse_basic_authorization("Basic YWxp!2U6", user, password));    // bad character
-  CHECK_FALSE(cmd::parse_basic_authorization("Basic YWxpY2U=", user, password));    // no ':'
-  CHECK_FALSE(cmd::parse_basic_authorization("Basic YQ==YWFh", user, password));    // data after padding
-  CHECK_FALSE(cmd::parse_basic_authorization("Basic", user, password));
+  CHECK_FALSE(server::parse_basic_authorization("Bearer YWxpY2U6c2VjcmV0", user, password));
+  CHECK_FALSE(server::parse_basic_authorization("Basic YWxpY2U", user, password));     // not a multiple of 4
+  CHECK_FALSE(server::parse_basic_authorization("Basic YWxp!2U6", user, password));    // bad character
+  CHECK_FALSE(server::parse_basic_authorization("Basic YWxpY2U=", user, password));    // no ':'
+  CHECK_FALSE(server::parse_basic_authorization("Basic YQ==YWFh", user, password));    // data after padding
+  CHECK_FALSE(server::parse_basic_authorization("Basic", user, password));
 }
 
 TEST_CASE("WebSecurity: right password passes and is cached, wrong ones and unknown users fail") {
-  cmd::WebConfig config;
+  server::WebConfig config;
   config.users["alice"] = bcrypt_hash("secret");
   config.headers = {{"X-Content-Type-Options", "nosniff"}};
-  auto security = cmd::WebSecurity::from_config(config);
+  auto security = server::WebSecurity::from_config(config);
   REQUIRE_MESSAGE(security, security.error().text());
   auto& s = **security;
   CHECK_FALSE(s.tls());
@@ -194,14 +194,14 @@ TEST_CASE("WebSecurity: right password passes and is cached, wrong ones and unkn
   CHECK(s.authorize("Basic YWxpY2U6c2VjcmV0"));
   CHECK(s.headers() == config.headers);
 
-  cmd::WebConfig open;
-  auto none = cmd::WebSecurity::from_config(open);
+  server::WebConfig open;
+  auto none = server::WebSecurity::from_config(open);
   REQUIRE(none);
   CHECK((*none)->authorize(nullptr));
 }
 
 TEST_CASE("AuthCache: holds keys for (user, hash, password), not the fields themselves, and is bounded") {
-  cmd::AuthCache cache;
+  server::AuthCache cache;
   CHECK_FALSE(cache.contains("u", "h", "p"));
   cache.insert("u", "h", "p");
   CHECK(cache.contains("u", "h", "p"));
@@ -215,10 +215,10 @@ TEST_CASE("AuthCache: holds keys for (user, hash, password), not the fields them
 }
 
 TEST_CASE("TLS context: missing certificate or key files are clear errors") {
-  cmd::TlsSettings settings;
+  server::TlsSettings settings;
   settings.cert_file = "/nonexistent/server.crt";
   settings.key_file = "/nonexistent/server.key";
-  const auto ctx = cmd::make_ssl_context(settings);
+  const auto ctx = server::make_ssl_context(settings);
   REQUIRE_FALSE(ctx);
   CHECK(ctx.error().text().find("/nonexistent/server.crt") != std::string::npos);
 }
@@ -234,5 +234,5 @@ TEST_CASE("deploy/web-config.yml parses, and its example password matches its ha
   CHECK(config->tls_settings.cert_file == "/etc/ifmib_exporter/server.crt");
   CHECK(config->tls_settings.client_auth == ClientAuth::require_and_verify);
   REQUIRE(config->users.count("prometheus"));
-  CHECK(cmd::bcrypt_matches("change me", config->users.at("prometheus")));
+  CHECK(server::bcrypt_matches("change me", config->users.at("prometheus")));
 }

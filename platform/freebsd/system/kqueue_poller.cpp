@@ -18,14 +18,14 @@ Status change(int kq, int fd, bool read, bool write, unsigned short extra) {
   struct kevent changes[2];
   EV_SET(&changes[0], fd, EVFILT_READ, extra | (read ? EV_ENABLE : EV_DISABLE), 0, 0, nullptr);
   EV_SET(&changes[1], fd, EVFILT_WRITE, extra | (write ? EV_ENABLE : EV_DISABLE), 0, 0, nullptr);
-  if (kevent(kq, changes, 2, nullptr, 0, nullptr) != 0) return platform::Error::from_errno("kevent", errno);
-  return platform::ok_status();
+  if (kevent(kq, changes, 2, nullptr, 0, nullptr) != 0) return Error::from_errno("kevent", errno);
+  return ok_status();
 }
 }  // namespace
 
 Result<Poller> Poller::create() {
   const int fd = kqueue();
-  if (fd < 0) return platform::Error::from_errno("kqueue", errno);
+  if (fd < 0) return Error::from_errno("kqueue", errno);
   return Poller(fd);
 }
 
@@ -49,7 +49,7 @@ Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
   struct kevent ready[256];
   timespec timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
   const int n = kevent(fd_, nullptr, 0, ready, 256, timeout_ms < 0 ? nullptr : &timeout);
-  if (n < 0) return errno == EINTR ? platform::ok_status() : platform::Error::from_errno("kevent", errno);
+  if (n < 0) return errno == EINTR ? ok_status() : Error::from_errno("kevent", errno);
   // One fd can come back twice (read and write filters): merge them into one Event.
   std::map<int, std::size_t> at;
   for (int i = 0; i < n; ++i) {
@@ -61,7 +61,7 @@ Status Poller::wait(std::vector<Event>& events, int timeout_ms) {
     if (ready[i].filter == EVFILT_READ || trouble) e.readable = true;
     if (ready[i].filter == EVFILT_WRITE) e.writable = true;
   }
-  return platform::ok_status();
+  return ok_status();
 }
 
 }  // namespace ifmib::platform

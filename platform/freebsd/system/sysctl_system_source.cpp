@@ -21,7 +21,6 @@
 #include <string>
 #include <utility>
 
-#include "log/log.h"
 #include <vector>
 
 #include "platform/freebsd/freebsd_reader.h"
@@ -149,12 +148,6 @@ Result<ProcessStats> read_process_stats() {
 std::unique_ptr<Reader> make_system_reader() {
   freebsd::ReaderOptions options;
   options.process = &freebsd::read_process_stats;
-  // A row that cannot be decoded (e.g. ifi_datalen != 152) is skipped and the other rows are
-  // served. The Reader contract has no channel for "partly served", so this is the one place the
-  // platform layer logs: a skipped row must not be silent.
-  options.on_skipped_row = [](const Error& error) {
-    log::warn("interface row skipped", {{"err", error.text()}});
-  };
   return freebsd::make_freebsd_reader(std::make_shared<sysctl::SystemSource>(), std::move(options));
 }
 

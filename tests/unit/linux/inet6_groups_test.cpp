@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+using namespace ifmib;
 using namespace ifmib::platform;
 
 namespace {

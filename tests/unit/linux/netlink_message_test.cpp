@@ -46,7 +46,7 @@ TEST_CASE("a message length of 2^31 or more is truncation, not a jump outside th
     const auto alone = with_header({}, length, RTM_NEWLINK);
     const auto status = netlink::for_each_message(alone, {RTM_NEWLINK}, [&](const nlmsghdr&) {
       ++calls;
-      return ifmib::platform::ok_status();
+      return ifmib::ok_status();
     });
     CHECK_FALSE(status.ok());
     CHECK(calls == 0);
@@ -57,5 +57,5 @@ TEST_CASE("a last message without its alignment padding is still whole") {
   // nlmsg_len 17: one payload byte, the three padding bytes missing at the end of the buffer.
   auto bytes = with_header({}, 17, NLMSG_NOOP);
   bytes.push_back(0);
-  CHECK(netlink::for_each_message(bytes, {}, [](const nlmsghdr&) { return ifmib::platform::ok_status(); }).ok());
+  CHECK(netlink::for_each_message(bytes, {}, [](const nlmsghdr&) { return ifmib::ok_status(); }).ok());
 }

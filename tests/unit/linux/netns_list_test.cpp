@@ -10,6 +10,7 @@
 
 #include "platform/linux/netns_list.h"
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using netns::NsId;
 

@@ -17,6 +17,7 @@
 
 namespace {
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using namespace ifmib::platform::procfs;
 using ifmib::test::read_fixture_text;

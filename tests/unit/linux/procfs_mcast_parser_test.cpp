@@ -34,6 +34,7 @@ std::ostream& operator<<(std::ostream& os, const LinkGroupRow& r) {
 
 namespace {
 
+using namespace ifmib;
 using namespace ifmib::platform;
 using namespace ifmib::platform::procfs;
 using ifmib::test::read_fixture_text;

@@ -1,8 +1,8 @@
-#include "cmd/http_request.h"
+#include "server/http_request.h"
 
 #include <algorithm>
 
-namespace ifmib::cmd {
+namespace ifmib::server {
 
 namespace {
 
@@ -175,4 +175,4 @@ HeadParse parse_request_head(std::string_view received, std::size_t max_head) {
   return out;
 }
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::server

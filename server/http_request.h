@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace ifmib::cmd {
+namespace ifmib::server {
 
 /// One request head. `path` and `query` are still percent-encoded (decode_path / parse_selection
 /// decode them, with their own rules).
@@ -42,4 +42,4 @@ struct HeadParse {
 /// with 414 (still in the request line) or 431, so a client cannot make the server buffer more.
 HeadParse parse_request_head(std::string_view received, std::size_t max_head);
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::server

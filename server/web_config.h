@@ -11,12 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "platform/result.h"
+#include "base/result.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX and SSL, kept out of this header
 struct ssl_st;
 
-namespace ifmib::cmd {
+namespace ifmib::server {
 
 /// tls_server_config.client_auth_type, named as Go's crypto/tls ClientAuthType.
 enum class ClientAuth { no_client_cert, request, require_any, verify_if_given, require_and_verify };
@@ -47,7 +47,7 @@ struct WebConfig {
 /// Parses the YAML text of a web config. `base_dir` resolves relative paths. Unknown keys, wrong
 /// types, duplicate keys, unknown enum values, headers exporter-toolkit does not allow and hashes
 /// that are not bcrypt are errors. Files are not opened here.
-platform::Result<WebConfig> parse_web_config(std::string_view yaml, const std::string& base_dir);
+Result<WebConfig> parse_web_config(std::string_view yaml, const std::string& base_dir);
 
 /// True when `hash` is a bcrypt hash ($2a$/$2b$/$2y$, cost 04-31, 53 characters of salt and digest).
 bool is_bcrypt_hash(std::string_view hash);
@@ -64,7 +64,7 @@ bool parse_basic_authorization(std::string_view header, std::string& user, std::
 /// An OpenSSL server context built from TlsSettings (certificate and key loaded and checked,
 /// versions, ciphers, curves, client-certificate policy). Shared: connections hold references.
 using SslContext = std::shared_ptr<ssl_ctx_st>;
-platform::Result<SslContext> make_ssl_context(const TlsSettings& settings);
+Result<SslContext> make_ssl_context(const TlsSettings& settings);
 
 /// Remembers successful bcrypt checks, keyed by a SHA-256 of (user, hash, password), so that a
 /// scrape every few seconds does not pay bcrypt's deliberate cost each time. Bounded; thread-safe.
@@ -87,13 +87,13 @@ class AuthCache {
 class WebSecurity {
  public:
   /// Reads and validates `path` (YAML, certificates, keys, CA file).
-  static platform::Result<std::shared_ptr<WebSecurity>> load(const std::string& path);
+  static Result<std::shared_ptr<WebSecurity>> load(const std::string& path);
   /// A configuration from already parsed settings (tests); `path` is what reload() re-reads.
-  static platform::Result<std::shared_ptr<WebSecurity>> from_config(WebConfig config, std::string path = {});
+  static Result<std::shared_ptr<WebSecurity>> from_config(WebConfig config, std::string path = {});
 
   /// Re-reads the file. On error the previous configuration stays and the Error says why.
   /// Switching between HTTP and HTTPS needs a restart (the listening sockets change), so it is refused.
-  platform::Status reload();
+  Status reload();
 
   bool tls() const;
   /// True when the request may proceed: no users are configured, or `authorization` carries a
@@ -113,7 +113,7 @@ class WebSecurity {
     SslContext ssl;            // null without TLS
     std::string decoy_hash;    // checked for unknown users, so timing does not reveal names
   };
-  static platform::Result<std::shared_ptr<const State>> build(WebConfig config);
+  static Result<std::shared_ptr<const State>> build(WebConfig config);
   std::shared_ptr<const State> current() const;
   static int on_client_hello(::ssl_st* ssl, int* alert, void* arg);
 
@@ -125,4 +125,4 @@ class WebSecurity {
   mutable AuthCache cache_;
 };
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::server

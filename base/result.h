@@ -9,7 +9,7 @@
 #include <utility>
 #include <variant>
 
-namespace ifmib::platform {
+namespace ifmib {
 
 /// What went wrong, where. `sys_errno` is 0 when no system call failed.
 struct Error {
@@ -68,4 +68,4 @@ class [[nodiscard]] Result {
 using Status = Result<std::monostate>;
 inline Status ok_status() { return Status(std::monostate{}); }
 
-}  // namespace ifmib::platform
+}  // namespace ifmib

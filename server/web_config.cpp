@@ -1,4 +1,4 @@
-#include "cmd/web_config.h"
+#include "server/web_config.h"
 
 // crypt_r and struct crypt_data: libxcrypt (glibc systems) declares them in <crypt.h>, FreeBSD's
 // libcrypt in <unistd.h>. A header probe, not an OS test: either library provides bcrypt.
@@ -19,12 +19,10 @@
 #include <set>
 #include <sstream>
 
-namespace ifmib::cmd {
+namespace ifmib::server {
 
 namespace {
 
-using platform::Error;
-using platform::Result;
 
 // A YAML problem at a node: "line N: what".
 struct YamlError {
@@ -520,8 +518,8 @@ Result<std::shared_ptr<WebSecurity>> WebSecurity::load(const std::string& path) 
   return security;
 }
 
-platform::Status WebSecurity::reload() {
-  if (path_.empty()) return platform::ok_status();
+Status WebSecurity::reload() {
+  if (path_.empty()) return ok_status();
   auto config = read_web_config(path_);
   if (!config) return config.error();
   if (config->tls != tls()) {
@@ -532,7 +530,7 @@ platform::Status WebSecurity::reload() {
   if (!state) return state.error().within("web config " + path_);
   std::lock_guard lock(mutex_);
   state_ = std::move(*state);
-  return platform::ok_status();
+  return ok_status();
 }
 
 std::shared_ptr<const WebSecurity::State> WebSecurity::current() const {
@@ -605,4 +603,4 @@ int WebSecurity::on_client_hello(::ssl_st* ssl, int* alert, void* arg) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::server

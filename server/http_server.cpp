@@ -1,4 +1,4 @@
-#include "cmd/http_server.h"
+#include "server/http_server.h"
 
 // Explicit for FreeBSD, where they do not come in through other headers.
 #include <sys/types.h>
@@ -12,7 +12,6 @@
 #include <netdb.h>
 #include <unistd.h>
 
-#include <libdeflate.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -28,271 +27,46 @@
 #include <thread>
 #include <unordered_map>
 
-#include "collector/exposition_text.h"
-#include "log/log.h"
+#include "base/log.h"
 #include "platform/poller.h"
+#include "server/content_encoding.h"
+#include "server/listen_address.h"
+#include "server/url.h"
 
-namespace ifmib::cmd {
-
-namespace {
-
-constexpr const char* kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
-namespace {
-
-// Percent-decoding shared by the query string and the path; they differ only in '+'.
-platform::Result<std::string> percent_decode(std::string_view encoded, bool plus_is_space, const char* what) {
-  std::string out;
-  out.reserve(encoded.size());
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    const char c = encoded[i];
-    if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= encoded.size()) return platform::Error::invalid(what, "truncated percent-encoding");
-      const int hi = hex_value(encoded[i + 1]), lo = hex_value(encoded[i + 2]);
-      if (hi < 0 || lo < 0) return platform::Error::invalid(what, "bad percent-encoding");
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-platform::Result<std::string> url_decode(std::string_view encoded) {
-  return percent_decode(encoded, true, "query string");
-}
-
-platform::Result<std::string> decode_path(std::string_view raw) {
-  auto path = percent_decode(raw, false, "path");
-  if (path && path->find('\0') != std::string::npos) return platform::Error::invalid("path", "contains a NUL byte");
-  return path;
-}
-
-platform::Result<collector::Selection> parse_selection(std::string_view query_string) {
-  collector::Selection selection;
-  while (!query_string.empty()) {
-    const auto amp = query_string.find('&');
-    const std::string_view pair = query_string.substr(0, amp);
-    query_string = amp == std::string_view::npos ? std::string_view{} : query_string.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    auto name = url_decode(pair.substr(0, eq));
-    if (!name) return name.error();
-    auto value = url_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!value) return value.error();
-    if (*name == "collect[]") {
-      selection.include.push_back(*value);
-    } else if (*name == "exclude[]") {
-      selection.exclude.push_back(*value);
-    }
-  }
-  if (!selection.include.empty() && !selection.exclude.empty()) {
-    return platform::Error::invalid("query string", "collect[] and exclude[] cannot be combined");
-  }
-  return selection;
-}
-
-platform::Result<ListenAddress> resolve_listen_address(const std::string& address) {
-  const auto bad = [&](const std::string& why) {
-    return platform::Error::invalid("listen address '" + address + "'", why);
-  };
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos) return bad("want [host]:port, e.g. :10027 or 127.0.0.1:10027");
-  std::string host = address.substr(0, colon);
-  const std::string port_text = address.substr(colon + 1);
-  int port = -1;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 ||
-      port > 65535) {
-    return bad("port must be a number from 0 to 65535");
-  }
-  ListenAddress out;
-  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
-  if (bracketed || host.find(':') != std::string::npos) {
-    if (bracketed) host = host.substr(1, host.size() - 2);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.address);
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
-    if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) != 1) return bad("not an IPv6 address: " + host);
-    out.length = sizeof(sockaddr_in6);
-    return out;
-  }
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.address);
-  v4->sin_family = AF_INET;
-  v4->sin_port = htons(static_cast<std::uint16_t>(port));
-  out.length = sizeof(sockaddr_in);
-  if (host.empty() || host == "0.0.0.0") {
-    v4->sin_addr.s_addr = htonl(INADDR_ANY);
-    return out;
-  }
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) return out;
-  // A host name: listen on its first IPv4 address.
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
-    return bad(std::string("cannot resolve host: ") + gai_strerror(rc));
-  }
-  v4->sin_addr = reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr;
-  freeaddrinfo(found);
-  return out;
-}
-
-std::string address_text(const sockaddr* address) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address->sa_family == AF_INET6) {
-    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
-    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-    return "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
-  }
-  const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-  inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-  return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
-}
-
-bool accepts_gzip(std::string_view header) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    std::string_view coding = trim(item.substr(0, item.find(';')));
-    if (coding != "gzip" && coding != "*") continue;
-    // A q-value of zero means "not acceptable" (RFC 9110 section 12.4.2).
-    const auto q = item.find("q=");
-    if (q == std::string_view::npos) return true;
-    double qvalue = 1;
-    const std::string qtext(trim(item.substr(q + 2)));
-    try {
-      qvalue = std::stod(qtext);
-    } catch (const std::exception&) {
-      qvalue = 0;
-    }
-    return qvalue > 0;
-  }
-  return false;
-}
-
-std::string gzip(std::string_view text) {
-  // Level 1 favours CPU: scrapes are frequent and exposition text compresses well even at the
-  // fastest level. libdeflate rather than zlib, chosen by bench/compress.cpp on a 1000-interface
-  // scrape (1.74 MB): zlib 1 3.15 ms / 127 KB, zlib 6 7.06 ms / 110 KB, libdeflate 1 1.83 ms /
-  // 109 KB, libdeflate 6 7.10 ms / 88 KB. The whole text is at hand, which its one-shot API needs.
-  const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
-      libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
-  if (!compressor) return {};
-  // An uninitialised buffer of the bound (about the text's size), not a zero-filled string: the
-  // memset of 1.7 MB was 4% of a 1000-interface scrape (perf). The result is ~16x smaller.
-  const std::size_t bound = libdeflate_gzip_compress_bound(compressor.get(), text.size());
-  const std::unique_ptr<char[]> buffer(new char[bound]);
-  const std::size_t n = libdeflate_gzip_compress(compressor.get(), text.data(), text.size(), buffer.get(), bound);
-  return std::string(buffer.get(), n);  // n == 0 (empty: served uncompressed) only if the bound was wrong
-}
-
-namespace {
-
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
-  }
-}
-
-}  // namespace
-
-std::string response_head(const HttpResponse& response, bool keep_alive, bool http10) {
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
-  head += "Content-Type: " + response.content_type + "\r\n";
-  head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-  for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
-  if (!keep_alive) {
-    head += "Connection: close\r\n";
-  } else if (http10) {
-    head += "Connection: keep-alive\r\n";
-  }
-  head += "\r\n";
-  return head;
-}
+namespace ifmib::server {
 
 HttpResponse HttpServer::handle(const HttpRequest& request) {
   const bool head = request.method == "HEAD";
   const auto path = decode_path(request.path);
+  const std::string* authorization = request.header("Authorization");
   HttpResponse response;
-  if (security_ && !security_->authorize(request.header("Authorization") ? request.header("Authorization")->c_str()
-                                                                           : nullptr)) {
-    response = {401, "text/plain; charset=utf-8", "Unauthorized\n",
-                {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}}, head, nullptr};
+  if (security_ && !security_->authorize(authorization ? authorization->c_str() : nullptr)) {
+    response = text_response(401, "Unauthorized\n");
+    response.headers = {{"WWW-Authenticate", "Basic realm=\"ifmib_exporter\", charset=\"UTF-8\""}};
   } else if (request.method != "GET" && !head) {
-    response = {405, "text/plain; charset=utf-8", "Method not allowed: use GET or HEAD.\n", {{"Allow", "GET, HEAD"}},
-                false, nullptr};
+    response = text_response(405, "Method not allowed: use GET or HEAD.\n");
+    response.headers = {{"Allow", "GET, HEAD"}};
   } else if (!path) {
-    response = {400, "text/plain; charset=utf-8", path.error().text() + "\n", {}, head, nullptr};
+    response = text_response(400, path.error().text() + "\n");
   } else if (*path == config_.telemetry_path) {
-    response = serve_metrics(request, head);
+    response = serve_metrics(request);
   } else if (*path == "/-/healthy" || *path == "/-/ready") {
-    response = {200, "text/plain; charset=utf-8", "OK\n", {}, head, nullptr};
+    response = text_response(200, "OK\n");
   } else if (*path == "/") {
-    const std::string metrics = html_escape(config_.telemetry_path);
-    const auto build = collector::current_build_info();
-    std::string names;
-    for (const auto& n : scraper_.enabled()) names += (names.empty() ? "" : ", ") + n;
-    std::string page =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>ifmib_exporter</title></head>\n"
-        "<body>\n<h1>ifmib_exporter</h1>\n"
-        "<p>Prometheus exporter for the interface MIB, send queues and multicast memberships.</p>\n"
-        "<ul>\n<li><a href=\"" + metrics + "\">Metrics</a></li>\n"
-        "<li><a href=\"/-/healthy\">Health</a></li>\n</ul>\n"
-        "<p>Collectors: " + html_escape(names) + "</p>\n"
-        "<p>Version " + html_escape(build.version) + " (" + html_escape(build.revision) + ")</p>\n"
-        "</body>\n</html>\n";
-    response = {200, "text/html; charset=utf-8", std::move(page), {}, head, nullptr};
+    response = routes_.landing_page();
   } else {
-    response = {404, "text/plain; charset=utf-8", "Not found. Metrics are at " + config_.telemetry_path + "\n", {},
-                head, nullptr};
+    response = text_response(404, "Not found. Metrics are at " + config_.telemetry_path + "\n");
+  }
+  response.head = head;
+  if (response.compressible) {
+    const std::string* accept = request.header("Accept-Encoding");
+    response.headers.emplace_back("Vary", "Accept-Encoding");
+    if (accept && accepts_gzip(*accept)) {
+      if (std::string compressed = gzip(response.body); !compressed.empty()) {
+        response.body = std::move(compressed);
+        response.headers.emplace_back("Content-Encoding", "gzip");
+      }
+    }
   }
   if (security_) {
     for (auto& header : security_->headers()) response.headers.push_back(std::move(header));
@@ -300,33 +74,19 @@ HttpResponse HttpServer::handle(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse HttpServer::serve_metrics(const HttpRequest& request, bool head) {
+HttpResponse HttpServer::serve_metrics(const HttpRequest& request) {
   // The slot is held until the loop has sent the response (or dropped the connection), as
   // promhttp counts a request in flight until its handler has written the body: with a slow
   // reader the response stays in memory, and the limit bounds how many of those there are.
   std::shared_ptr<void> slot(&in_flight_, [](void* n) { --*static_cast<std::atomic<int>*>(n); });
   if (++in_flight_ > config_.max_requests && config_.max_requests > 0) {
-    return {503, "text/plain; charset=utf-8",
-            "Too many concurrent scrapes (limit " + std::to_string(config_.max_requests) + ").\n",
-            {{"Retry-After", "1"}}, head, nullptr};
+    HttpResponse busy =
+        text_response(503, "Too many concurrent scrapes (limit " + std::to_string(config_.max_requests) + ").\n");
+    busy.headers = {{"Retry-After", "1"}};
+    return busy;
   }
-  auto selection = parse_selection(request.query);
-  if (!selection) return {400, "text/plain; charset=utf-8", selection.error().text() + "\n", {}, head, nullptr};
-  if (auto problem = scraper_.check(*selection)) {
-    return {400, "text/plain; charset=utf-8", *problem + "\n", {}, head, nullptr};
-  }
-
-  const collector::Families families = scraper_.scrape(*selection);
-  HttpResponse response{200, kExpositionContentType, collector::exposition_text(families),
-                        {{"Vary", "Accept-Encoding"}}, head, std::move(slot)};
-  const std::string* accept = request.header("Accept-Encoding");
-  if (accept && accepts_gzip(*accept)) {
-    std::string compressed = gzip(response.body);
-    if (!compressed.empty()) {
-      response.body = std::move(compressed);
-      response.headers.emplace_back("Content-Encoding", "gzip");
-    }
-  }
+  HttpResponse response = routes_.metrics(request);
+  if (response.status == 200) response.slot = std::move(slot);
   return response;
 }
 
@@ -400,7 +160,7 @@ class HttpServer::Loop {
     if (ssl_ctx_) SSL_CTX_free(ssl_ctx_);
   }
 
-  platform::Status open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx);
+  Status open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx);
   void start_thread() {
     // One worker from the start: a request must never wait for a thread that cannot be created.
     workers_.emplace_back([this] { worker(); });
@@ -456,25 +216,25 @@ class HttpServer::Loop {
   friend class HttpServer;
 };
 
-platform::Status HttpServer::Loop::open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx) {
+Status HttpServer::Loop::open(const std::vector<std::string>& addresses, SSL_CTX* ssl_ctx) {
   ssl_ctx_ = ssl_ctx;
   for (const auto& text : addresses) {
     auto address = resolve_listen_address(text);
     if (!address) return address.error();
     const int family = address->address.ss_family;
     const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return platform::Error::from_errno("socket for " + text, errno);
+    if (fd < 0) return Error::from_errno("socket for " + text, errno);
     listeners_.push_back(fd);
     const int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, reinterpret_cast<const sockaddr*>(&address->address), address->length) != 0) {
-      return platform::Error::from_errno("cannot listen on " + text + ": bind", errno);
+      return Error::from_errno("cannot listen on " + text + ": bind", errno);
     }
-    if (listen(fd, SOMAXCONN) != 0) return platform::Error::from_errno("cannot listen on " + text + ": listen", errno);
+    if (listen(fd, SOMAXCONN) != 0) return Error::from_errno("cannot listen on " + text + ": listen", errno);
     if (auto added = poller_.add(fd, true, false); !added) return added.error();
   }
-  if (pipe(wake_) != 0) return platform::Error::from_errno("pipe", errno);
+  if (pipe(wake_) != 0) return Error::from_errno("pipe", errno);
   for (int fd : wake_) {
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -489,7 +249,7 @@ platform::Status HttpServer::Loop::open(const std::vector<std::string>& addresse
   const rlim_t available = getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
   const rlim_t reserve = std::min<rlim_t>(available / 2, 64 + 4 * static_cast<rlim_t>(max_workers_));
   max_connections_ = static_cast<std::size_t>(available - reserve);
-  return platform::ok_status();
+  return ok_status();
 }
 
 std::vector<std::string> HttpServer::Loop::bound_addresses() const {
@@ -842,7 +602,7 @@ void HttpServer::Loop::take_responses() {
 }
 
 void HttpServer::Loop::respond(Connection& c, HttpResponse response, bool keep_alive, bool http10) {
-  server_.requests_.record(response.status);
+  server_.statuses_.record(response.status);
   c.out_head = response_head(response, keep_alive, http10);
   c.out_body = response.head ? std::string() : std::move(response.body);
   c.out_at = 0;
@@ -939,11 +699,9 @@ void HttpServer::Loop::check_deadlines() {
   for (int fd : expired) close_connection(fd);
 }
 
-platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config,
-                                                                const collector::Scraper& scraper,
-                                                                collector::RequestCounter& requests,
-                                                                std::shared_ptr<WebSecurity> security) {
-  std::unique_ptr<HttpServer> server(new HttpServer(config, scraper, requests));
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConfig& config, Routes routes,
+                                                      StatusCounter& statuses, std::shared_ptr<WebSecurity> security) {
+  std::unique_ptr<HttpServer> server(new HttpServer(config, std::move(routes), statuses));
   server->security_ = std::move(security);
   auto poller = Poller::create();
   if (!poller) return poller.error();
@@ -951,7 +709,7 @@ platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConf
   if (server->security_ && server->security_->tls()) {
     // The web config's own context; each handshake then moves to the current one (SIGHUP).
     ssl_ctx = server->security_->acquire_front_context();
-    if (!ssl_ctx) return platform::Error::invalid("TLS", "no server context");
+    if (!ssl_ctx) return Error::invalid("TLS", "no server context");
   }
   server->loop_ = std::make_unique<Loop>(*server, std::move(*poller));
   if (auto opened = server->loop_->open(config.listen_addresses, ssl_ctx); !opened) return opened.error();
@@ -959,9 +717,8 @@ platform::Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerConf
   return server;
 }
 
-HttpServer::HttpServer(const ServerConfig& config, const collector::Scraper& scraper,
-                       collector::RequestCounter& requests)
-    : config_(config), scraper_(scraper), requests_(requests) {}
+HttpServer::HttpServer(const ServerConfig& config, Routes routes, StatusCounter& statuses)
+    : config_(config), routes_(std::move(routes)), statuses_(statuses) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -971,4 +728,4 @@ void HttpServer::stop() {
 
 std::vector<std::string> HttpServer::bound_addresses() const { return loop_->bound_addresses(); }
 
-}  // namespace ifmib::cmd
+}  // namespace ifmib::server

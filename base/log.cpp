@@ -1,4 +1,4 @@
-#include "log/log.h"
+#include "base/log.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
