@@ -134,11 +134,4 @@ std::string printable_label_value(std::string_view raw) {
   return out;
 }
 
-const MetricSpec& spec_named(std::span<const MetricSpec> table, std::string_view name) {
-  for (const auto& spec : table) {
-    if (spec.name == name) return spec;
-  }
-  throw std::logic_error("no metric spec named " + std::string(name));
-}
-
 }  // namespace ifmib::collector

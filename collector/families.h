@@ -69,7 +69,4 @@ void append_nonempty(Families& out, Families&& families);
 /// becomes the four characters \xHH, so distinct names stay distinct and the output stays valid.
 std::string printable_label_value(std::string_view raw);
 
-/// The spec named `name` in `table`; the table is a programmer's constant, so a miss is a bug.
-const MetricSpec& spec_named(std::span<const MetricSpec> table, std::string_view name);
-
 }  // namespace ifmib::collector

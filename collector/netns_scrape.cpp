@@ -99,7 +99,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
 
   Families out;
   std::map<std::string_view, std::size_t> index;  // names point at the static metric tables
-  auto info = make_family(spec_named(exporter_metric_specs(), "ifmib_netns_info"));
+  auto info = make_family(exporter_metric(ExporterMetric::netns_info));
   std::string first_permission, first_error;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& ns = targets[i];
@@ -125,9 +125,9 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
     }
   }
 
-  auto skipped_family = make_family(spec_named(exporter_metric_specs(), "ifmib_netns_skipped"));
+  auto skipped_family = make_family(exporter_metric(ExporterMetric::netns_skipped));
   for (const char* reason : kReasons) add_sample(skipped_family, {{"reason", reason}}, skipped[reason]);
-  auto unreadable = make_family(spec_named(exporter_metric_specs(), "ifmib_netns_unreadable_processes"));
+  auto unreadable = make_family(exporter_metric(ExporterMetric::netns_unreadable_processes));
   add_sample(unreadable, {}, unreadable_processes);
   Families own_families;
   own_families.push_back(std::move(info));

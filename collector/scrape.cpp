@@ -100,8 +100,8 @@ void Scraper::note_outcome(const std::string& name, const std::string* netns, do
 Families Scraper::collect_from(platform::Reader& inner, const Selection& selection, const std::string* netns) const {
   ScrapeReader reader(inner);
   Families out;
-  auto duration = make_family(spec_named(exporter_metric_specs(), "ifmib_scrape_collector_duration_seconds"));
-  auto success = make_family(spec_named(exporter_metric_specs(), "ifmib_scrape_collector_success"));
+  auto duration = make_family(exporter_metric(ExporterMetric::scrape_collector_duration_seconds));
+  auto success = make_family(exporter_metric(ExporterMetric::scrape_collector_success));
 
   for (std::size_t k = 0; k < collectors_.size(); ++k) {
     const std::string& name = names_[k];
