@@ -2,7 +2,12 @@
 """deploy.layers: every `#include "..."` of the product obeys the layer table of README.md's
 Layout section (between <!-- layers --> and <!-- /layers -->), OS headers stay in their OS
 folder, no Prometheus header is included under platform/, and no OS test (__linux__,
-__FreeBSD__) appears outside platform/. Exit 0 pass, 1 fail (each finding printed)."""
+__FreeBSD__) appears outside platform/.
+
+With a build folder as second argument it also checks that the build itself enforces the table:
+for one source of each layer it preprocesses, with that source's own flags from
+compile_commands.json, a probe that includes one header of every other layer, and expects the
+include to resolve exactly when the table allows it. Exit 0 pass, 1 fail (each finding printed)."""
 import os
 import re
 import sys
@@ -84,7 +89,44 @@ for top in ("cmd", "collector", "platform", "server", "base"):
                 if re.search(r"\b__(linux|FreeBSD)__\b", line) and not rel.startswith("platform/"):
                     failures.append("%s:%d: an OS test outside platform/" % (rel, n))
 
+# The build's own enforcement (see the docstring).
+probes = 0
+if len(sys.argv) > 2:
+    import json
+    import shlex
+    import subprocess
+    import tempfile
+
+    commands = json.load(open(os.path.join(sys.argv[2], "compile_commands.json"), encoding="utf-8"))
+    headers = ["base/result.h", "base/log.h", "platform/snapshot.h", "platform/poller.h", "collector/scrape.h",
+               "server/http_server.h", "cmd/flags.h"]
+    for folder in ("base/", "platform/", "collector/", "server/", "cmd/"):
+        entry = next((c for c in commands
+                      if os.path.relpath(c["file"], root).replace(os.sep, "/").startswith(folder)
+                      and "/tests/" not in c["file"] and "/fuzz/" not in c["file"]), None)
+        if entry is None:
+            failures.append("build: no source of %s in compile_commands.json" % folder)
+            continue
+        argv = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
+        # The compiler and its include/define flags; the probe replaces the source and the output.
+        flags = [a for a in argv[1:] if a.startswith(("-I", "-D", "-std=", "-isystem", "--target", "--sysroot"))]
+        for header in headers:
+            if header.startswith(folder):
+                continue
+            # The build shows whole folders; base/log.h under platform/ is left to the include check above.
+            expected = allowed(folder, header) or (folder == "platform/" and header.startswith("base/"))
+            with tempfile.TemporaryDirectory() as tmp:
+                probe = os.path.join(tmp, "probe.cpp")
+                open(probe, "w").write('#include "%s"\n' % header)
+                run = subprocess.run([argv[0], "-E", "-o", os.devnull] + flags + [probe], cwd=entry["directory"],
+                                     capture_output=True, text=True)
+            probes += 1
+            if (run.returncode == 0) != expected:
+                failures.append("build: %s %s include \"%s\", but the table says it %s" % (
+                    folder, "can" if run.returncode == 0 else "cannot", header, "may" if expected else "may not"))
+
 for f in failures:
     print("FAIL " + f)
-print("deploy.layers: %d sources, %d layers, %d findings" % (sources, len(layers), len(failures)))
+print("deploy.layers: %d sources, %d layers, %d build probes, %d findings" % (sources, len(layers), probes,
+                                                                          len(failures)))
 sys.exit(1 if failures else 0)
