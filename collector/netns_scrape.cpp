@@ -44,7 +44,7 @@ bool NetnsFanout::announce_access() const {
   return false;
 }
 
-Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, const Selection& selection) const {
+Families NetnsFanout::collect(const CollectOne& collect_one, platform::Reader& own) const {
   const auto deadline = std::chrono::steady_clock::now() + options_.deadline;
   std::map<std::string, double> skipped;
   for (const char* reason : kReasons) skipped[reason] = 0;
@@ -79,7 +79,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
     for (std::size_t i = next++; i < targets.size(); i = next++) {
       const auto& ns = targets[i];
       if (ns.own) {
-        results[i] = scraper.collect_from(own, selection, &ns.label);
+        results[i] = collect_one(own, &ns.label);
         continue;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
@@ -87,7 +87,7 @@ Families NetnsFanout::collect(const Scraper& scraper, platform::Reader& own, con
         continue;
       }
       auto status = source_->run_inside(
-          ns, [&](platform::Reader& reader) { results[i] = scraper.collect_from(reader, selection, &ns.label); });
+          ns, [&](platform::Reader& reader) { results[i] = collect_one(reader, &ns.label); });
       if (!status) failures[i] = status.error();
     }
   };

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "collector/device_filter.h"
-#include "collector/scrape.h"
+#include "collector/scrape_fanout.h"
 #include "platform/netns_source.h"
 
 namespace ifmib::collector {
@@ -36,7 +36,7 @@ class NetnsFanout final : public ScrapeFanout {
   /// Logs, at warn level, why other namespaces cannot be read, if they cannot; true if they can.
   bool announce_access() const;
 
-  Families collect(const Scraper& scraper, platform::Reader& own, const Selection& selection) const override;
+  Families collect(const CollectOne& collect_one, platform::Reader& own) const override;
 
  private:
   NetnsOptions options_;

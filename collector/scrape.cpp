@@ -126,7 +126,14 @@ Families Scraper::collect_from(platform::Reader& inner, const Selection& selecti
 }
 
 Families Scraper::scrape(const Selection& selection) const {
-  Families out = fanout_ ? fanout_->collect(*this, *reader_, selection) : collect_from(*reader_, selection);
+  Families out;
+  if (fanout_) {
+    out = fanout_->collect(
+        [&](platform::Reader& reader, const std::string* label) { return collect_from(reader, selection, label); },
+        *reader_);
+  } else {
+    out = collect_from(*reader_, selection);
+  }
   Families own;
   own.push_back(build_info_family(build_info_));
   if (exporter_metrics_) {

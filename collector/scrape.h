@@ -12,6 +12,7 @@
 
 #include "collector/collector.h"
 #include "collector/exporter_metrics.h"
+#include "collector/scrape_fanout.h"
 
 namespace ifmib::collector {
 
@@ -19,18 +20,6 @@ namespace ifmib::collector {
 struct Selection {
   std::vector<std::string> include;  // empty: every enabled collector
   std::vector<std::string> exclude;
-};
-
-class Scraper;
-
-/// Replaces the single-reader collection of a scrape: e.g. one collection per network namespace
-/// (collector/netns_scrape.h). Thread safety: collect() runs concurrently from several scrapes.
-class ScrapeFanout {
- public:
-  virtual ~ScrapeFanout() = default;
-  /// The collectors' families and their duration/success families for `selection`, plus any
-  /// families of the fan-out itself; `own` reads the exporter's own namespace.
-  virtual Families collect(const Scraper& scraper, platform::Reader& own, const Selection& selection) const = 0;
 };
 
 /// Thread safety: scrape() may be called from several threads at once; each call reads the
@@ -56,13 +45,12 @@ class Scraper {
   /// Routes the collectors' part of every scrape through `fanout`. Call before serving.
   void set_fanout(std::shared_ptr<const ScrapeFanout> fanout) { fanout_ = std::move(fanout); }
 
+ private:
   /// The selected collectors run once against `reader` (each kernel read at most once): their
   /// families, then ifmib_scrape_collector_{duration_seconds,success}. With `netns`, every sample
   /// gets the label netns="<*netns>" and failures are logged with it. Thread-safe.
   Families collect_from(platform::Reader& reader, const Selection& selection,
                         const std::string* netns = nullptr) const;
-
- private:
   void note_outcome(const std::string& name, const std::string* netns, double seconds,
                     const Error* error) const;
 

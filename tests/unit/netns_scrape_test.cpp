@@ -7,6 +7,7 @@
 #include <set>
 
 #include "collector/netns_scrape.h"
+#include "collector/scrape.h"
 #include "tests/support/exposition.h"
 #include "tests/support/fake_reader.h"
 #include "tests/unit/collector_test_util.h"
