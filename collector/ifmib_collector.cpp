@@ -20,10 +20,14 @@ const MetricSpec kMetrics[] = {
     {"ifmib_oper_status", MetricType::Gauge,
      "RFC 2863 ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown."},
     {"ifmib_master_info", MetricType::Gauge,
-     "The interface is enslaved to master (a bridge, bond, team or VRF; IFLA_MASTER); always 1."},
+     "The interface is enslaved to master (Linux bridge, bond, team or VRF from IFLA_MASTER; FreeBSD bridge or "
+     "lagg); always 1."},
     {"ifmib_lower_info", MetricType::Gauge,
-     "The interface runs over lower_ifindex (VLAN parent, veth peer; IFLA_LINK), in namespace lower_netnsid "
-     "(IFLA_LINK_NETNSID, empty: this one); always 1."},
+     "The interface runs over lower_ifindex (Linux VLAN parent or veth peer from IFLA_LINK; FreeBSD vlan parent), "
+     "in namespace lower_netnsid (IFLA_LINK_NETNSID, empty: this one); always 1."},
+    {"ifmib_stacking_read_success", MetricType::Gauge,
+     "FreeBSD lagg, vlan and bridge interfaces: 1 if this scrape read the interface's ports, parent or members, "
+     "0 if that ioctl failed (their relations are then absent)."},
     {"ifmib_promiscuous_listeners", MetricType::Gauge, "Number of promiscuous-mode listeners on the interface."},
     {"ifmib_mtu_bytes", MetricType::Gauge, "Maximum transmission unit."},
     {"ifmib_baudrate_bytes_per_second", MetricType::Gauge, "Link speed; absent when unknown."},
@@ -50,7 +54,8 @@ const MetricSpec kMetrics[] = {
 
 // Positions in kMetrics, in the same order.
 enum Metric : std::size_t {
-  kInfo, kFlag, kAdminUp, kOperUp, kOperStatus, kMaster, kLower, kPromisc, kMtu, kBaud, kFullDuplex, kAutoneg,
+  kInfo, kFlag, kAdminUp, kOperUp, kOperStatus, kMaster, kLower, kStackingRead, kPromisc, kMtu, kBaud, kFullDuplex,
+  kAutoneg,
   kRxBytes, kTxBytes, kRxPackets, kTxPackets, kRxErrors, kTxErrors, kRxDrops, kTxDrops, kRxMcast, kTxMcast,
   kCollisions, kNoproto, kLinkChanges, kLastChange, kCount
 };
@@ -101,6 +106,7 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
                   {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
                  1);
     }
+    if (i.stacking_read) add_sample(f[kStackingRead], {{"device", d}}, *i.stacking_read ? 1 : 0);
     if (i.promiscuous_listeners) add_sample(f[kPromisc], {{"device", d}}, *i.promiscuous_listeners);
     if (i.mtu) add_sample(f[kMtu], {{"device", d}}, *i.mtu);
     if (i.baudrate_bits_per_second) add_sample(f[kBaud], {{"device", d}}, *i.baudrate_bits_per_second / 8.0);

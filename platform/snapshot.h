@@ -83,14 +83,21 @@ struct Interface {
   std::optional<std::uint64_t> link_changes;             // Linux IFLA_CARRIER_CHANGES
   std::optional<double> last_change_timestamp_seconds;   // FreeBSD ifi_lastchange, Unix time
   std::optional<std::uint32_t> tx_queue_length;          // configured send-queue length in packets (Linux txqueuelen)
-  /// Stacking (Linux; empty elsewhere and where there is none). master_index: the bridge, bond,
-  /// team or VRF this interface is enslaved to (IFLA_MASTER). lower_index: the interface it runs
-  /// over, a VLAN's parent or a veth's peer (IFLA_LINK, sent only when it differs from the
-  /// ifindex); lower_netnsid: the namespace of that lower interface as this namespace numbers it
-  /// (IFLA_LINK_NETNSID), empty when it is in the same namespace.
+  /// Stacking (empty where there is none). master_index: the interface this one is enslaved to;
+  /// Linux: its bridge, bond, team or VRF (IFLA_MASTER); FreeBSD: the lagg of a lagg port, the
+  /// bridge of a bridge member (span ports excluded). lower_index: the interface it runs over;
+  /// Linux: a VLAN's parent or a veth's peer (IFLA_LINK, sent only when it differs from the
+  /// ifindex); FreeBSD: a vlan's parent. lower_netnsid (Linux only): the namespace of that lower
+  /// interface as this namespace numbers it (IFLA_LINK_NETNSID), empty when it is the same.
   std::optional<std::uint32_t> master_index;
   std::optional<std::uint32_t> lower_index;
   std::optional<std::int32_t> lower_netnsid;
+  /// FreeBSD, for a lagg, vlan or bridge only: whether the ioctl listing its relations answered
+  /// and decoded in this read. When false, the relations it would have given are absent and
+  /// stacking_error says why (shown by --dump). Empty for other interfaces and on Linux, whose
+  /// relations come with the link dump itself.
+  std::optional<bool> stacking_read;
+  std::string stacking_error;
   InterfaceCounters counters;
   std::optional<EtherStats> ether;          // set for Ethernet-like interfaces only
 

@@ -49,6 +49,8 @@ nlohmann::ordered_json to_json(const Interface& i) {
   put(j, "master_index", i.master_index);
   put(j, "lower_index", i.lower_index);
   put(j, "lower_netnsid", i.lower_netnsid);
+  put(j, "stacking_read", i.stacking_read);
+  if (!i.stacking_error.empty()) j["stacking_error"] = i.stacking_error;
   put(j, "link_changes", i.link_changes);
   put(j, "last_change_timestamp_seconds", i.last_change_timestamp_seconds);
   const auto& c = i.counters;

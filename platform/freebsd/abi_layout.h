@@ -59,6 +59,58 @@ inline constexpr std::uint32_t kIfmHdx = 0x00200000;       // sys/net/if_media.h
 inline constexpr std::uint32_t kIfmAvalid = 0x00000001;    // sys/net/if_media.h IFM_AVALID (status valid)
 inline constexpr std::uint32_t kIfmActive = 0x00000002;    // sys/net/if_media.h IFM_ACTIVE (link up)
 
+// ---- stacking: lagg ports, vlan parent, bridge members (stack_decode.cpp) --------------------
+// ioctl numbers from sys/sys/ioccom.h: _IOWR(g, n, t) = IOC_INOUT 0xc0000000 | (sizeof(t) & 0x1fff) << 16
+// | g << 8 | n, with the LP64 sizes below ('i' is 0x69).
+inline constexpr unsigned long kSiocglagg = 0xc050698fUL;      // sys/net/if_lagg.h SIOCGLAGG, _IOWR('i', 143, struct lagg_reqall)
+inline constexpr unsigned long kSiocgifgeneric = 0xc020693aUL;  // sys/sys/sockio.h SIOCGIFGENERIC (= if_vlan_var.h SIOCGETVLAN), _IOWR('i', 58, struct ifreq)
+inline constexpr unsigned long kSiocgdrvspec = 0xc028697bUL;    // sys/sys/sockio.h SIOCGDRVSPEC, _IOWR('i', 123, struct ifdrv)
+inline constexpr int kLaggMaxPorts = 32;       // sys/net/if_lagg.h LAGG_MAX_PORTS (lagg_port_create: ENOSPC above)
+inline constexpr unsigned long kBrdggifs = 6;  // sys/net/if_bridgevar.h BRDGGIFS (ifd_cmd of SIOCGDRVSPEC)
+inline constexpr std::uint32_t kIfbifSpan = 0x0008;  // sys/net/if_bridgevar.h IFBIF_SPAN (a span port, not a member)
+
+// struct lagg_reqport (sys/net/if_lagg.h): {char rp_ifname[16], rp_portname[16]; u_int32_t rp_prio,
+// rp_flags; union {struct lacp_opreq} rp_psc;}; struct lacp_opreq is 32 bytes of u16/u8 fields.
+namespace lagg_reqport {
+inline constexpr std::size_t kSize = 72;
+inline constexpr std::size_t kIfname = 0;    // the lagg (lagg_port2req: sc_ifname)
+inline constexpr std::size_t kPortname = 16; // the port's if_xname
+inline constexpr std::size_t kFlags = 36;    // LAGG_PORT_* flags
+}  // namespace lagg_reqport
+// struct lagg_reqall (sys/net/if_lagg.h): {char ra_ifname[16]; u_int ra_proto; size_t ra_size;
+// struct lagg_reqport *ra_port; int ra_ports; union {struct lacp_opreq} ra_psc;}, 80 on LP64.
+namespace lagg_reqall {
+inline constexpr std::size_t kSize = 80;
+inline constexpr std::size_t kIfname = 0;
+inline constexpr std::size_t kBufferSize = 24;  // size_t ra_size: in, the buffer's bytes; out, the bytes written
+inline constexpr std::size_t kPortBuffer = 32;  // struct lagg_reqport *ra_port
+inline constexpr std::size_t kPorts = 40;       // int ra_ports: out, the ports written
+}  // namespace lagg_reqall
+// struct vlanreq (sys/net/if_vlan_var.h): {char vlr_parent[16]; u_short vlr_tag;} is 18 bytes in
+// the 13.0-CURRENT headers of the sysroot; later trees add u_short vlr_proto (20 bytes). The kernel
+// copies out its own sizeof, so the buffer handed to it must have room for the larger one.
+namespace vlanreq {
+inline constexpr std::size_t kMinSize = 18;
+inline constexpr std::size_t kParent = 0;
+inline constexpr std::size_t kTag = 16;
+}  // namespace vlanreq
+// struct ifbifconf (sys/net/if_bridgevar.h): {uint32_t ifbic_len; union {caddr_t; struct ifbreq *;}}.
+namespace ifbifconf {
+inline constexpr std::size_t kSize = 16;
+inline constexpr std::size_t kLen = 0;     // in: the buffer's bytes (0 asks for the size); out: bytes written
+inline constexpr std::size_t kBuffer = 8;
+}  // namespace ifbifconf
+// struct ifbreq (sys/net/if_bridgevar.h): name, three uint32_t, five uint8_t, three uint32_t, pad[32].
+namespace ifbreq {
+inline constexpr std::size_t kSize = 80;
+inline constexpr std::size_t kIfsname = 0;   // the member's if_xname
+inline constexpr std::size_t kIfsflags = 16; // IFBIF_* flags
+}  // namespace ifbreq
+// struct ifdrv (sys/net/if.h): {char ifd_name[16]; unsigned long ifd_cmd; size_t ifd_len; void *ifd_data;}.
+namespace ifdrv {
+inline constexpr std::size_t kSize = 40;
+}  // namespace ifdrv
+
 inline constexpr std::uint32_t kMcastUndefined = 0;  // sys/netinet/in.h MCAST_UNDEFINED
 inline constexpr std::uint32_t kMcastInclude = 1;    // sys/netinet/in.h MCAST_INCLUDE
 inline constexpr std::uint32_t kMcastExclude = 2;    // sys/netinet/in.h MCAST_EXCLUDE

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "platform/freebsd/ifmib_decode.h"
 #include "platform/freebsd/media_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
+#include "platform/freebsd/stack_decode.h"
 #include "platform/freebsd/txq_decode.h"
 
 namespace ifmib::platform::freebsd {
@@ -33,6 +35,10 @@ constexpr const char* kMldIfinfo = "net.inet6.mld.ifinfo";
 // Bound on txq nodes read per interface: iflib's names have at most 3 digits, and no driver
 // has more transmit queues than that.
 constexpr int kMaxTxqs = 1000;
+// BRDGGIFS buffer: ifconfig's first size (ifbridge.c bridge_interfaces, 8192 bytes = 102 members),
+// doubled while the answer fills it, at most this many times (2 MiB, 26214 members).
+constexpr std::size_t kBridgeBufferBytes = 8192;
+constexpr int kBridgeBufferDoublings = 8;
 
 std::string mib_text(std::span<const int> mib) {
   std::string out;
@@ -57,6 +63,7 @@ class FreebsdReader final : public Reader {
 
   Result<std::vector<Interface>> interfaces() override {
     std::vector<Interface> out;
+    std::vector<std::pair<std::size_t, StackKind>> stacked;  // lagg, vlan, bridge: position in out
     auto walked = walk([&](const Row& row) -> Status {
       const int r = static_cast<int>(row.index);
       auto driver = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
@@ -65,7 +72,9 @@ class FreebsdReader final : public Reader {
       auto link = read({L::kCtlNet, L::kAfLink, L::kNetlinkGeneric, L::kIfmibIfdata, r,
                         L::kIfdataLinkspecific});
       if (!link) return link.error();
-      Interface i = to_interface(row.general, row.index, decode_driver_name(*driver), decode_ether_mib(*link));
+      std::string nameunit = decode_driver_name(*driver);
+      const StackKind kind = stack_kind(nameunit);
+      Interface i = to_interface(row.general, row.index, std::move(nameunit), decode_ether_mib(*link));
       // No media (lo0, clones: EINVAL/ENOTTY) or a vanished interface: duplex and autoneg stay unknown.
       if (auto media = source_->media(row.general.name)) {
         auto words = decode_ifmediareq(*media);
@@ -74,10 +83,12 @@ class FreebsdReader final : public Reader {
         i.full_duplex = state.full_duplex;
         i.autonegotiation = state.autonegotiation;
       }
+      if (kind != StackKind::none) stacked.emplace_back(out.size(), kind);
       out.push_back(std::move(i));
       return ok_status();
     });
     if (!walked) return walked.error().within("interfaces");
+    read_stacking(out, stacked);
     return out;
   }
 
@@ -246,6 +257,74 @@ class FreebsdReader final : public Reader {
       txqs = std::move(*read_txqs);
     }
     return send_queue_for(row.general, row.index, path, std::move(txqs));
+  }
+
+  // Master and lower relations from the ioctls of the lagg, vlan and bridge interfaces only (one
+  // ioctl each; a bridge with more than 101 members needs more): the other end is named in the
+  // answer and found among `out` by its current name. An ioctl that fails or an answer that does
+  // not decode costs that interface's relations only: stacking_read false and stacking_error say
+  // so, and the call still succeeds.
+  void read_stacking(std::vector<Interface>& out, const std::vector<std::pair<std::size_t, StackKind>>& stacked) {
+    if (stacked.empty()) return;
+    std::unordered_map<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < out.size(); ++i) by_name.emplace(out[i].name, i);
+    for (const auto& [pos, kind] : stacked) {
+      Status read = relations_of(out, by_name, pos, kind);
+      out[pos].stacking_read = static_cast<bool>(read);
+      if (!read) out[pos].stacking_error = read.error().text();
+    }
+  }
+
+  Status relations_of(std::vector<Interface>& out, const std::unordered_map<std::string, std::size_t>& by_name,
+                      std::size_t pos, StackKind kind) {
+    const std::string name = out[pos].name;
+    const std::uint32_t index = out[pos].index;
+    // One master per interface: each driver refuses its own ports twice, and if_bridge.c
+    // bridge_ioctl_add refuses a lagg port (IFT_IEEE8023ADLAG), but if_lagg.c lagg_port_create does
+    // not look at if_bridge; should an interface have both, the relation read first stays.
+    auto set_master = [&](const std::string& slave) {
+      if (auto it = by_name.find(slave); it != by_name.end() && !out[it->second].master_index) {
+        out[it->second].master_index = index;
+      }
+    };
+    switch (kind) {
+      case StackKind::lagg: {
+        // LAGG_MAX_PORTS records, as ifconfig's lagg_status: the kernel refuses more ports.
+        auto reply = source_->lagg_ports(name, L::kLaggMaxPorts * L::lagg_reqport::kSize);
+        if (!reply) return reply.error().within("SIOCGLAGG " + name);
+        auto ports = decode_lagg_ports(reply->request, reply->buffer);
+        if (!ports) return ports.error().within("SIOCGLAGG " + name);
+        for (const auto& port : *ports) set_master(port);
+        return ok_status();
+      }
+      case StackKind::vlan: {
+        auto reply = source_->vlan(name);
+        if (!reply) return reply.error().within("SIOCGETVLAN " + name);
+        auto parent = decode_vlan_parent(*reply);
+        if (!parent) return parent.error().within("SIOCGETVLAN " + name);
+        if (*parent) {
+          if (auto it = by_name.find(**parent); it != by_name.end()) out[pos].lower_index = out[it->second].index;
+        }
+        return ok_status();
+      }
+      case StackKind::bridge: {
+        std::size_t bytes = kBridgeBufferBytes;
+        for (int doubling = 0; doubling <= kBridgeBufferDoublings; ++doubling, bytes *= 2) {
+          auto reply = source_->bridge_members(name, bytes);
+          if (!reply) return reply.error().within("BRDGGIFS " + name);
+          auto members = decode_bridge_members(reply->request, reply->buffer);
+          if (!members) return members.error().within("BRDGGIFS " + name);
+          if (!members->complete) continue;  // the list may have been cut off: ask with more room
+          for (const auto& member : members->members) set_master(member);
+          return ok_status();
+        }
+        return Error::invalid("BRDGGIFS " + name, "member list still fills a buffer of " +
+                                                      std::to_string(bytes / 2) + " bytes");
+      }
+      case StackKind::none:
+        break;
+    }
+    return ok_status();
   }
 
   // Walks rows 1..ifcount as ifmib(4) prescribes, calling `visit` for each decoded row.

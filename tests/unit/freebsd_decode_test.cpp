@@ -10,6 +10,7 @@
 #include "platform/freebsd/ifmib_decode.h"
 #include "platform/freebsd/media_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
+#include "platform/freebsd/stack_decode.h"
 #include "tests/unit/freebsd_fixture.h"
 
 using namespace ifmib;
@@ -308,4 +309,97 @@ TEST_CASE("freebsd media word: duplex and autonegotiation from struct ifmediareq
   CHECK(decode_media({0x22, 3, 0x22}) == MediaState{});
   CHECK(decode_media({0x80, 3, 0x00100080}) == MediaState{});
   CHECK_FALSE(decode_ifmediareq(Bytes(40, 0)));
+}
+
+// ---- stacking: SIOCGLAGG, SIOCGETVLAN, BRDGGIFS ---------------------------------------------
+// Request structs written inline with offsets typed from the headers (LP64): struct lagg_reqall
+// (sys/net/if_lagg.h) ra_size @24 (size_t), ra_ports @40 (int), 80 bytes; struct ifbifconf
+// (sys/net/if_bridgevar.h) ifbic_len @0 (uint32_t), 16 bytes.
+namespace {
+Bytes lagg_reqall(std::uint64_t ra_size, std::int32_t ra_ports) {
+  return ifmib::test::freebsd::parse_annotated_hex("size 80\n@0 str16 \"lagg0\"\n@16 u32 4\n@24 u64 " +
+                                                       std::to_string(ra_size) + "\n@40 i32 " + std::to_string(ra_ports),
+                                                   "lagg_reqall");
+}
+Bytes ifbifconf(std::uint32_t len) {
+  return ifmib::test::freebsd::parse_annotated_hex("size 16\n@0 u32 " + std::to_string(len), "ifbifconf");
+}
+// The fixture's records at the start of a zeroed buffer of `size` bytes, as the kernel leaves it.
+Bytes in_buffer(const Bytes& records, std::size_t size) {
+  Bytes b(size, 0);
+  std::copy(records.begin(), records.end(), b.begin());
+  return b;
+}
+}  // namespace
+
+TEST_CASE("freebsd stacking: which interfaces are asked, by driver name") {
+  CHECK(stack_kind("lagg0") == StackKind::lagg);
+  CHECK(stack_kind("vlan100") == StackKind::vlan);
+  CHECK(stack_kind("bridge12") == StackKind::bridge);
+  CHECK(stack_kind("em0") == StackKind::none);
+  CHECK(stack_kind("vxlan0") == StackKind::none);
+  CHECK(stack_kind("laggy0") == StackKind::none);
+  CHECK(stack_kind("lo0") == StackKind::none);
+  CHECK(stack_kind("") == StackKind::none);
+}
+
+TEST_CASE("freebsd stacking: SIOCGLAGG lists the lagg's ports as ifconfig's laggport lines") {
+  // ifconfig lagg0: "laggport: em2 flags=1c<ACTIVE,COLLECTING,DISTRIBUTING>", the same for em3.
+  const Bytes ports = in_buffer(hex_fixture("lagg_ports_lagg0.hex"), 32 * 72);  // LAGG_MAX_PORTS records
+  const auto names = decode_lagg_ports(lagg_reqall(144, 2), ports);
+  REQUIRE_MESSAGE(names, names.error().text());
+  CHECK(*names == std::vector<std::string>{"em2", "em3"});
+  const auto none = decode_lagg_ports(lagg_reqall(0, 0), Bytes(32 * 72, 0));
+  REQUIRE(none);
+  CHECK(none->empty());
+  // An answer that disagrees with itself or with the buffer is not guessed at.
+  CHECK_FALSE(decode_lagg_ports(lagg_reqall(144, 3), ports));        // ra_size != ra_ports * 72
+  CHECK_FALSE(decode_lagg_ports(lagg_reqall(144, 2), Bytes(100, 0))); // more than the buffer
+  CHECK_FALSE(decode_lagg_ports(lagg_reqall(0, -1), ports));
+  Bytes short_request = lagg_reqall(144, 2);
+  short_request.resize(76);  // a layout whose ra_psc is not padded: not ours
+  CHECK_FALSE(decode_lagg_ports(short_request, ports));
+  Bytes unterminated = ports;
+  std::fill(unterminated.begin() + 16, unterminated.begin() + 32, 'x');  // rp_portname of [0] without NUL
+  const auto bad = decode_lagg_ports(lagg_reqall(144, 2), unterminated);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().text().find("rp_portname") != std::string::npos);
+}
+
+TEST_CASE("freebsd stacking: SIOCGETVLAN gives the vlan's parent, with and without vlr_proto") {
+  // ifconfig vlan0: "vlan: 100 vlanproto: 802.1q ... parent interface: lagg0".
+  const auto parent = decode_vlan_parent(hex_fixture("vlanreq_vlan0.hex"));
+  REQUIRE_MESSAGE(parent, parent.error().text());
+  CHECK(*parent == std::optional<std::string>("lagg0"));
+  // The 18-byte struct of kernels without vlr_proto.
+  Bytes old_layout = hex_fixture("vlanreq_vlan0.hex");
+  old_layout.resize(18);
+  CHECK(decode_vlan_parent(old_layout).value() == std::optional<std::string>("lagg0"));
+  // A vlan with no vlandev yet: "parent interface: <none>", no relation.
+  const auto orphan = decode_vlan_parent(Bytes(64, 0));
+  REQUIRE(orphan);
+  CHECK_FALSE(orphan->has_value());
+  CHECK_FALSE(decode_vlan_parent(Bytes(17, 0)));
+  CHECK_FALSE(decode_vlan_parent(Bytes(64, 'a')));  // vlr_parent without NUL
+}
+
+TEST_CASE("freebsd stacking: BRDGGIFS lists members, leaves span ports out, and says when it was cut off") {
+  // ifconfig bridge0: "member: tap0 flags=3<LEARNING,DISCOVER>", "member: vlan0 ...", and
+  // "span: lan0" (ifbridge.c prints span ports apart, from IFBIF_SPAN).
+  const Bytes records = hex_fixture("bridge_members_bridge0.hex");
+  const auto all = decode_bridge_members(ifbifconf(240), in_buffer(records, 8192));
+  REQUIRE_MESSAGE(all, all.error().text());
+  CHECK(all->members == std::vector<std::string>{"vlan0", "tap0"});
+  CHECK(all->complete);
+  // ifconfig's test: complete only when ifbic_len + sizeof(struct ifbreq) < the buffer's size.
+  CHECK_FALSE(decode_bridge_members(ifbifconf(240), in_buffer(records, 240)).value().complete);
+  CHECK_FALSE(decode_bridge_members(ifbifconf(240), in_buffer(records, 320)).value().complete);
+  CHECK(decode_bridge_members(ifbifconf(240), in_buffer(records, 321)).value().complete);
+  const auto empty = decode_bridge_members(ifbifconf(0), Bytes(8192, 0));
+  REQUIRE(empty);
+  CHECK(empty->members.empty());
+  CHECK(empty->complete);
+  CHECK_FALSE(decode_bridge_members(ifbifconf(100), in_buffer(records, 8192)));  // not whole records
+  CHECK_FALSE(decode_bridge_members(ifbifconf(320), in_buffer(records, 240)));   // past the buffer
+  CHECK_FALSE(decode_bridge_members(Bytes(8, 0), in_buffer(records, 8192)));     // ILP32 ifbifconf
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>  // AF_INET, AF_INET6: glibc's <arpa/inet.h> brings them, FreeBSD's does not
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -135,6 +136,17 @@ class FakeSysctl final : public platform::sysctl::Source {
   void name(std::string n, std::vector<int> mib) { names_[std::move(n)] = std::move(mib); }
   void forget(const std::string& n) { names_.erase(n); }
   void set_media(std::string interface_name, Bytes ifmediareq) { media_[std::move(interface_name)] = std::move(ifmediareq); }
+  /// The stacking ioctls. A lagg's or a bridge's answer is given as the records the kernel would
+  /// write (whole struct lagg_reqport / struct ifbreq); the fake copies as many whole records as
+  /// the caller's buffer holds and fills the request struct, as if_lagg.c (lagg_ioctl, SIOCGLAGG)
+  /// and if_bridge.c (bridge_ioctl_gifs) do. A vlan's answer is the buffer as the kernel leaves it.
+  /// Interfaces without an answer are not laggs, vlans or bridges: ENOTTY.
+  void set_lagg(std::string lagg, Bytes reqport_records) { lagg_[std::move(lagg)] = {0, std::move(reqport_records)}; }
+  void set_vlan(std::string vlan, Bytes vlanreq) { vlan_[std::move(vlan)] = {0, std::move(vlanreq)}; }
+  void set_bridge(std::string bridge, Bytes ifbreq_records) { bridge_[std::move(bridge)] = {0, std::move(ifbreq_records)}; }
+  void fail_lagg(std::string lagg, int err) { lagg_[std::move(lagg)] = {err, {}}; }
+  void fail_vlan(std::string vlan, int err) { vlan_[std::move(vlan)] = {err, {}}; }
+  void fail_bridge(std::string bridge, int err) { bridge_[std::move(bridge)] = {err, {}}; }
 
   Result<Bytes> read(std::span<const int> mib) override {
     std::lock_guard lock(mu_);
@@ -164,6 +176,49 @@ class FakeSysctl final : public platform::sysctl::Source {
     return it->second;
   }
 
+  // SIOCGLAGG: struct lagg_reqall is 80 bytes; ra_size (size_t) at 24, ra_ports (int) at 40;
+  // struct lagg_reqport records are 72 bytes (sys/net/if_lagg.h, LP64, typed by hand).
+  Result<BufferReply> lagg_ports(std::string_view n, std::size_t buffer_bytes) override {
+    std::lock_guard lock(mu_);
+    ++lagg_calls_[std::string(n)];
+    return fill(lagg_, n, buffer_bytes, 72, 80, [](Bytes& request, std::size_t count) {
+      for (std::size_t i = 0; i < 8; ++i) request[24 + i] = static_cast<std::uint8_t>((count * 72) >> (8 * i));
+      for (std::size_t i = 0; i < 4; ++i) request[40 + i] = static_cast<std::uint8_t>(count >> (8 * i));
+    });
+  }
+
+  Result<Bytes> vlan(std::string_view n) override {
+    std::lock_guard lock(mu_);
+    ++vlan_calls_[std::string(n)];
+    auto it = vlan_.find(std::string(n));
+    if (it == vlan_.end()) return Error::from_errno("fake SIOCGETVLAN", ENOTTY);
+    if (it->second.err != 0) return Error::from_errno("fake SIOCGETVLAN", it->second.err);
+    return it->second.bytes;
+  }
+
+  // BRDGGIFS: struct ifbifconf is 16 bytes, ifbic_len (uint32_t) at 0; struct ifbreq records are
+  // 80 bytes (sys/net/if_bridgevar.h, LP64, typed by hand).
+  Result<BufferReply> bridge_members(std::string_view n, std::size_t buffer_bytes) override {
+    std::lock_guard lock(mu_);
+    ++bridge_calls_[std::string(n)];
+    return fill(bridge_, n, buffer_bytes, 80, 16, [](Bytes& request, std::size_t count) {
+      for (std::size_t i = 0; i < 4; ++i) request[i] = static_cast<std::uint8_t>((count * 80) >> (8 * i));
+    });
+  }
+
+  int lagg_calls(const std::string& n) {
+    std::lock_guard lock(mu_);
+    return lagg_calls_[n];
+  }
+  int vlan_calls(const std::string& n) {
+    std::lock_guard lock(mu_);
+    return vlan_calls_[n];
+  }
+  int bridge_calls(const std::string& n) {
+    std::lock_guard lock(mu_);
+    return bridge_calls_[n];
+  }
+
   int reads(const std::vector<int>& mib) {
     std::lock_guard lock(mu_);
     return reads_[mib];
@@ -180,6 +235,27 @@ class FakeSysctl final : public platform::sysctl::Source {
   std::map<std::vector<int>, int> reads_;
   std::map<std::string, int> resolves_;
   std::map<std::string, Bytes> media_;
+  std::map<std::string, Answer> lagg_, vlan_, bridge_;
+  std::map<std::string, int> lagg_calls_, vlan_calls_, bridge_calls_;
+
+  // The kernel's copy: whole records while they fit the caller's buffer, then the count.
+  template <class WriteCount>
+  static Result<BufferReply> fill(const std::map<std::string, Answer>& answers, std::string_view n,
+                                            std::size_t buffer_bytes, std::size_t record, std::size_t request_size,
+                                            WriteCount write_count) {
+    auto it = answers.find(std::string(n));
+    if (it == answers.end()) return Error::from_errno("fake stacking ioctl", ENOTTY);
+    if (it->second.err != 0) return Error::from_errno("fake stacking ioctl", it->second.err);
+    const Bytes& records = it->second.bytes;
+    const std::size_t count = std::min(buffer_bytes, records.size()) / record;
+    BufferReply reply;
+    reply.request.assign(request_size, 0);
+    for (std::size_t i = 0; i < n.size(); ++i) reply.request[i] = static_cast<std::uint8_t>(n[i]);  // the name at 0
+    write_count(reply.request, count);
+    reply.buffer.assign(buffer_bytes, 0);
+    std::copy(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(count * record), reply.buffer.begin());
+    return reply;
+  }
 };
 
 }  // namespace ifmib::test::freebsd

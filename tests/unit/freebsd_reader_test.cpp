@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <thread>
@@ -147,6 +148,8 @@ std::shared_ptr<FakeSysctl> fixture_host() {
   fake->script(ifdata_mib(6, kGeneral), {{ENOMEM, {}}, {0, hex_fixture("ifmibdata_vlan0.hex")}});
   fake->set(ifdata_mib(6, kDriverName), c_string("vlan0"));
   fake->set(ifdata_mib(6, kLinkSpecific), {});
+  // vlan0's parent is lagg0, a row only stacking_host() has: here the relation is simply absent.
+  fake->set_vlan("vlan0", hex_fixture("vlanreq_vlan0.hex"));
 
   fake->script(ifmalist_mib(), {{ENOMEM, {}}, {ENOMEM, {}}, {0, ifmalist_buffer()}});
   fake->name("net.inet.ip.mcast.filters", kIpFilters);
@@ -166,6 +169,50 @@ std::shared_ptr<FakeSysctl> fixture_host() {
   fake->set(with(kIgmpIfinfo, {6}), hex_fixture("igmp_ifinfo_v2.hex"));
   fake->set(with(kMldIfinfo, {2}), hex_fixture("mld_ifinfo_v2.hex"));
   return fake;
+}
+
+// A general row for another interface: the vlan0 row with ifmd_name (@0, char[16]) and
+// ifi_type (@56 + 0) replaced; offsets typed from shared/reference/freebsd-abi.md §1-2.
+Bytes row_of(const std::string& name, std::uint8_t ifi_type) {
+  Bytes b = hex_fixture("ifmibdata_vlan0.hex");
+  std::fill(b.begin(), b.begin() + 16, 0);
+  std::copy(name.begin(), name.end(), b.begin());
+  b[56] = ifi_type;
+  return b;
+}
+
+void add_row(FakeSysctl& fake, int row, const std::string& name, std::uint8_t ifi_type, const std::string& driver) {
+  fake.set(ifdata_mib(row, kGeneral), row_of(name, ifi_type));
+  fake.set(ifdata_mib(row, kDriverName), c_string(driver));
+  fake.set(ifdata_mib(row, kLinkSpecific), {});
+}
+
+// The fixture host plus stacked interfaces, as `ifconfig` would set them up:
+//   ifconfig lagg0 create laggproto lacp laggport em2 laggport em3      rows 8, 9, 10
+//   ifconfig vlan0 vlan 100 vlandev lagg0                                 row 6 (already there)
+//   ifconfig bridge0 create addm vlan0 addm tap0 span lan0                rows 11, 12
+//   vlan1 (row 13): its SIOCGETVLAN answers EPERM, as if_vlan.c does for a vlan lent to this vnet
+// IFT_* from sys/net/if_types.h: IFT_ETHER 0x06, IFT_L2VLAN 0x87, IFT_IEEE8023ADLAG 0xa1 (what
+// lagg_port_create makes a port's type), IFT_BRIDGE 0xd1; a lagg itself stays IFT_ETHER.
+std::shared_ptr<FakeSysctl> stacking_host() {
+  auto fake = fixture_host();
+  fake->set(ifcount_mib(), le32(13));
+  add_row(*fake, 8, "lagg0", 0x06, "lagg0");
+  add_row(*fake, 9, "em2", 0xa1, "em2");
+  add_row(*fake, 10, "em3", 0xa1, "em3");
+  add_row(*fake, 11, "bridge0", 0xd1, "bridge0");
+  add_row(*fake, 12, "tap0", 0x06, "tap0");
+  add_row(*fake, 13, "vlan1", 0x87, "vlan1");
+  fake->set_lagg("lagg0", hex_fixture("lagg_ports_lagg0.hex"));
+  fake->set_bridge("bridge0", hex_fixture("bridge_members_bridge0.hex"));
+  fake->fail_vlan("vlan1", EPERM);
+  return fake;
+}
+
+const Interface& named(const std::vector<Interface>& ifs, const std::string& name) {
+  const auto it = std::find_if(ifs.begin(), ifs.end(), [&](const Interface& i) { return i.name == name; });
+  REQUIRE_MESSAGE(it != ifs.end(), name);
+  return *it;
 }
 
 MulticastGroup group(std::string dev, std::uint32_t index, AddressFamily f, std::string g,
@@ -608,4 +655,120 @@ TEST_CASE("freebsd end to end, one family: ifmcstat -f inet, -f inet6, -f link")
     CHECK_FALSE(out.has("ifmib_igmp_version"));
     CHECK_FALSE(out.has("ifmib_mld_version"));
   }
+}
+
+TEST_CASE("freebsd reader: stacking from the lagg, vlan and bridge ioctls, and none for other interfaces") {
+  auto fake = stacking_host();
+  auto reader = freebsd::make_freebsd_reader(fake);
+  const auto ifs = reader->interfaces();
+  REQUIRE_MESSAGE(ifs, ifs.error().text());
+  using Index = std::optional<std::uint32_t>;
+  // ifconfig lagg0: laggport em2, laggport em3.
+  CHECK(named(*ifs, "em2").master_index == Index(8));
+  CHECK(named(*ifs, "em3").master_index == Index(8));
+  // ifconfig vlan0: parent interface: lagg0; ifconfig bridge0: member vlan0, member tap0, span lan0.
+  CHECK(named(*ifs, "vlan0").lower_index == Index(8));
+  CHECK(named(*ifs, "vlan0").master_index == Index(11));
+  CHECK(named(*ifs, "tap0").master_index == Index(11));
+  CHECK_FALSE(named(*ifs, "lan0").master_index);  // a span port only receives copies
+  for (const char* top : {"lagg0", "bridge0", "lo0"}) {
+    CHECK_FALSE(named(*ifs, top).master_index);
+    CHECK_FALSE(named(*ifs, top).lower_index);
+  }
+  CHECK_FALSE(named(*ifs, "em2").lower_index);
+  for (const auto& i : *ifs) CHECK_FALSE(i.lower_netnsid);  // Linux only
+  // Read: the three stacking interfaces that answered; vlan1's EPERM costs its parent only.
+  for (const char* asked : {"lagg0", "vlan0", "bridge0"}) {
+    CHECK(named(*ifs, asked).stacking_read == std::optional<bool>(true));
+    CHECK(named(*ifs, asked).stacking_error.empty());
+  }
+  const Interface& vlan1 = named(*ifs, "vlan1");
+  CHECK(vlan1.stacking_read == std::optional<bool>(false));
+  CHECK_FALSE(vlan1.lower_index);
+  CHECK(vlan1.stacking_error.find("SIOCGETVLAN vlan1") != std::string::npos);
+  CHECK(vlan1.stacking_error.find(std::strerror(EPERM)) != std::string::npos);
+  // One ioctl per lagg, vlan and bridge; none for the seven other interfaces.
+  CHECK(fake->lagg_calls("lagg0") == 1);
+  CHECK(fake->vlan_calls("vlan0") == 1);
+  CHECK(fake->vlan_calls("vlan1") == 1);
+  CHECK(fake->bridge_calls("bridge0") == 1);
+  for (const char* plain : {"lo0", "lan0", "em2", "em3", "tap0"}) {
+    CHECK_FALSE(named(*ifs, plain).stacking_read);
+    CHECK(fake->lagg_calls(plain) + fake->vlan_calls(plain) + fake->bridge_calls(plain) == 0);
+  }
+}
+
+TEST_CASE("freebsd reader: a failed or undecodable stacking answer costs that interface's relations only") {
+  auto fake = stacking_host();
+  fake->fail_lagg("lagg0", ENXIO);       // destroyed between the walk and the ioctl
+  fake->set_vlan("vlan0", Bytes(10, 0));  // shorter than any struct vlanreq
+  auto reader = freebsd::make_freebsd_reader(fake);
+  const auto ifs = reader->interfaces();
+  REQUIRE_MESSAGE(ifs, ifs.error().text());
+  CHECK(named(*ifs, "lagg0").stacking_read == std::optional<bool>(false));
+  CHECK(named(*ifs, "lagg0").stacking_error.find("SIOCGLAGG lagg0") != std::string::npos);
+  CHECK_FALSE(named(*ifs, "em2").master_index);
+  CHECK_FALSE(named(*ifs, "em3").master_index);
+  CHECK(named(*ifs, "vlan0").stacking_read == std::optional<bool>(false));
+  CHECK(named(*ifs, "vlan0").stacking_error.find("struct vlanreq") != std::string::npos);
+  CHECK_FALSE(named(*ifs, "vlan0").lower_index);
+  // The bridge is unaffected.
+  CHECK(named(*ifs, "vlan0").master_index == std::optional<std::uint32_t>(11));
+  CHECK(named(*ifs, "tap0").master_index == std::optional<std::uint32_t>(11));
+}
+
+TEST_CASE("freebsd reader: a bridge with more members than ifconfig's first buffer is asked again") {
+  // 103 members: 8192 bytes hold 102 struct ifbreq (80 bytes each), so the first answer fills
+  // the buffer and the reader asks again with 16384, as ifconfig's bridge_interfaces loop does.
+  auto members = [](std::size_t n) {
+    Bytes records(n * 80, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string name = "tap" + std::to_string(i);
+      std::copy(name.begin(), name.end(), records.begin() + static_cast<std::ptrdiff_t>(i * 80));  // ifbr_ifsname @0
+      records[i * 80 + 16] = 0x3;  // ifbr_ifsflags @16: LEARNING | DISCOVER
+    }
+    return records;
+  };
+  auto fake = std::make_shared<FakeSysctl>();
+  fake->set(ifcount_mib(), le32(2));
+  add_row(*fake, 1, "bridge0", 0xd1, "bridge0");
+  add_row(*fake, 2, "tap102", 0x06, "tap102");
+  fake->set_bridge("bridge0", members(103));
+  auto ifs = freebsd::make_freebsd_reader(fake)->interfaces();
+  REQUIRE_MESSAGE(ifs, ifs.error().text());
+  CHECK(named(*ifs, "tap102").master_index == std::optional<std::uint32_t>(1));
+  CHECK(fake->bridge_calls("bridge0") == 2);
+
+  // A list that still fills 2 MiB (26214 records) after eight doublings is not read to the end.
+  fake->set_bridge("bridge0", members(26215));
+  ifs = freebsd::make_freebsd_reader(fake)->interfaces();
+  REQUIRE_MESSAGE(ifs, ifs.error().text());
+  CHECK(named(*ifs, "bridge0").stacking_read == std::optional<bool>(false));
+  CHECK_FALSE(named(*ifs, "tap102").master_index);
+  CHECK(fake->bridge_calls("bridge0") == 2 + 9);
+}
+
+TEST_CASE("freebsd end to end: stacked interfaces as ifmib_master_info and ifmib_lower_info") {
+  std::shared_ptr<Reader> reader = freebsd::make_freebsd_reader(stacking_host());
+  ifmib::collector::Scraper scraper({"ifmib"}, {}, reader, true, nullptr);
+  const std::string text = ifmib::test::serialize(scraper.scrape({}));
+  const auto parsed = ifmib::test::parse_exposition(text);
+  REQUIRE_MESSAGE(parsed, parsed.error().text());
+  const auto& out = *parsed;
+  CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "ifmib"}}) == 1);
+  CHECK(out.value("ifmib_master_info", {{"device", "em2"}, {"master", "lagg0"}}) == 1);
+  CHECK(out.value("ifmib_master_info", {{"device", "em3"}, {"master", "lagg0"}}) == 1);
+  CHECK(out.value("ifmib_master_info", {{"device", "vlan0"}, {"master", "bridge0"}}) == 1);
+  CHECK(out.value("ifmib_master_info", {{"device", "tap0"}, {"master", "bridge0"}}) == 1);
+  CHECK_FALSE(out.has("ifmib_master_info", {{"device", "lan0"}}));
+  CHECK(out.value("ifmib_lower_info", {{"device", "vlan0"}, {"lower_ifindex", "8"}, {"lower_netnsid", ""}}) == 1);
+  CHECK_FALSE(out.has("ifmib_lower_info", {{"device", "vlan1"}}));
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "lagg0"}}) == 1);
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "bridge0"}}) == 1);
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "vlan0"}}) == 1);
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "vlan1"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_stacking_read_success", {{"device", "em2"}}));
+  // Exactly the relations ifconfig shows: four masters, one lower.
+  CHECK(out.find("ifmib_master_info").size() == 4);
+  CHECK(out.find("ifmib_lower_info").size() == 1);
 }

@@ -157,6 +157,24 @@ TEST_CASE("ifmib: stacking: master by name from the same snapshot, lower by ifin
   CHECK_FALSE(out.has("ifmib_lower_info", {{"device", "br0"}}));
 }
 
+TEST_CASE("ifmib: stacking_read_success only where the reader tried to read relations") {
+  test::FakeReader reader;
+  auto lagg = ethernet_interface();
+  lagg.name = "lagg0";
+  lagg.index = 8;
+  lagg.stacking_read = true;
+  auto vlan = ethernet_interface();
+  vlan.name = "vlan1";
+  vlan.index = 9;
+  vlan.stacking_read = false;
+  vlan.stacking_error = "SIOCGETVLAN vlan1: Operation not permitted";
+  reader.interfaces_result = std::vector{loopback_interface(), lagg, vlan};
+  const auto out = collect_ifmib(reader);
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "lagg0"}}) == 1);
+  CHECK(out.value("ifmib_stacking_read_success", {{"device", "vlan1"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_stacking_read_success", {{"device", "lo"}}));
+}
+
 TEST_CASE("ifmib: a flag that flips changes a value, never the set of series") {
   test::FakeReader reader;
   auto before = ethernet_interface();

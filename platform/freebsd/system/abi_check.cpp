@@ -8,11 +8,18 @@
 #include <sys/sysctl.h>
 #include <sys/time.h>
 
+#include <sys/ioccom.h>
+#include <sys/sockio.h>
+
+#include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_bridgevar.h>
 #include <net/if_dl.h>
+#include <net/if_lagg.h>
 #include <net/if_media.h>
 #include <net/if_mib.h>
 #include <net/if_types.h>
+#include <net/if_vlan_var.h>
 #include <net/route.h>
 
 #include <netinet/in.h>
@@ -198,3 +205,29 @@ static_assert(IFM_NMASK == L::kIfmNmask && IFM_ETHER == L::kIfmEther && IFM_TMAS
 static_assert(IFM_ETH_XTYPE == L::kIfmEthXtype && IFM_AUTO == L::kIfmAuto && IFM_NONE == L::kIfmNone);
 static_assert(IFM_FDX == L::kIfmFdx && IFM_HDX == L::kIfmHdx);
 static_assert(IFM_AVALID == L::kIfmAvalid && IFM_ACTIVE == L::kIfmActive);
+
+// Stacking (stack_decode.cpp and the ioctls of sysctl_system_source.cpp).
+static_assert(SIOCGLAGG == L::kSiocglagg && SIOCGETVLAN == L::kSiocgifgeneric && SIOCGIFGENERIC == L::kSiocgifgeneric);
+static_assert(SIOCGDRVSPEC == L::kSiocgdrvspec && BRDGGIFS == L::kBrdggifs);
+static_assert(LAGG_MAX_PORTS == L::kLaggMaxPorts && IFBIF_SPAN == L::kIfbifSpan);
+static_assert(sizeof(struct lagg_reqport) == L::lagg_reqport::kSize);
+static_assert(offsetof(struct lagg_reqport, rp_ifname) == L::lagg_reqport::kIfname);
+static_assert(offsetof(struct lagg_reqport, rp_portname) == L::lagg_reqport::kPortname);
+static_assert(sizeof(lagg_reqport::rp_portname) == L::kIfNameSize);
+static_assert(offsetof(struct lagg_reqport, rp_flags) == L::lagg_reqport::kFlags);
+static_assert(sizeof(struct lagg_reqall) == L::lagg_reqall::kSize);
+static_assert(offsetof(struct lagg_reqall, ra_ifname) == L::lagg_reqall::kIfname);
+static_assert(offsetof(struct lagg_reqall, ra_size) == L::lagg_reqall::kBufferSize && sizeof(lagg_reqall::ra_size) == 8);
+static_assert(offsetof(struct lagg_reqall, ra_port) == L::lagg_reqall::kPortBuffer);
+static_assert(offsetof(struct lagg_reqall, ra_ports) == L::lagg_reqall::kPorts && sizeof(lagg_reqall::ra_ports) == 4);
+static_assert(sizeof(struct vlanreq) >= L::vlanreq::kMinSize);
+static_assert(offsetof(struct vlanreq, vlr_parent) == L::vlanreq::kParent && sizeof(vlanreq::vlr_parent) == L::kIfNameSize);
+static_assert(offsetof(struct vlanreq, vlr_tag) == L::vlanreq::kTag);
+static_assert(sizeof(struct ifbifconf) == L::ifbifconf::kSize);
+static_assert(offsetof(struct ifbifconf, ifbic_len) == L::ifbifconf::kLen && sizeof(ifbifconf::ifbic_len) == 4);
+static_assert(offsetof(struct ifbifconf, ifbic_ifbicu) == L::ifbifconf::kBuffer);  // ifbic_buf, ifbic_req
+static_assert(sizeof(struct ifbreq) == L::ifbreq::kSize);
+static_assert(offsetof(struct ifbreq, ifbr_ifsname) == L::ifbreq::kIfsname && sizeof(ifbreq::ifbr_ifsname) == L::kIfNameSize);
+static_assert(offsetof(struct ifbreq, ifbr_ifsflags) == L::ifbreq::kIfsflags && sizeof(ifbreq::ifbr_ifsflags) == 4);
+static_assert(sizeof(struct ifdrv) == L::ifdrv::kSize);
+static_assert(sizeof(struct ifreq) == 32, "SIOCGIFGENERIC's size field is sizeof(struct ifreq)");

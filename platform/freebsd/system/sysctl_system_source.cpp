@@ -11,11 +11,16 @@
 #include <sys/time.h>
 #include <sys/user.h>
 #include <unistd.h>
+#include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_bridgevar.h>
+#include <net/if_lagg.h>
 #include <net/if_media.h>
+#include <net/if_vlan_var.h>
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -64,18 +69,85 @@ class SystemSource final : public Source {
 
   Result<std::vector<std::uint8_t>> media(std::string_view name) override {
     ifmediareq req{};
-    if (name.empty() || name.size() >= sizeof req.ifm_name) return Error::invalid("SIOCGIFMEDIA", "interface name length");
-    std::memcpy(req.ifm_name, name.data(), name.size());
-    // A socket per call: readers are re-entrant, and this one costs one syscall pair per interface.
+    if (!copy_name(name, req.ifm_name)) return Error::invalid("SIOCGIFMEDIA", "interface name length");
+    // ifm_count 0, ifm_ulist NULL: the words only.
+    if (Status done = interface_ioctl(SIOCGIFMEDIA, &req, "SIOCGIFMEDIA"); !done) return done.error();
+    return bytes_of(req);
+  }
+
+  Result<BufferReply> lagg_ports(std::string_view name, std::size_t buffer_bytes) override {
+    // As sbin/ifconfig/iflagg.c lagg_status: ra_size and ra_port describe our buffer.
+    lagg_reqall ra{};
+    if (!copy_name(name, ra.ra_ifname)) return Error::invalid("SIOCGLAGG", "interface name length");
+    BufferReply reply;
+    reply.buffer.assign(buffer_bytes, 0);
+    ra.ra_size = buffer_bytes;
+    ra.ra_port = reinterpret_cast<lagg_reqport*>(reply.buffer.data());
+    if (Status done = interface_ioctl(SIOCGLAGG, &ra, "SIOCGLAGG"); !done) return done.error();
+    reply.request = bytes_of(ra);
+    return reply;
+  }
+
+  Result<std::vector<std::uint8_t>> vlan(std::string_view name) override {
+    // As sbin/ifconfig/ifvlan.c getvlan: ifr_data points to the struct vlanreq. if_vlan.c copies
+    // out the kernel's sizeof(struct vlanreq), which is larger than these headers' once vlr_proto
+    // exists, hence a buffer with room to spare.
+    static constexpr std::size_t kRoom = 64;
+    static_assert(sizeof(struct vlanreq) <= kRoom);
+    ifreq ifr{};
+    if (!copy_name(name, ifr.ifr_name)) return Error::invalid("SIOCGETVLAN", "interface name length");
+    std::vector<std::uint8_t> buffer(kRoom, 0);
+    ifr.ifr_data = reinterpret_cast<caddr_t>(buffer.data());
+    if (Status done = interface_ioctl(SIOCGETVLAN, &ifr, "SIOCGETVLAN"); !done) return done.error();
+    return buffer;
+  }
+
+  Result<BufferReply> bridge_members(std::string_view name, std::size_t buffer_bytes) override {
+    // As sbin/ifconfig/ifbridge.c do_cmd(BRDGGIFS): if_bridge.c bridge_ioctl insists that ifd_len
+    // is sizeof(struct ifbifconf). Only ever sent to a bridge: another driver's SIOCGDRVSPEC would
+    // read ifd_cmd 6 as a command of its own.
+    if (buffer_bytes == 0 || buffer_bytes > UINT32_MAX) return Error::invalid("BRDGGIFS", "buffer size");
+    ifbifconf bifc{};
+    BufferReply reply;
+    reply.buffer.assign(buffer_bytes, 0);
+    bifc.ifbic_len = static_cast<uint32_t>(buffer_bytes);
+    bifc.ifbic_buf = reinterpret_cast<caddr_t>(reply.buffer.data());
+    ifdrv ifd{};
+    if (!copy_name(name, ifd.ifd_name)) return Error::invalid("BRDGGIFS", "interface name length");
+    ifd.ifd_cmd = BRDGGIFS;
+    ifd.ifd_len = sizeof bifc;
+    ifd.ifd_data = &bifc;
+    if (Status done = interface_ioctl(SIOCGDRVSPEC, &ifd, "SIOCGDRVSPEC BRDGGIFS"); !done) return done.error();
+    reply.request = bytes_of(bifc);
+    return reply;
+  }
+
+ private:
+  // NUL-terminated into a char[IFNAMSIZ]; false when it does not fit.
+  template <std::size_t N>
+  static bool copy_name(std::string_view name, char (&field)[N]) {
+    if (name.empty() || name.size() >= N) return false;
+    std::memcpy(field, name.data(), name.size());
+    return true;
+  }
+
+  template <class T>
+  static std::vector<std::uint8_t> bytes_of(const T& value) {
+    std::vector<std::uint8_t> bytes(sizeof value);
+    std::memcpy(bytes.data(), &value, sizeof value);
+    return bytes;
+  }
+
+  // One interface ioctl on a socket of its own: readers are re-entrant, and this costs one
+  // socket/ioctl/close per call, made only for the interfaces that need it.
+  static Status interface_ioctl(unsigned long request, void* arg, const char* what) {
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Error::from_errno("socket for SIOCGIFMEDIA", errno);
-    const int rc = ::ioctl(fd, SIOCGIFMEDIA, &req);  // ifm_count 0, ifm_ulist NULL: the words only
+    if (fd < 0) return Error::from_errno(std::string("socket for ") + what, errno);
+    const int rc = ::ioctl(fd, request, arg);
     const int err = errno;
     ::close(fd);
-    if (rc != 0) return Error::from_errno("SIOCGIFMEDIA", err);
-    std::vector<std::uint8_t> bytes(sizeof req);
-    std::memcpy(bytes.data(), &req, sizeof req);
-    return bytes;
+    if (rc != 0) return Error::from_errno(what, err);
+    return ok_status();
   }
 };
 
