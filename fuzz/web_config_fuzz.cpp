@@ -2,6 +2,7 @@
 // bytes also as an Authorization header value. Files named in the YAML are never opened here.
 #include <string>
 
+#include "server/basic_auth.h"
 #include "server/web_config.h"
 #include "fuzz/fuzz_input.h"
 

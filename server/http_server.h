@@ -20,7 +20,7 @@
 #include "server/http_request.h"
 #include "server/http_response.h"
 #include "server/status_counter.h"
-#include "server/web_config.h"
+#include "server/web_security.h"
 
 namespace ifmib::server {
 

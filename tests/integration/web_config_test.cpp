@@ -162,6 +162,41 @@ TEST_CASE("TLS: RequireAndVerifyClientCert refuses clients without a certificate
   CHECK(child.stop(SIGTERM) == 0);
 }
 
+// A reload moves each new handshake to the new context (LiveTlsContext). SSL_set_SSL_CTX does not
+// carry the cipher list or the groups, so the client-hello switch sets them again: this checks
+// that a reloaded cipher_suites and curve_preferences hold, TLS 1.2 only (TLS 1.3 suites are not
+// configurable, as in Go).
+TEST_CASE("SIGHUP under TLS: the next handshakes use the new cipher_suites and curve_preferences") {
+  Workdir w;
+  w.make_certificates();
+  const std::string tls = "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  max_version: TLS12\n";
+  w.write("web.yml", tls + "  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n");
+  test::Child child(w.serving_argv(test::exporter_binary()));
+  const std::string url = metrics_url("https", child);
+  const std::string aes128 = "--cacert ca.pem --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256";
+  const std::string aes256 = "--cacert ca.pem --tls-max 1.2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384";
+  CHECK(status_of(url, aes128, w.dir) == "200");
+  CHECK(status_of(url, aes256, w.dir) == "000");
+  CHECK(status_of(url, aes128 + " --curves P-256", w.dir) == "200");
+
+  w.write("web.yml", tls + "  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n"
+                           "  curve_preferences: [CurveP384]\n");
+  kill(child.pid(), SIGHUP);
+  wait_for_log(child, "web config reloaded", 1);
+  CHECK(status_of(url, aes256, w.dir) == "200");
+  CHECK(status_of(url, aes128, w.dir) == "000");
+  // P-256 stays offered: under TLS 1.2 the client's groups also bound the server's ECDSA P-256 key.
+  CHECK(status_of(url, aes256 + " --curves P-384:P-256", w.dir) == "200");
+  CHECK(status_of(url, aes256 + " --curves P-256", w.dir) == "000");
+  // A second reload back: the switch also works from a context that is not the first one.
+  w.write("web.yml", tls + "  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n");
+  kill(child.pid(), SIGHUP);
+  wait_for_log(child, "web config reloaded", 2);
+  CHECK(status_of(url, aes128 + " --curves P-256", w.dir) == "200");
+  CHECK(status_of(url, aes256, w.dir) == "000");
+  CHECK(child.stop(SIGTERM) == 0);
+}
+
 // Prometheus scrapes every 15 s to 1 min and keeps its connection in between; under TLS a new
 // connection is a new handshake. curl runs three transfers 15 s apart (--rate 4/m) and reports
 // for each how many connections it had to open (%{num_connects}): 1 for the first, 0 when it

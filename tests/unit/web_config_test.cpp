@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/basic_auth.h"
+#include "server/tls_context.h"
+#include "server/web_security.h"
 #include "tests/support/bcrypt.h"
 
 using namespace ifmib;
@@ -218,7 +221,7 @@ TEST_CASE("TLS context: missing certificate or key files are clear errors") {
   server::TlsSettings settings;
   settings.cert_file = "/nonexistent/server.crt";
   settings.key_file = "/nonexistent/server.key";
-  const auto ctx = server::make_ssl_context(settings);
+  const auto ctx = server::make_tls_context(settings);
   REQUIRE_FALSE(ctx);
   CHECK(ctx.error().text().find("/nonexistent/server.crt") != std::string::npos);
 }
