@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 namespace ifmib::log {
@@ -15,13 +16,13 @@ namespace {
 std::atomic<Format> g_format{Format::logfmt};
 
 const char* level_name(Level level) {
-  switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
-  }
-  return "info";
+  static_assert([] {
+    for (std::size_t i = 0; i < std::size(kLevelNames); ++i) {
+      if (kLevelNames[i].second != static_cast<Level>(i)) return false;
+    }
+    return true;
+  }(), "kLevelNames is indexed by Level");
+  return kLevelNames[static_cast<int>(level)].first.data();
 }
 
 spdlog::level::level_enum to_spdlog(Level level) {
@@ -79,22 +80,6 @@ void append_logfmt_value(std::string& out, std::string_view v) {
 }
 
 }  // namespace
-
-bool parse_level(std::string_view text, Level& out) {
-  if (text == "debug") out = Level::debug;
-  else if (text == "info") out = Level::info;
-  else if (text == "warn") out = Level::warn;
-  else if (text == "error") out = Level::error;
-  else return false;
-  return true;
-}
-
-bool parse_format(std::string_view text, Format& out) {
-  if (text == "logfmt") out = Format::logfmt;
-  else if (text == "json") out = Format::json;
-  else return false;
-  return true;
-}
 
 void configure(Format format, Level level) {
   g_format = format;

@@ -16,9 +16,10 @@ using Field = std::pair<std::string_view, std::string>;
 
 /// Sets up the stderr logger. Thread-safe to call once before other threads start.
 void configure(Format format, Level level);
-/// Parses "debug|info|warn|error" and "logfmt|json"; false on anything else.
-bool parse_level(std::string_view text, Level& out);
-bool parse_format(std::string_view text, Format& out);
+/// The names of levels and formats (--log.level, --log.format, the level field), in enum order.
+inline constexpr std::pair<std::string_view, Level> kLevelNames[] = {
+    {"debug", Level::debug}, {"info", Level::info}, {"warn", Level::warn}, {"error", Level::error}};
+inline constexpr std::pair<std::string_view, Format> kFormatNames[] = {{"logfmt", Format::logfmt}, {"json", Format::json}};
 
 /// Writes one line: ts, level, msg, then the fields in order. Thread-safe.
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});

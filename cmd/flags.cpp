@@ -2,7 +2,11 @@
 
 #include <charconv>
 #include <functional>
+#include <optional>
+#include <span>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "collector/collector.h"
 
@@ -10,218 +14,239 @@ namespace ifmib::cmd {
 
 namespace {
 
-enum class Kind { boolean, value };
-
+// One flag: how --help shows it and how its text lands in Options.
 struct Flag {
-  std::string name;  // without the leading "--"
-  Kind kind;
+  std::string name;          // without the leading "--"
+  bool boolean = false;      // no value; also --no-<name> and --<name>=true|false
   std::string help;
-  std::string default_text;
-  std::function<bool(Options&, const std::string& value, bool on, std::string& error)> apply;
+  std::string default_text;  // shown by --help for flags that take a value
+  // Parses and stores the text after '=' or the next argument ("true"/"false" for a bare boolean).
+  std::function<Status(Options&, const std::string& text)> set;
 };
 
-std::vector<Flag> all_flags() {
-  std::vector<Flag> flags = {
-      {"web.listen-address", Kind::value,
-       "Address to listen on for HTTP requests; repeat the flag for several addresses.", kDefaultListenAddress,
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.listen_addresses.push_back(v);
-         return true;
-       }},
-      {"web.telemetry-path", Kind::value, "Path under which to expose metrics.", "/metrics",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         if (v.empty() || v[0] != '/') {
-           error = "--web.telemetry-path must start with '/': " + v;
-           return false;
-         }
-         o.telemetry_path = v;
-         return true;
-       }},
-      {"web.max-requests", Kind::value,
-       "Maximum number of parallel scrape requests; beyond it the exporter answers 503. 0 disables the limit.", "40",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         int n = 0;
-         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-         if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 10000) {
-           error = "--web.max-requests wants a whole number from 0 to 10000: " + v;
-           return false;
-         }
-         o.max_requests = n;
-         return true;
-       }},
-      {"web.config.file", Kind::value,
-       "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format); "
-       "re-read on SIGHUP.", "",
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.web_config_file = v;
-         return true;
-       }},
-      {"web.disable-exporter-metrics", Kind::boolean,
-       "Exclude the exporter's own process_* and HTTP request metrics.", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.disable_exporter_metrics = on;
-         return true;
-       }},
-      {"collector.disable-defaults", Kind::boolean,
-       "Disable every collector not explicitly enabled with --collector.<name>.", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.disable_defaults = on;
-         return true;
-       }},
-      {"collector.device-include", Kind::value,
-       "Regular expression of interfaces to include (all collectors); unanchored.", "",
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.device_include = v;
-         return true;
-       }},
-      {"collector.device-exclude", Kind::value,
-       "Regular expression of interfaces to exclude (all collectors); unanchored.", "",
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.device_exclude = v;
-         return true;
-       }},
-      {"collector.send_queue.per-queue", Kind::boolean,
-       "Export each transmit queue of a multiqueue interface (Linux mq/mqprio children, FreeBSD iflib and cxgbe txqs).",
-       "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.send_queue_per_queue = on;
-         return true;
-       }},
-      {"collector.multicast.groups", Kind::boolean,
-       "Export per-group detail: sources, filter mode, users, IGMP/MLD timers (like ifmcstat -v).", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.multicast_groups = on;
-         return true;
-       }},
-      {"collector.multicast.families", Kind::value,
-       "Comma-separated address families of the multicast collector: inet, inet6, link (like ifmcstat -f).",
-       "inet,inet6,link",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         std::stringstream in(v);
-         std::string item;
-         bool any = false;
-         while (std::getline(in, item, ',')) {
-           if (item != "inet" && item != "inet6" && item != "link") {
-             error = "--collector.multicast.families: unknown family '" + item + "' (want inet, inet6, link)";
-             return false;
-           }
-           any = true;
-         }
-         if (!any) {
-           error = "--collector.multicast.families needs at least one of inet, inet6, link";
-           return false;
-         }
-         o.multicast_families = v;
-         return true;
-       }},
-      {"collector.netns", Kind::boolean,
-       "Read every network namespace (named under /run/netns and unnamed ones held by processes) and label "
-       "each series netns=\"<name>\"; needs CAP_SYS_ADMIN and CAP_SYS_PTRACE (or root).",
-       "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.netns = on;
-         return true;
-       }},
-      {"collector.netns.include", Kind::value,
-       "Regular expression of network namespace names to read (unnamed ones are named inode:<n>); unanchored.", "",
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.netns_include = v;
-         return true;
-       }},
-      {"collector.netns.exclude", Kind::value, "Regular expression of network namespace names not to read.", "",
-       [](Options& o, const std::string& v, bool, std::string&) {
-         o.netns_exclude = v;
-         return true;
-       }},
-      {"collector.netns.max", Kind::value,
-       "Most network namespaces read per scrape, the exporter's own included; the rest are counted in "
-       "ifmib_netns_skipped.",
-       "256",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         int n = 0;
-         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-         if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 100000) {
-           error = "--collector.netns.max wants a whole number from 1 to 100000: " + v;
-           return false;
-         }
-         o.netns_max = n;
-         return true;
-       }},
-      {"collector.netns.timeout", Kind::value,
-       "Per-scrape deadline of the namespace reads (e.g. 10s, 500ms); namespaces not started by then are skipped.",
-       "10s",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         const bool ms = v.size() > 2 && v.compare(v.size() - 2, 2, "ms") == 0;
-         const bool s = !ms && v.size() > 1 && v.back() == 's';
-         const std::string digits = v.substr(0, v.size() - (ms ? 2 : s ? 1 : 0));
-         int n = 0;
-         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-         if (!(ms || s) || ec != std::errc() || end != digits.data() + digits.size() || n < 1 ||
-             n > (ms ? 3600000 : 3600)) {
-           error = "--collector.netns.timeout wants a duration such as 10s or 500ms (at most 1h): " + v;
-           return false;
-         }
-         o.netns_timeout_ms = ms ? n : n * 1000;
-         return true;
-       }},
-      {"log.level", Kind::value, "Only log messages with this severity or above: debug, info, warn, error.", "info",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
-           error = "--log.level must be debug, info, warn or error: " + v;
-           return false;
-         }
-         o.log_level = v;
-         return true;
-       }},
-      {"log.format", Kind::value, "Output format of log messages: logfmt or json.", "logfmt",
-       [](Options& o, const std::string& v, bool, std::string& error) {
-         if (v != "logfmt" && v != "json") {
-           error = "--log.format must be logfmt or json: " + v;
-           return false;
-         }
-         o.log_format = v;
-         return true;
-       }},
-      {"once", Kind::boolean, "Print one scrape's exposition text to stdout and exit.", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.once = on;
-         return true;
-       }},
-      {"dump", Kind::boolean, "Print the platform snapshot (interfaces, send queues, multicast) as JSON and exit.",
-       "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.dump = on;
-         return true;
-       }},
-      {"version", Kind::boolean, "Print version information and exit.", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.version = on;
-         return true;
-       }},
-      {"help", Kind::boolean, "Show this help and exit.", "false",
-       [](Options& o, const std::string&, bool on, std::string&) {
-         o.help = on;
-         return true;
-       }},
+Error flag_error(std::string message) { return Error::invalid("", std::move(message)); }
+
+// A flag whose text parses into a T and is stored by `store`. `parse` gets "--<name>" for its
+// error messages.
+template <class T>
+Flag typed_flag(std::string name, bool boolean, std::string help, std::string default_text,
+                std::function<Result<T>(const std::string& flag, const std::string& text)> parse,
+                std::function<void(Options&, T&&)> store) {
+  Flag flag{name, boolean, std::move(help), std::move(default_text), nullptr};
+  flag.set = [flag_name = "--" + name, parse = std::move(parse), store = std::move(store)](
+                 Options& o, const std::string& text) -> Status {
+    auto value = parse(flag_name, text);
+    if (!value) return value.error();
+    store(o, std::move(*value));
+    return ok_status();
   };
-  for (const auto& info : collector::all_collectors()) {
-    const std::string name(info.name);
-    flags.push_back({"collector." + name, Kind::boolean,
-                     std::string(info.help) + " (default: " + (info.default_enabled ? "enabled" : "disabled") + ")",
-                     info.default_enabled ? "true" : "false",
-                     [name](Options& o, const std::string&, bool on, std::string&) {
-                       o.collector_set[name] = on;
-                       return true;
-                     }});
+  return flag;
+}
+
+// Stores into one field of Options.
+template <class T>
+std::function<void(Options&, T&&)> into(T Options::*field) {
+  return [field](Options& o, T&& value) { o.*field = std::move(value); };
+}
+
+Result<bool> parse_bool(const std::string& flag, const std::string& text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  return flag_error("flag " + flag + " takes no value or true/false, got '" + text + "'");
+}
+
+Result<std::string> any_text(const std::string&, const std::string& text) { return text; }
+
+// "1h", "10s" or "500ms": the largest unit that divides the value.
+std::string duration_text(std::chrono::milliseconds d) {
+  if (d.count() % 3600000 == 0) return std::to_string(d.count() / 3600000) + "h";
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+  return std::to_string(d.count()) + "ms";
+}
+
+std::optional<int> whole_number(std::string_view text) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
+}
+
+Flag bool_flag(std::string name, std::string help, bool Options::*field) {
+  return typed_flag<bool>(std::move(name), true, std::move(help), "", parse_bool, into(field));
+}
+
+Flag string_flag(std::string name, std::string help, std::string Options::*field) {
+  return typed_flag<std::string>(std::move(name), false, std::move(help), Options{}.*field, any_text, into(field));
+}
+
+// Each occurrence adds one value; `default_text` is what applies when the flag is never given.
+Flag repeated_flag(std::string name, std::string help, std::string default_text,
+                   std::vector<std::string> Options::*field) {
+  return typed_flag<std::string>(std::move(name), false, std::move(help), std::move(default_text), any_text,
+                                 [field](Options& o, std::string&& v) { (o.*field).push_back(std::move(v)); });
+}
+
+Flag int_flag(std::string name, std::string help, int Options::*field, int min, int max) {
+  auto parse = [min, max](const std::string& flag, const std::string& text) -> Result<int> {
+    const auto n = whole_number(text);
+    if (!n || *n < min || *n > max) {
+      return flag_error(flag + " wants a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                        ": " + text);
+    }
+    return *n;
+  };
+  return typed_flag<int>(std::move(name), false, std::move(help), std::to_string(Options{}.*field), parse,
+                         into(field));
+}
+
+// A whole number of seconds ("10s") or milliseconds ("500ms"), at least one unit, at most `max`.
+Flag duration_flag(std::string name, std::string help, std::chrono::milliseconds Options::*field,
+                   std::chrono::milliseconds max) {
+  auto parse = [max](const std::string& flag, const std::string& text) -> Result<std::chrono::milliseconds> {
+    const bool ms = text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0;
+    const bool s = !ms && text.size() > 1 && text.back() == 's';
+    const auto n = whole_number(std::string_view(text).substr(0, text.size() - (ms ? 2 : s ? 1 : 0)));
+    const std::chrono::milliseconds unit(ms ? 1 : 1000);
+    if (!(ms || s) || !n || *n < 1 || *n > max / unit) {
+      return flag_error(flag + " wants a duration such as 10s or 500ms (at most " + duration_text(max) + "): " + text);
+    }
+    return *n * unit;
+  };
+  return typed_flag<std::chrono::milliseconds>(std::move(name), false, std::move(help),
+                                                duration_text(Options{}.*field), parse, into(field));
+}
+
+// One of the names in `names` (log.h's tables), stored as its enum value.
+template <class E>
+Flag enum_flag(std::string name, std::string help, E Options::*field,
+               std::span<const std::pair<std::string_view, E>> names) {
+  std::string choices, default_text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    choices += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(names[i].first);
+    if (names[i].second == Options{}.*field) default_text = names[i].first;
   }
+  auto parse = [names, choices](const std::string& flag, const std::string& text) -> Result<E> {
+    for (const auto& [n, value] : names) {
+      if (n == text) return value;
+    }
+    return flag_error(flag + " must be " + choices + ": " + text);
+  };
+  return typed_flag<E>(std::move(name), false, std::move(help), default_text, parse, into(field));
+}
+
+// --collector.multicast.families: a comma-separated subset of inet, inet6, link.
+Result<platform::MulticastQuery> parse_families(const std::string& flag, const std::string& text) {
+  platform::MulticastQuery q;
+  q.inet = q.inet6 = q.link = false;
+  std::stringstream in(text);
+  bool any = false;
+  for (std::string item; std::getline(in, item, ',');) {
+    if (item == "inet") q.inet = true;
+    else if (item == "inet6") q.inet6 = true;
+    else if (item == "link") q.link = true;
+    else return flag_error(flag + ": unknown family '" + item + "' (want inet, inet6, link)");
+    any = true;
+  }
+  if (!any) return flag_error(flag + " needs at least one of inet, inet6, link");
+  return q;
+}
+
+std::string families_text(const platform::MulticastQuery& q) {
+  std::string out;
+  for (const auto& [on, name] : {std::pair{q.inet, "inet"}, {q.inet6, "inet6"}, {q.link, "link"}}) {
+    if (on) out += (out.empty() ? "" : ",") + std::string(name);
+  }
+  return out;
+}
+
+Result<std::string> telemetry_path(const std::string& flag, const std::string& text) {
+  if (text.empty() || text[0] != '/') return flag_error(flag + " must start with '/': " + text);
+  return text;
+}
+
+// --collector.<name>: on or off, on top of the registry's default.
+Flag collector_flag(const collector::CollectorInfo& info) {
+  const std::string name(info.name);
+  return typed_flag<bool>("collector." + name, true,
+                          std::string(info.help) + " (default: " + (info.default_enabled ? "enabled" : "disabled") + ")",
+                          "", parse_bool, [name](Options& o, bool&& on) { o.collector_set[name] = on; });
+}
+
+std::vector<Flag> make_flags() {
+  std::vector<Flag> flags = {
+      repeated_flag("web.listen-address",
+                    "Address to listen on for HTTP requests; repeat the flag for several addresses.",
+                    kDefaultListenAddress, &Options::listen_addresses),
+      typed_flag<std::string>("web.telemetry-path", false, "Path under which to expose metrics.",
+                              Options{}.telemetry_path, telemetry_path, into(&Options::telemetry_path)),
+      int_flag("web.max-requests",
+               "Maximum number of parallel scrape requests; beyond it the exporter answers 503. 0 disables the limit.",
+               &Options::max_requests, 0, 10000),
+      string_flag("web.config.file",
+                  "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format); "
+                  "re-read on SIGHUP.",
+                  &Options::web_config_file),
+      bool_flag("web.disable-exporter-metrics", "Exclude the exporter's own process_* and HTTP request metrics.",
+                &Options::disable_exporter_metrics),
+      bool_flag("collector.disable-defaults", "Disable every collector not explicitly enabled with --collector.<name>.",
+                &Options::disable_defaults),
+      string_flag("collector.device-include",
+                  "Regular expression of interfaces to include (all collectors); unanchored.", &Options::device_include),
+      string_flag("collector.device-exclude",
+                  "Regular expression of interfaces to exclude (all collectors); unanchored.", &Options::device_exclude),
+      bool_flag("collector.send_queue.per-queue",
+                "Export each transmit queue of a multiqueue interface (Linux mq/mqprio children, FreeBSD iflib and "
+                "cxgbe txqs).",
+                &Options::send_queue_per_queue),
+      bool_flag("collector.multicast.groups",
+                "Export per-group detail: sources, filter mode, users, IGMP/MLD timers (like ifmcstat -v).",
+                &Options::multicast_groups),
+      typed_flag<platform::MulticastQuery>(
+          "collector.multicast.families", false,
+          "Comma-separated address families of the multicast collector: inet, inet6, link (like ifmcstat -f).",
+          families_text(Options{}.multicast_families), parse_families, into(&Options::multicast_families)),
+      bool_flag("collector.netns",
+                "Read every network namespace (named under /run/netns and unnamed ones held by processes) and label "
+                "each series netns=\"<name>\"; needs CAP_SYS_ADMIN and CAP_SYS_PTRACE (or root).",
+                &Options::netns),
+      string_flag("collector.netns.include",
+                  "Regular expression of network namespace names to read (unnamed ones are named inode:<n>); "
+                  "unanchored.",
+                  &Options::netns_include),
+      string_flag("collector.netns.exclude", "Regular expression of network namespace names not to read.",
+                  &Options::netns_exclude),
+      int_flag("collector.netns.max",
+               "Most network namespaces read per scrape, the exporter's own included; the rest are counted in "
+               "ifmib_netns_skipped.",
+               &Options::netns_max, 1, 100000),
+      duration_flag("collector.netns.timeout",
+                    "Per-scrape deadline of the namespace reads (e.g. 10s, 500ms); namespaces not started by then "
+                    "are skipped.",
+                    &Options::netns_timeout, std::chrono::hours(1)),
+      enum_flag<log::Level>("log.level", "Only log messages with this severity or above: debug, info, warn, error.",
+                            &Options::log_level, log::kLevelNames),
+      enum_flag<log::Format>("log.format", "Output format of log messages: logfmt or json.", &Options::log_format,
+                             log::kFormatNames),
+      bool_flag("once", "Print one scrape's exposition text to stdout and exit.", &Options::once),
+      bool_flag("dump", "Print the platform snapshot (interfaces, send queues, multicast) as JSON and exit.",
+                &Options::dump),
+      bool_flag("version", "Print version information and exit.", &Options::version),
+      bool_flag("help", "Show this help and exit.", &Options::help),
+  };
+  for (const auto& info : collector::all_collectors()) flags.push_back(collector_flag(info));
   return flags;
 }
 
-bool parse_bool_text(const std::string& v, bool& out) {
-  if (v == "true" || v == "1") out = true;
-  else if (v == "false" || v == "0") out = false;
-  else return false;
-  return true;
+const std::vector<Flag>& all_flags() {
+  static const std::vector<Flag> flags = make_flags();
+  return flags;
+}
+
+const Flag* find_flag(const std::string& name) {
+  for (const auto& f : all_flags()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -237,15 +262,7 @@ std::vector<std::string> Options::enabled_collectors() const {
   return out;
 }
 
-std::optional<Options> parse_flags(const std::vector<std::string>& args, std::string& error) {
-  const std::vector<Flag> flags = all_flags();
-  const auto find = [&](const std::string& name) -> const Flag* {
-    for (const auto& f : flags) {
-      if (f.name == name) return &f;
-    }
-    return nullptr;
-  };
-
+Result<Options> parse_flags(const std::vector<std::string>& args) {
   Options options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -254,8 +271,7 @@ std::optional<Options> parse_flags(const std::vector<std::string>& args, std::st
       continue;
     }
     if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
-      error = "unexpected argument '" + arg + "' (flags start with --; see --help)";
-      return std::nullopt;
+      return flag_error("unexpected argument '" + arg + "' (flags start with --; see --help)");
     }
     std::string name = arg.substr(2);
     std::optional<std::string> value;
@@ -264,38 +280,28 @@ std::optional<Options> parse_flags(const std::vector<std::string>& args, std::st
       name.resize(eq);
     }
     bool negated = false;
-    const Flag* flag = find(name);
+    const Flag* flag = find_flag(name);
     if (!flag && name.rfind("no-", 0) == 0) {
-      flag = find(name.substr(3));
+      flag = find_flag(name.substr(3));
+      if (flag && !flag->boolean) flag = nullptr;
       negated = flag != nullptr;
-      if (flag && flag->kind != Kind::boolean) flag = nullptr;
     }
-    if (!flag) {
-      error = "unknown flag --" + name + " (see --help)";
-      return std::nullopt;
+    if (!flag) return flag_error("unknown flag --" + name + " (see --help)");
+    std::string text;
+    if (flag->boolean) {
+      if (value && negated) return flag_error("flag --" + name + " takes no value or true/false, got '" + *value + "'");
+      text = value ? *value : negated ? "false" : "true";
+    } else if (value) {
+      text = std::move(*value);
+    } else if (i + 1 < args.size()) {
+      text = args[++i];
+    } else {
+      return flag_error("flag --" + name + " needs a value");
     }
-    bool on = !negated;
-    if (flag->kind == Kind::boolean) {
-      if (value) {
-        if (negated || !parse_bool_text(*value, on)) {
-          error = "flag --" + name + " takes no value or true/false, got '" + *value + "'";
-          return std::nullopt;
-        }
-      }
-    } else if (!value) {
-      if (i + 1 >= args.size()) {
-        error = "flag --" + name + " needs a value";
-        return std::nullopt;
-      }
-      value = args[++i];
-    }
-    if (!flag->apply(options, value.value_or(""), on, error)) return std::nullopt;
+    if (auto stored = flag->set(options, text); !stored) return stored.error();
   }
   if (options.listen_addresses.empty()) options.listen_addresses.push_back(kDefaultListenAddress);
-  if (options.once && options.dump) {
-    error = "--once and --dump cannot be used together";
-    return std::nullopt;
-  }
+  if (options.once && options.dump) return flag_error("--once and --dump cannot be used together");
   return options;
 }
 
@@ -306,11 +312,9 @@ std::string usage_text() {
          "(what ifmib(4), netstat -i and ifmcstat(8) show).\n\nFlags:\n";
   for (const auto& f : all_flags()) {
     out << "  --";
-    if (f.kind == Kind::boolean && f.name.rfind("collector.", 0) == 0 && f.name != "collector.disable-defaults") {
-      out << "[no-]";
-    }
-    out << f.name << (f.kind == Kind::value ? "=VALUE" : "") << "\n      " << f.help;
-    if (f.kind == Kind::value && !f.default_text.empty()) out << " (default: " << f.default_text << ")";
+    if (f.boolean && f.name.rfind("collector.", 0) == 0 && f.name != "collector.disable-defaults") out << "[no-]";
+    out << f.name << (f.boolean ? "" : "=VALUE") << "\n      " << f.help;
+    if (!f.boolean && !f.default_text.empty()) out << " (default: " << f.default_text << ")";
     out << "\n";
   }
   return out.str();

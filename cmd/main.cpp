@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #if defined(__GLIBC__)  // defined by the headers above
 #include <malloc.h>
 #endif
@@ -30,18 +29,6 @@ using namespace ifmib;
 int fail(const std::string& message) {
   std::fprintf(stderr, "ifmib_exporter: %s\n", message.c_str());
   return 1;
-}
-
-platform::MulticastQuery multicast_query(const cmd::Options& o) {
-  platform::MulticastQuery q;
-  q.inet = q.inet6 = q.link = false;
-  std::stringstream families(o.multicast_families);  // validated by parse_flags
-  for (std::string family; std::getline(families, family, ',');) {
-    if (family == "inet") q.inet = true;
-    if (family == "inet6") q.inet6 = true;
-    if (family == "link") q.link = true;
-  }
-  return q;
 }
 
 // --dump: every platform read as JSON; exit status 1 if any read failed.
@@ -113,9 +100,8 @@ void raise_open_file_limit() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string error;
-  const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc), error);
-  if (!options) return fail(error);
+  const auto options = cmd::parse_flags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!options) return fail(options.error().text());
   tune_malloc(options->netns);
   if (options->help) {
     std::cout << cmd::usage_text();
@@ -128,15 +114,11 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  log::Level level = log::Level::info;
-  log::Format format = log::Format::logfmt;
-  log::parse_level(options->log_level, level);
-  log::parse_format(options->log_format, format);
-  log::configure(format, level);
+  log::configure(options->log_format, options->log_level);
 
   auto devices = collector::DeviceFilter::create(options->device_include, options->device_exclude);
   if (!devices) return fail(devices.error().text());
-  collector::Options collector_options{*devices, multicast_query(*options), options->multicast_groups,
+  collector::Options collector_options{*devices, options->multicast_families, options->multicast_groups,
                                        options->send_queue_per_queue};
 
   std::shared_ptr<platform::Reader> reader = platform::make_system_reader();
@@ -150,7 +132,7 @@ int main(int argc, char** argv) {
     if (!names) return fail(names.error().within("--collector.netns.include/exclude").text());
     auto fanout = std::make_shared<collector::NetnsFanout>(
         collector::NetnsOptions{*names, static_cast<std::size_t>(options->netns_max),
-                                std::chrono::milliseconds(options->netns_timeout_ms)},
+                                options->netns_timeout},
         platform::make_system_namespace_source());
     fanout->announce_access();
     scraper.set_fanout(std::move(fanout));
