@@ -45,7 +45,8 @@ double cpu_seconds() {
 }
 
 // One rtnetlink dump into `out` (cleared, capacity kept): the reply messages without NLMSG_DONE.
-void netlink_dump(std::uint16_t type, std::uint8_t family, std::string& out) {
+// `ext_mask` != 0 adds IFLA_EXT_MASK (RTM_GETLINK only).
+void netlink_dump(std::uint16_t type, std::uint8_t family, std::string& out, std::uint32_t ext_mask = 0) {
   const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0) die("socket");
   sockaddr_nl local{};
@@ -54,10 +55,20 @@ void netlink_dump(std::uint16_t type, std::uint8_t family, std::string& out) {
   struct {
     nlmsghdr hdr;
     tcmsg body;  // the largest family header of the three; every one starts with the family byte
+    rtattr ext_attr;
+    std::uint32_t ext_value;
   } req{};
   req.hdr.nlmsg_len = NLMSG_LENGTH(type == RTM_GETLINK ? sizeof(ifinfomsg)
                                    : type == RTM_GETQDISC ? sizeof(tcmsg)
                                                           : sizeof(ifaddrmsg));
+  if (ext_mask != 0) {
+    // struct ifinfomsg is 16 bytes; the attribute follows it directly.
+    auto* attr = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&req) + req.hdr.nlmsg_len);
+    attr->rta_type = IFLA_EXT_MASK;
+    attr->rta_len = RTA_LENGTH(sizeof ext_mask);
+    std::memcpy(RTA_DATA(attr), &ext_mask, sizeof ext_mask);
+    req.hdr.nlmsg_len += RTA_SPACE(sizeof ext_mask);
+  }
   req.hdr.nlmsg_type = type;
   req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   req.hdr.nlmsg_seq = 1;
@@ -118,6 +129,10 @@ int main(int argc, char** argv) {
   const std::vector<Read> reads = {
       {"rtm_getlink", [](std::string& o) { netlink_dump(RTM_GETLINK, AF_UNSPEC, o); }},
       {"rtm_getqdisc", [](std::string& o) { netlink_dump(RTM_GETQDISC, AF_UNSPEC, o); }},
+      // RTEXT_FILTER_SKIP_STATS keeps IFLA_STATS/IFLA_STATS64 and drops the IPv6 statistics in
+      // IFLA_AF_SPEC (and VF statistics): the link dump the exporter makes.
+      {"rtm_getlink_skip_stats",
+       [](std::string& o) { netlink_dump(RTM_GETLINK, AF_UNSPEC, o, RTEXT_FILTER_SKIP_STATS); }},
       {"rtm_getmulticast_inet", [](std::string& o) { netlink_dump(RTM_GETMULTICAST, AF_INET, o); }},
       {"rtm_getmulticast_inet6", [](std::string& o) { netlink_dump(RTM_GETMULTICAST, AF_INET6, o); }},
       {"proc_net_igmp", [](std::string& o) { read_file("/proc/net/igmp", o); }},

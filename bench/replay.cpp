@@ -1,12 +1,17 @@
-// Instructions per scrape, deterministically: the default collectors, the text serializer and
-// gzip, run on a recorded kernel snapshot (bench/snapshot/<N>/, written by kernel_floor) through
-// a fixed reader, so no system call and no kernel state enters the count.
+// Instructions per scrape, deterministically: the Linux reader (parsing and joining the dumps), the
+// collectors, the text serializer and gzip, run on a recorded kernel snapshot (bench/snapshot/<N>/,
+// written by kernel_floor): the ordinary Linux reader is given the recorded bytes instead of the
+// kernel's (LinuxSource), so no system call and no kernel state enters the count.
 //
-//   valgrind --tool=callgrind --collect-atstart=no replay DIR SCRAPES
-// Collection is switched on (CALLGRIND_TOGGLE_COLLECT) only around the SCRAPES scrapes; parsing
-// the recorded bytes into snapshots happens before, outside the count. Without valgrind it
-// prints wall time per scrape, which is only indicative.
+//   valgrind --tool=callgrind --collect-atstart=no replay DIR SCRAPES [COLLECT]
+// COLLECT: comma-separated collect[] names (e.g. "ifmib" or "send_queue"); default: every
+// default collector, as a plain /metrics scrape. One scrape runs first, outside the count, so that
+// the reader's caches are warm as in a running exporter; collection is switched on
+// (CALLGRIND_TOGGLE_COLLECT) only around the SCRAPES scrapes after it. Without valgrind it prints
+// wall time per scrape, which is only indicative.
 
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 #include <valgrind/callgrind.h>
 #include <zlib.h>
 
@@ -14,15 +19,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "server/content_encoding.h"
 #include "collector/exposition_text.h"
 #include "collector/collector.h"
 #include "collector/scrape.h"
-#include "platform/linux/link_dump_parser.h"
-#include "platform/linux/procfs_mcast_parser.h"
-#include "platform/linux/qdisc_dump_parser.h"
+#include "platform/linux/linux_reader.h"
 #include "platform/reader.h"
 
 namespace {
@@ -44,68 +49,76 @@ std::string load(const std::string& dir, const std::string& name) {
   return out;
 }
 
-template <class T>
-T must(Result<T> r, const char* what) {
-  if (!r) {
-    std::fprintf(stderr, "replay: %s: %s\n", what, r.error().text().c_str());
-    std::exit(1);
+std::vector<std::uint8_t> load_bytes(const std::string& dir, const std::string& name) {
+  const std::string s = load(dir, name);
+  return {s.begin(), s.end()};
+}
+
+// The recorded reads, served to the Linux reader by request: dumps by type and family,
+// procfs files by name. Ethtool answers nothing (the recording has no ioctl replies), so drivers
+// come from the link kind, as for virtual links on a real system; no link change is announced,
+// so a send-queue-only scrape names its queues from the name cache, as in a steady state.
+platform::LinuxSource recorded_source(const std::string& dir) {
+  auto dumps = std::make_shared<std::map<std::pair<std::uint16_t, std::uint8_t>, std::vector<std::uint8_t>>>();
+  (*dumps)[{RTM_GETLINK, AF_UNSPEC}] = load_bytes(dir, "rtm_getlink");
+  (*dumps)[{RTM_GETQDISC, AF_UNSPEC}] = load_bytes(dir, "rtm_getqdisc");
+  (*dumps)[{RTM_GETMULTICAST, AF_INET}] = load_bytes(dir, "rtm_getmulticast_inet");
+  (*dumps)[{RTM_GETMULTICAST, AF_INET6}] = load_bytes(dir, "rtm_getmulticast_inet6");
+  auto files = std::make_shared<std::map<std::string, std::string>>();
+  for (const char* name : {"igmp", "igmp6", "mcfilter", "mcfilter6", "dev_mcast"}) {
+    (*files)[std::string("/proc/net/") + name] = load(dir, std::string("proc_net_") + name);
   }
-  return std::move(*r);
+  platform::LinuxSource source;
+  source.dump = [dumps](const platform::netlink::DumpRequest& r) -> Result<std::vector<std::uint8_t>> {
+    const auto it = dumps->find({r.type, r.family});
+    if (it == dumps->end()) return Error::invalid("replay", "no recorded dump for " + r.label);
+    return it->second;
+  };
+  source.read_file = [files](const std::string& path) -> Result<std::string> {
+    const auto it = files->find(path);
+    if (it == files->end()) return Error::invalid("replay", "no recorded file " + path);
+    return it->second;
+  };
+  source.ethtool = [](const std::string&) { return platform::netlink::EthtoolInfo{}; };
+  // A recording does not change: no link is ever announced.
+  struct Quiet final : platform::netlink::LinkEvents {
+    Result<bool> drain() override { return false; }
+  };
+  source.link_events = []() -> Result<std::unique_ptr<platform::netlink::LinkEvents>> {
+    return std::unique_ptr<platform::netlink::LinkEvents>(std::make_unique<Quiet>());
+  };
+  return source;
 }
 
-std::span<const std::uint8_t> bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-// Serves the recorded snapshot. Copies out on every call, as the real reader builds fresh
-// vectors on every scrape.
+// The Linux reader over the recorded source; only the process statistics are fixed (they
+// describe the replay process, not the recording).
 class RecordedReader final : public platform::Reader {
  public:
-  explicit RecordedReader(const std::string& dir) {
-    links_ = must(platform::netlink::parse_link_dump(bytes(load(dir, "rtm_getlink"))), "link dump");
-    for (const auto& row : links_) {
-      platform::Interface i = row.interface;
-      i.tx_queue_length = row.txqlen;
-      i.driver = row.kind;  // the real reader asks ethtool (cached) first
-      interfaces_.push_back(std::move(i));
-    }
-    const auto qdiscs = must(platform::netlink::parse_qdisc_dump(bytes(load(dir, "rtm_getqdisc"))), "qdisc dump");
-    queues_ = platform::netlink::send_queues_from(qdiscs, links_, platform::SendQueueQuery{});
-    platform::procfs::ProcfsMulticastRows rows;
-    rows.igmp = must(platform::procfs::parse_igmp(load(dir, "proc_net_igmp")), "igmp");
-    rows.igmp6 = must(platform::procfs::parse_igmp6(load(dir, "proc_net_igmp6")), "igmp6");
-    rows.mcfilter = must(platform::procfs::parse_mcfilter(load(dir, "proc_net_mcfilter")), "mcfilter");
-    rows.mcfilter6 = must(platform::procfs::parse_mcfilter6(load(dir, "proc_net_mcfilter6")), "mcfilter6");
-    rows.dev_mcast = must(platform::procfs::parse_dev_mcast(load(dir, "proc_net_dev_mcast")), "dev_mcast");
-    platform::MulticastQuery all;
-    all.users = true;
-    multicast_ = platform::procfs::to_multicast_snapshot(rows, all);
+  explicit RecordedReader(const std::string& dir) : inner_(platform::make_linux_reader("/proc/net", recorded_source(dir))) {}
+  Result<std::vector<platform::Interface>> interfaces() override { return inner_->interfaces(); }
+  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
+    return inner_->send_queues(q);
   }
-  Result<std::vector<platform::Interface>> interfaces() override { return interfaces_; }
-  Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery&) override {
-    return queues_;
+  Result<std::vector<platform::SendQueue>> send_queues_of(const std::vector<platform::Interface>& interfaces,
+                                                                    const platform::SendQueueQuery& q) override {
+    return inner_->send_queues_of(interfaces, q);
   }
-  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery&) override {
-    return multicast_;
+  Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
+    return inner_->multicast(q);
   }
   Result<platform::ProcessStats> process() override {
     return platform::ProcessStats{1.5, 8u << 20, 64u << 20, 12, 1024, 1.7e9};
   }
-  std::size_t interface_count() const { return interfaces_.size(); }
-  std::size_t group_count() const { return multicast_.groups.size(); }
 
  private:
-  std::vector<platform::netlink::LinkRow> links_;
-  std::vector<platform::Interface> interfaces_;
-  std::vector<platform::SendQueue> queues_;
-  platform::MulticastSnapshot multicast_;
+  std::unique_ptr<platform::Reader> inner_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: replay SNAPSHOT_DIR [SCRAPES]\n");
+    std::fprintf(stderr, "usage: replay SNAPSHOT_DIR [SCRAPES] [COLLECT,...]\n");
     return 2;
   }
   const int scrapes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
@@ -117,13 +130,24 @@ int main(int argc, char** argv) {
   collector::Options options{collector::DeviceFilter{}, platform::MulticastQuery{}, false};
   collector::Scraper scraper(enabled, options, reader, true,
                              [] { return std::map<int, std::uint64_t>{{200, 1}}; });
+  collector::Selection selection;
+  if (argc > 3) {
+    std::string list = argv[3];
+    for (std::size_t from = 0; from <= list.size();) {
+      const std::size_t comma = std::min(list.find(',', from), list.size());
+      if (comma > from) selection.include.push_back(list.substr(from, comma - from));
+      from = comma + 1;
+    }
+  }
+  std::size_t series = 0;
+  for (const auto& f : scraper.scrape(selection)) series += f.samples.size();  // warm-up, not counted
 
   std::size_t text_bytes = 0, gzip_bytes = 0;
   std::string last_body;
   const auto t0 = std::chrono::steady_clock::now();
   CALLGRIND_TOGGLE_COLLECT;
   for (int k = 0; k < scrapes; ++k) {
-    const auto families = scraper.scrape({});
+    const auto families = scraper.scrape(selection);
     std::string body = collector::exposition_text(families);
     const std::string compressed = server::gzip(body);
     text_bytes = body.size();
@@ -132,8 +156,8 @@ int main(int argc, char** argv) {
   }
   CALLGRIND_TOGGLE_COLLECT;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("replay interfaces %zu groups %zu scrapes %d text_bytes %zu gzip_bytes %zu wall_ms_per_scrape %.3f\n",
-              reader->interface_count(), reader->group_count(), scrapes, text_bytes, gzip_bytes, ms / scrapes);
+  std::printf("replay series %zu scrapes %d text_bytes %zu gzip_bytes %zu wall_ms_per_scrape %.3f\n", series, scrapes,
+              text_bytes, gzip_bytes, ms / scrapes);
   // REPLAY_TEXT_OUT=FILE keeps the served text, for bench/compress.cpp.
   if (const char* path = std::getenv("REPLAY_TEXT_OUT")) {
     std::ofstream(path, std::ios::binary) << last_body;

@@ -34,10 +34,14 @@ def main():
             sc = json.load(f)
         procfs = sum(fl[k]["cpu_ms"] for k in PROCFS)
         nl_mcast = fl["rtm_getmulticast_inet"]["cpu_ms"] + fl["rtm_getmulticast_inet6"]["cpu_ms"]
-        floors[n] = {"link": fl["rtm_getlink"]["cpu_ms"], "qdisc": fl["rtm_getqdisc"]["cpu_ms"], "procfs": procfs,
-                     "nl_mcast": nl_mcast, "procfs_bytes": sum(fl[k]["bytes"] for k in PROCFS)}
+        # The link dump the exporter makes: with RTEXT_FILTER_SKIP_STATS where kernel_floor has it.
+        link = fl.get("rtm_getlink_skip_stats", fl["rtm_getlink"])["cpu_ms"]
+        floors[n] = {"link": link, "link_full": fl["rtm_getlink"]["cpu_ms"], "qdisc": fl["rtm_getqdisc"]["cpu_ms"],
+                     "procfs": procfs, "nl_mcast": nl_mcast, "procfs_bytes": sum(fl[k]["bytes"] for k in PROCFS)}
         floors[n]["ifmib"] = floors[n]["link"] + floors[n]["qdisc"] + procfs
-        floors[n]["send_queue"] = floors[n]["link"] + floors[n]["qdisc"]
+        # A send-queue-only scrape makes the qdisc dump alone (names from the cache; a link dump
+        # only after the kernel announced a link change, which a steady bench fixture never does).
+        floors[n]["send_queue"] = floors[n]["qdisc"]
         floors[n]["mib"] = floors[n]["link"]
         for name, r in sc.items():
             s = r["samples"]
@@ -72,13 +76,13 @@ def main():
                 "%.1f" % x["run"] if x["run"] is not None else "-", x["lat_p50"], x["lat_p99"], x["bytes"],
                 x["series"], x["series"] / (n + 1), x["rss"]))
     print("\n## Kernel floor (bench/kernel_floor.cpp, median CPU ms of 20, getrusage)\n")
-    print("| N | RTM_GETLINK | RTM_GETQDISC | 5 /proc/net multicast files | (bytes) | RTM_GETMULTICAST v4+v6 | "
-          "procfs / netlink multicast | floor of ifmib's reads |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| N | RTM_GETLINK | RTM_GETLINK, SKIP_STATS (used) | RTM_GETQDISC | 5 /proc/net multicast files | (bytes) | "
+          "RTM_GETMULTICAST v4+v6 | procfs / netlink multicast | floor of ifmib's reads |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         f = floors[n]
-        print("| %d | %.3f | %.3f | %.3f | %d | %.3f | %.1f× | %.3f |" % (
-            n, f["link"], f["qdisc"], f["procfs"], f["procfs_bytes"], f["nl_mcast"],
+        print("| %d | %.3f | %.3f | %.3f | %.3f | %d | %.3f | %.1f× | %.3f |" % (
+            n, f["link_full"], f["link"], f["qdisc"], f["procfs"], f["procfs_bytes"], f["nl_mcast"],
             f["procfs"] / f["nl_mcast"] if f["nl_mcast"] else 0, f["ifmib"]))
     print("\n## Targets\n")
     print("| N | target | measured | goal | met |")
@@ -92,7 +96,7 @@ def main():
         if not i:
             continue
         r = i["cpu_p50"] / floors[n]["ifmib"]
-        line(n, "ifmib CPU / kernel floor of its reads", "%.2f×" % r, "≤ 2×", r <= 2)
+        line(n, "ifmib CPU / kernel floor of its reads", "%.2f×" % r, "≤ 1.5×", r <= 1.5)
         nd = summary.get((n, "node_netdev"))
         if nd:
             r = nd["cpu_p50"] / i["cpu_p50"]
@@ -106,14 +110,17 @@ def main():
             line(n, "series per interface, ifmib interface MIB vs node netdev",
                  "%.1f vs %.1f" % (m["series"] / (n + 1), nd["series"] / (n + 1)), "more", m["series"] > nd["series"])
             r = m["cpu_p50"] / floors[n]["mib"]
-            line(n, "ifmib interface-MIB CPU / kernel floor of its read (RTM_GETLINK)", "%.2f×" % r, "≤ 2×", r <= 2)
+            line(n, "ifmib interface-MIB CPU / kernel floor of its read (RTM_GETLINK)", "%.2f×" % r, "≤ 1.5×", r <= 1.5)
         q, sq = summary.get((n, "node_qdisc")), summary.get((n, "ifmib_send_queue"))
+        if sq:
+            r = sq["cpu_p50"] / floors[n]["send_queue"]
+            line(n, "ifmib send_queue CPU / kernel floor of its read (RTM_GETQDISC)", "%.2f×" % r, "≤ 2×", r <= 2)
         if q and sq:
             r = q["cpu_p50"] / sq["cpu_p50"]
             line(n, "node_exporter qdisc CPU / ifmib send_queue CPU", "%.0f×" % r, "≥ 1000× (at 1000)", r >= 1000)
-        limit = {1000: 10, 4000: 25}.get(n)
-        if limit:
-            line(n, "ifmib resident memory", "%.1f MiB" % i["rss"], "≤ %d MiB" % limit, i["rss"] <= limit)
+        if nd:
+            line(n, "resident memory, ifmib vs node_exporter", "%.1f vs %.1f MiB" % (i["rss"], nd["rss"]),
+                 "below", i["rss"] < nd["rss"])
     if (1000, "ifmib") in summary and (4000, "ifmib") in summary:
         r = summary[(4000, "ifmib")]["cpu_p50"] / summary[(1000, "ifmib")]["cpu_p50"]
         line(4000, "ifmib CPU at 4000 / at 1000", "%.2f×" % r, "≤ 4.5×", r <= 4.5)

@@ -35,6 +35,7 @@ struct CollectorInfo {
   std::string_view name;
   bool default_enabled;
   std::string_view help;                   // one line for --help and the README
+  platform::Reads reads;                   // the Reader methods its collect() calls
   std::span<const MetricSpec> (*metrics)();  // the collector's metric table
   std::unique_ptr<Collector> (*make)(const Options& options);
 };

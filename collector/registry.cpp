@@ -16,15 +16,17 @@ std::unique_ptr<Collector> make(const Options& options) {
   return std::make_unique<C>(options);
 }
 
+// `reads`: the Reader methods each collector calls. A scrape makes only the reads its selected
+// collectors declare, each once; a call to an undeclared one fails that collector.
 const CollectorInfo kCollectors[] = {
     {"ifmib", true, "Interface MIB: generic counters and state per interface (ifmib(4), netstat -i).",
-     &IfmibCollector::metrics, &make<IfmibCollector>},
+     {platform::Read::interfaces}, &IfmibCollector::metrics, &make<IfmibCollector>},
     {"ether", true, "Ethernet (RFC 1650) error counters per interface, where the OS reports them.",
-     &EtherCollector::metrics, &make<EtherCollector>},
-    {"send_queue", true, "Send queue length, maximum and drops per interface.", &SendQueueCollector::metrics,
-     &make<SendQueueCollector>},
+     {platform::Read::interfaces}, &EtherCollector::metrics, &make<EtherCollector>},
+    {"send_queue", true, "Send queue length, maximum and drops per interface.", {platform::Read::send_queues},
+     &SendQueueCollector::metrics, &make<SendQueueCollector>},
     {"multicast", true, "Multicast group memberships and source filters per interface and family (ifmcstat(8)).",
-     &MulticastCollector::metrics, &make<MulticastCollector>},
+     {platform::Read::multicast}, &MulticastCollector::metrics, &make<MulticastCollector>},
 };
 
 }  // namespace

@@ -12,26 +12,60 @@ namespace ifmib::collector {
 namespace {
 
 // Each kind of kernel read happens at most once per scrape, however many collectors ask for it
-// (ifmib and ether both want the link dump). Lives for one scrape only, on one thread.
+// (ifmib and ether both want the interfaces), and only the reads the scrape's collectors declared
+// (CollectorInfo::reads) happen at all. Lives for one scrape only, on one thread.
 class ScrapeReader final : public platform::Reader {
  public:
-  explicit ScrapeReader(platform::Reader& inner) : inner_(inner) {}
+  /// `interface_uses`: how many calls of this scrape will use the interfaces (the collectors
+  /// declaring them, plus send_queues() when it is named from them); the last one takes the
+  /// vector instead of a copy.
+  ScrapeReader(platform::Reader& inner, platform::Reads declared, int interface_uses)
+      : inner_(inner), declared_(declared), interface_uses_(interface_uses) {}
+
+  /// The collector about to run and its declared reads: a call outside them fails.
+  void set_collector(const std::string& name, platform::Reads reads) {
+    collector_ = &name;
+    allowed_ = reads;
+  }
+
   Result<std::vector<platform::Interface>> interfaces() override {
+    if (auto denied = check(platform::Read::interfaces, "interfaces")) return *denied;
     if (!interfaces_) interfaces_.emplace(inner_.interfaces());
-    return *interfaces_;
+    if (--interface_uses_ > 0) return *interfaces_;
+    auto last = std::move(*interfaces_);
+    interfaces_.emplace(Error::invalid("interfaces", "already handed to the last collector that declared them"));
+    return last;
   }
   Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
-    auto links = interfaces();
-    if (!links) return links.error();
-    return inner_.send_queues_of(*links, q);
+    if (auto denied = check(platform::Read::send_queues, "send_queues")) return *denied;
+    // When the scrape reads the interfaces anyway, the queues are named from them (one read);
+    // otherwise the reader names them its cheaper way.
+    if (!declared_.has(platform::Read::interfaces)) return inner_.send_queues(q);
+    if (!interfaces_) interfaces_.emplace(inner_.interfaces());
+    --interface_uses_;
+    if (!*interfaces_) return interfaces_->error();
+    return inner_.send_queues_of(**interfaces_, q);
   }
   Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
+    if (auto denied = check(platform::Read::multicast, "multicast")) return *denied;
     return inner_.multicast(q);
   }
   Result<platform::ProcessStats> process() override { return inner_.process(); }
 
  private:
+  // A collector that calls a read it did not declare would make the scrape's plan wrong (e.g.
+  // a second link dump); fail it, so that the registry stays true.
+  std::optional<Error> check(platform::Read read, const char* what) const {
+    if (allowed_.has(read)) return std::nullopt;
+    return Error::invalid(collector_ ? *collector_ : std::string("collector"),
+                                    std::string("read ") + what + "() is not declared in collector/registry.cpp");
+  }
+
   platform::Reader& inner_;
+  platform::Reads declared_;     // every read of this scrape's collectors
+  int interface_uses_;           // calls still to come that use interfaces_
+  platform::Reads allowed_;      // the running collector's own
+  const std::string* collector_ = nullptr;
   std::optional<Result<std::vector<platform::Interface>>> interfaces_;
 };
 
@@ -56,7 +90,11 @@ Scraper::Scraper(std::vector<std::string> enabled, const Options& options, std::
       exporter_metrics_(exporter_metrics),
       http_status_counts_(std::move(http_status_counts)),
       build_info_(current_build_info()) {
-  for (const auto& name : names_) collectors_.push_back(find_collector(name)->make(options));
+  for (const auto& name : names_) {
+    const CollectorInfo* info = find_collector(name);
+    collectors_.push_back(info->make(options));
+    reads_.push_back(info->reads);
+  }
 }
 
 std::optional<std::string> Scraper::check(const Selection& selection) const {
@@ -98,15 +136,30 @@ void Scraper::note_outcome(const std::string& name, const std::string* netns, do
 }
 
 Families Scraper::collect_from(platform::Reader& inner, const Selection& selection, const std::string* netns) const {
-  ScrapeReader reader(inner);
+  const auto selected = [&](const std::string& name) {
+    return (selection.include.empty() || contains(selection.include, name)) && !contains(selection.exclude, name);
+  };
+  platform::Reads declared;
+  int interface_uses = 0;
+  for (std::size_t k = 0; k < collectors_.size(); ++k) {
+    if (!selected(names_[k])) continue;
+    declared = declared | reads_[k];
+    interface_uses += reads_[k].has(platform::Read::interfaces) ? 1 : 0;
+  }
+  for (std::size_t k = 0; k < collectors_.size(); ++k) {
+    if (selected(names_[k]) && reads_[k].has(platform::Read::send_queues) && declared.has(platform::Read::interfaces)) {
+      ++interface_uses;
+    }
+  }
+  ScrapeReader reader(inner, declared, interface_uses);
   Families out;
   auto duration = make_family(exporter_metric(ExporterMetric::scrape_collector_duration_seconds));
   auto success = make_family(exporter_metric(ExporterMetric::scrape_collector_success));
 
   for (std::size_t k = 0; k < collectors_.size(); ++k) {
     const std::string& name = names_[k];
-    if (!selection.include.empty() && !contains(selection.include, name)) continue;
-    if (contains(selection.exclude, name)) continue;
+    if (!selected(name)) continue;
+    reader.set_collector(name, reads_[k]);
     const auto start = std::chrono::steady_clock::now();
     auto result = collect_guarded(*collectors_[k], reader);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

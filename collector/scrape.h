@@ -56,6 +56,7 @@ class Scraper {
 
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Collector>> collectors_;
+  std::vector<platform::Reads> reads_;  // CollectorInfo::reads of each collector
   std::shared_ptr<platform::Reader> reader_;
   bool exporter_metrics_;
   HttpStatusCounts http_status_counts_;

@@ -1,6 +1,8 @@
 #pragma once
 // The one door from collectors to the operating system.
 
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -8,6 +10,31 @@
 #include "platform/snapshot.h"
 
 namespace ifmib::platform {
+
+/// The reads a Reader makes, one per method a collector may call. Collectors declare the ones
+/// they need (collector/registry.cpp) so that a scrape makes only those, each once: e.g. a
+/// send-queue-only scrape reads no interfaces, and Linux then needs no link dump.
+enum class Read : std::uint8_t {
+  interfaces = 1 << 0,   // interfaces()
+  send_queues = 1 << 1,  // send_queues() / send_queues_of()
+  multicast = 1 << 2,    // multicast()
+};
+
+/// A set of Read values.
+class Reads {
+ public:
+  constexpr Reads() = default;
+  constexpr Reads(std::initializer_list<Read> reads) {
+    for (Read r : reads) bits_ |= static_cast<std::uint8_t>(r);
+  }
+  constexpr bool has(Read r) const { return (bits_ & static_cast<std::uint8_t>(r)) != 0; }
+  constexpr Reads operator|(Reads other) const { return Reads(static_cast<std::uint8_t>(bits_ | other.bits_)); }
+  constexpr bool operator==(const Reads&) const = default;
+
+ private:
+  constexpr explicit Reads(std::uint8_t bits) : bits_(bits) {}
+  std::uint8_t bits_ = 0;
+};
 
 /// Reads fresh snapshots from the kernel on every call.
 /// Thread safety: implementations are re-entrant (a socket per call, no shared mutable state
@@ -17,7 +44,9 @@ class Reader {
   virtual ~Reader() = default;
   virtual Result<std::vector<Interface>> interfaces() = 0;
   /// Send queues; SendQueue::queues only when `query.per_queue` (readers may leave it empty
-  /// otherwise, and skip the reads that only it needs).
+  /// otherwise, and skip the reads that only it needs). For a scrape that reads no interfaces:
+  /// a reader should name the queues at less cost than interfaces() (Linux: a name cache kept
+  /// current by the kernel's link announcements, no link dump).
   virtual Result<std::vector<SendQueue>> send_queues(const SendQueueQuery& query) = 0;
   /// Send queues, resolving interface names and limits from `interfaces` already read in the
   /// same scrape, where the OS reports queues apart from interfaces (Linux: one link dump per

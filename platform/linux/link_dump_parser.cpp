@@ -144,22 +144,10 @@ constexpr std::pair<std::uint32_t, const char*> kLinkFlagNames[] = {
     {IFF_ECHO, "echo"},
 };
 
-Result<LinkRow> parse_link(const nlmsghdr& nlh) {
-  if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifinfomsg)) {
-    return Error::invalid("RTM_NEWLINK", "shorter than struct ifinfomsg");
-  }
-  ifinfomsg ifi{};
-  std::memcpy(&ifi, mnl_nlmsg_get_payload(&nlh), sizeof ifi);
+using LinkTable = std::array<const nlattr*, IFLA_MAX + 1>;
 
-  std::array<const nlattr*, IFLA_MAX + 1> tb{};
-  const std::size_t offset = MNL_ALIGN(sizeof(ifinfomsg));
-  if (auto status = parse_attributes(static_cast<const std::uint8_t*>(mnl_nlmsg_get_payload(&nlh)) + offset,
-                                     mnl_nlmsg_get_payload_len(&nlh) - offset, tb, kLinkRules);
-      !status) {
-    return status.error().within("RTM_NEWLINK ifindex " + std::to_string(ifi.ifi_index));
-  }
-  const std::string where = "RTM_NEWLINK ifindex " + std::to_string(ifi.ifi_index);
-  if (tb[IFLA_IFNAME] == nullptr) return Error::invalid(where, "no IFLA_IFNAME");
+Result<LinkRow> decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place) {
+  if (tb[IFLA_IFNAME] == nullptr) return Error::invalid(place.text(), "no IFLA_IFNAME");
 
   LinkRow row;
   row.arphrd = ifi.ifi_type;
@@ -188,7 +176,7 @@ Result<LinkRow> parse_link(const nlmsghdr& nlh) {
   } else if (tb[IFLA_STATS] != nullptr) {
     stats.emplace(tb[IFLA_STATS], sizeof(std::uint32_t));
   } else {
-    return Error::invalid(where, "neither IFLA_STATS64 nor IFLA_STATS");
+    return Error::invalid(place.text(), "neither IFLA_STATS64 nor IFLA_STATS");
   }
   out.counters = counters_from(*stats);
   if (ifi.ifi_type == ARPHRD_ETHER) out.ether = ether_from(*stats);
@@ -198,7 +186,7 @@ Result<LinkRow> parse_link(const nlmsghdr& nlh) {
     if (auto status = parse_attributes(mnl_attr_get_payload(tb[IFLA_LINKINFO]),
                                        mnl_attr_get_payload_len(tb[IFLA_LINKINFO]), info, kLinkInfoRules);
         !status) {
-      return status.error().within(where + ": IFLA_LINKINFO");
+      return status.error().within(place.text() + ": IFLA_LINKINFO");
     }
     if (info[IFLA_INFO_KIND] != nullptr) row.kind = attribute_string(info[IFLA_INFO_KIND]);
   }
@@ -238,15 +226,9 @@ std::vector<std::string> known_link_flags() {
 }
 
 Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes) {
-  std::vector<LinkRow> rows;
-  auto status = for_each_message(bytes, {RTM_NEWLINK}, [&rows](const nlmsghdr& nlh) -> Status {
-    auto row = parse_link(nlh);
-    if (!row) return row.error();
-    rows.push_back(std::move(*row));
-    return ok_status();
-  });
-  if (!status) return status.error().within("link dump");
-  return rows;
+  return parse_dump<LinkRow, ifinfomsg>(
+      bytes, {RTM_NEWLINK}, {"link dump", "RTM_NEWLINK", "struct ifinfomsg"}, kLinkRules,
+      [](const ifinfomsg& ifi) { return ifi.ifi_index; }, decode_link);
 }
 
 }  // namespace ifmib::platform::netlink

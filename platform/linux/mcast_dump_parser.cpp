@@ -25,22 +25,9 @@ constexpr std::array<AttributeRule, IFA_MAX + 1> mcast_rules() {
 }
 constexpr auto kMcastRules = mcast_rules();
 
-Result<MulticastRow> parse_group(const nlmsghdr& nlh) {
-  if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifaddrmsg)) {
-    return Error::invalid("RTM_GETMULTICAST", "shorter than struct ifaddrmsg");
-  }
-  ifaddrmsg ifa{};
-  std::memcpy(&ifa, mnl_nlmsg_get_payload(&nlh), sizeof ifa);
-  const std::string where = "RTM_GETMULTICAST ifindex " + std::to_string(ifa.ifa_index);
+using McastTable = std::array<const nlattr*, IFA_MAX + 1>;
 
-  std::array<const nlattr*, IFA_MAX + 1> tb{};
-  const std::size_t offset = MNL_ALIGN(sizeof(ifaddrmsg));
-  if (auto status = parse_attributes(static_cast<const std::uint8_t*>(mnl_nlmsg_get_payload(&nlh)) + offset,
-                                     mnl_nlmsg_get_payload_len(&nlh) - offset, tb, kMcastRules);
-      !status) {
-    return status.error().within(where);
-  }
-
+Result<MulticastRow> decode_group(const ifaddrmsg& ifa, const McastTable& tb, const MessagePlace& place) {
   MulticastRow row;
   row.ifindex = ifa.ifa_index;
   std::size_t address_length = 0;
@@ -54,17 +41,17 @@ Result<MulticastRow> parse_group(const nlmsghdr& nlh) {
       address_length = sizeof(in6_addr);
       break;
     default:
-      return Error::invalid(where, "address family " + std::to_string(ifa.ifa_family) + " is not AF_INET/AF_INET6");
+      return Error::invalid(place.text(), "address family " + std::to_string(ifa.ifa_family) + " is not AF_INET/AF_INET6");
   }
   const nlattr* group = tb[IFA_MULTICAST];
-  if (group == nullptr) return Error::invalid(where, "no IFA_MULTICAST");
+  if (group == nullptr) return Error::invalid(place.text(), "no IFA_MULTICAST");
   if (mnl_attr_get_payload_len(group) != address_length) {
-    return Error::invalid(where, "IFA_MULTICAST of " + std::to_string(mnl_attr_get_payload_len(group)) +
+    return Error::invalid(place.text(), "IFA_MULTICAST of " + std::to_string(mnl_attr_get_payload_len(group)) +
                                      " bytes for family " + std::to_string(ifa.ifa_family));
   }
   char text[INET6_ADDRSTRLEN] = {};
   if (inet_ntop(ifa.ifa_family, mnl_attr_get_payload(group), text, sizeof text) == nullptr) {
-    return Error::from_errno(where + ": inet_ntop", errno);
+    return Error::from_errno(place.text() + ": inet_ntop", errno);
   }
   row.group = text;
   return row;
@@ -73,16 +60,9 @@ Result<MulticastRow> parse_group(const nlmsghdr& nlh) {
 }  // namespace
 
 Result<std::vector<MulticastRow>> parse_mcast_dump(std::span<const std::uint8_t> bytes) {
-  std::vector<MulticastRow> rows;
-  auto status =
-      for_each_message(bytes, {RTM_GETMULTICAST, kRtmNewMulticast}, [&rows](const nlmsghdr& nlh) -> Status {
-        auto row = parse_group(nlh);
-        if (!row) return row.error();
-        rows.push_back(std::move(*row));
-        return ok_status();
-      });
-  if (!status) return status.error().within("multicast dump");
-  return rows;
+  return parse_dump<MulticastRow, ifaddrmsg>(
+      bytes, {RTM_GETMULTICAST, kRtmNewMulticast}, {"multicast dump", "RTM_GETMULTICAST", "struct ifaddrmsg"},
+      kMcastRules, [](const ifaddrmsg& ifa) { return ifa.ifa_index; }, decode_group);
 }
 
 }  // namespace ifmib::platform::netlink

@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -42,6 +44,57 @@ Status parse_attributes(const void* payload, std::size_t length, std::span<const
 /// truncated by the end of the bytes is an Error. Stops at the first Error from `on_message`.
 Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_list<std::uint16_t> accepted,
                         const std::function<Status(const nlmsghdr&)>& on_message);
+
+/// Where in a dump a message is, for error context: "<message> ifindex <n>". Built only when an
+/// error needs it.
+struct MessagePlace {
+  const char* message;  // "RTM_NEWLINK", ...
+  long long ifindex;
+
+  std::string text() const { return std::string(message) + " ifindex " + std::to_string(ifindex); }
+};
+
+/// The shape of an rtnetlink dump whose messages are a family header (ifinfomsg, tcmsg,
+/// ifaddrmsg, ...) followed by attributes.
+struct DumpFormat {
+  const char* dump;         // error context of the whole dump: "link dump"
+  const char* message;      // "RTM_NEWLINK"
+  const char* header_name;  // "struct ifinfomsg"
+};
+
+/// The one walk of the *_dump_parser files: for every message of `bytes` whose type is in
+/// `accepted` (for_each_message() rules), checks that the payload holds a `Header`, copies it,
+/// fills and validates the attribute table after it (parse_attributes() with `rules`), and
+/// appends `decode(header, table, place)` (a Result<Row>) to the rows. The first Error fails
+/// the whole dump, with the message's place and `format.dump` as context.
+template <class Row, class Header, std::size_t N, class IfindexOf, class Decode>
+Result<std::vector<Row>> parse_dump(std::span<const std::uint8_t> bytes, std::initializer_list<std::uint16_t> accepted,
+                                    const DumpFormat& format, const std::array<AttributeRule, N>& rules,
+                                    IfindexOf ifindex_of, Decode decode) {
+  std::vector<Row> rows;
+  auto status = for_each_message(bytes, accepted, [&](const nlmsghdr& nlh) -> Status {
+    const std::size_t length = mnl_nlmsg_get_payload_len(&nlh);
+    if (length < sizeof(Header)) {
+      return Error::invalid(format.message, std::string("shorter than ") + format.header_name);
+    }
+    Header header{};
+    std::memcpy(&header, mnl_nlmsg_get_payload(&nlh), sizeof header);
+    const MessagePlace place{format.message, static_cast<long long>(ifindex_of(header))};
+    std::array<const nlattr*, N> table{};
+    const std::size_t offset = MNL_ALIGN(sizeof(Header));
+    if (auto parsed = parse_attributes(static_cast<const std::uint8_t*>(mnl_nlmsg_get_payload(&nlh)) + offset,
+                                       length - offset, table, rules);
+        !parsed) {
+      return parsed.error().within(place.text());
+    }
+    Result<Row> row = decode(header, table, place);
+    if (!row) return row.error();
+    rows.push_back(std::move(*row));
+    return ok_status();
+  });
+  if (!status) return status.error().within(format.dump);
+  return rows;
+}
 
 /// The positive errno carried by an NLMSG_ERROR (the kernel sends it negated). Bytes from
 /// elsewhere may hold any int: INT_MIN cannot be negated, and it maps to EPROTO.

@@ -4,6 +4,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -122,8 +123,10 @@ Result<Attempt> dump_once(const DumpRequest& request) {
   const std::uint32_t portid = mnl_socket_get_portid(socket.get());
   const auto seq = static_cast<std::uint32_t>(std::time(nullptr));
 
-  // The largest family header is tcmsg (20 bytes); the buffer is zeroed so all filters are off.
-  alignas(nlmsghdr) std::uint8_t request_buffer[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(tcmsg))] = {};
+  // The largest family header is tcmsg (20 bytes), then room for IFLA_EXT_MASK; the buffer is
+  // zeroed so all filters are off.
+  alignas(nlmsghdr) std::uint8_t
+      request_buffer[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(tcmsg)) + MNL_ATTR_HDRLEN + sizeof(std::uint32_t)] = {};
   nlmsghdr* nlh = mnl_nlmsg_put_header(request_buffer);
   nlh->nlmsg_type = request.type;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -131,6 +134,7 @@ Result<Attempt> dump_once(const DumpRequest& request) {
   // Every rtnetlink family header starts with an unsigned char family.
   auto* family = static_cast<std::uint8_t*>(mnl_nlmsg_put_extra_header(nlh, family_header_size(request.type)));
   *family = request.family;
+  if (request.ext_mask != 0) mnl_attr_put_u32(nlh, IFLA_EXT_MASK, request.ext_mask);
   if (retry_eintr([&] { return mnl_socket_sendto(socket.get(), nlh, nlh->nlmsg_len); }) < 0) {
     return Error::from_errno("sendto(AF_NETLINK)", errno);
   }
@@ -159,7 +163,7 @@ Result<Attempt> dump_once(const DumpRequest& request) {
 
 }  // namespace
 
-DumpRequest DumpRequest::links() { return {RTM_GETLINK, AF_UNSPEC, "RTM_GETLINK dump"}; }
+DumpRequest DumpRequest::links() { return {RTM_GETLINK, AF_UNSPEC, "RTM_GETLINK dump", RTEXT_FILTER_SKIP_STATS}; }
 DumpRequest DumpRequest::qdiscs() { return {RTM_GETQDISC, AF_UNSPEC, "RTM_GETQDISC dump"}; }
 DumpRequest DumpRequest::inet_multicast() {
   return {RTM_GETMULTICAST, AF_INET, "RTM_GETMULTICAST AF_INET dump"};

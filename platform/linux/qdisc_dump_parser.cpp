@@ -50,22 +50,10 @@ bool is_multiqueue_root(const std::string& kind) { return kind == "mq" || kind =
 // the driver; veth allows 4096).
 constexpr std::uint32_t kMaxTxQueueMinor = 0xFFDF;
 
-Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
-  if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(tcmsg)) {
-    return Error::invalid("RTM_NEWQDISC", "shorter than struct tcmsg");
-  }
-  tcmsg tcm{};
-  std::memcpy(&tcm, mnl_nlmsg_get_payload(&nlh), sizeof tcm);
-  const std::string where = "RTM_NEWQDISC ifindex " + std::to_string(tcm.tcm_ifindex);
+using QdiscTable = std::array<const nlattr*, TCA_MAX + 1>;
 
-  std::array<const nlattr*, TCA_MAX + 1> tb{};
-  const std::size_t offset = MNL_ALIGN(sizeof(tcmsg));
-  if (auto status = parse_attributes(static_cast<const std::uint8_t*>(mnl_nlmsg_get_payload(&nlh)) + offset,
-                                     mnl_nlmsg_get_payload_len(&nlh) - offset, tb, kQdiscRules);
-      !status) {
-    return status.error().within(where);
-  }
-  if (tb[TCA_KIND] == nullptr) return Error::invalid(where, "no TCA_KIND");
+Result<QdiscRow> decode_qdisc(const tcmsg& tcm, const QdiscTable& tb, const MessagePlace& place) {
+  if (tb[TCA_KIND] == nullptr) return Error::invalid(place.text(), "no TCA_KIND");
 
   QdiscRow row;
   row.ifindex = static_cast<std::uint32_t>(tcm.tcm_ifindex);
@@ -78,7 +66,7 @@ Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
     if (auto status = parse_attributes(mnl_attr_get_payload(tb[TCA_STATS2]), mnl_attr_get_payload_len(tb[TCA_STATS2]),
                                        st, kStats2Rules);
         !status) {
-      return status.error().within(where + ": TCA_STATS2");
+      return status.error().within(place.text() + ": TCA_STATS2");
     }
   }
   const nlattr* legacy = tb[TCA_STATS];
@@ -106,12 +94,12 @@ Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
     row.drops = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, drops));
     row.overlimits = attribute_field<std::uint32_t>(legacy, offsetof(tc_stats, overlimits));
   } else {
-    return Error::invalid(where, "neither TCA_STATS2/TCA_STATS_QUEUE nor TCA_STATS");
+    return Error::invalid(place.text(), "neither TCA_STATS2/TCA_STATS_QUEUE nor TCA_STATS");
   }
 
   if (has_packet_fifo_limit(row.kind) && tb[TCA_OPTIONS] != nullptr) {
     if (mnl_attr_get_payload_len(tb[TCA_OPTIONS]) < sizeof(tc_fifo_qopt)) {
-      return Error::invalid(where, "TCA_OPTIONS shorter than struct tc_fifo_qopt");
+      return Error::invalid(place.text(), "TCA_OPTIONS shorter than struct tc_fifo_qopt");
     }
     row.packet_limit = attribute_field<std::uint32_t>(tb[TCA_OPTIONS], offsetof(tc_fifo_qopt, limit));
   }
@@ -121,21 +109,28 @@ Result<QdiscRow> parse_qdisc(const nlmsghdr& nlh) {
 }  // namespace
 
 Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes) {
-  std::vector<QdiscRow> rows;
-  auto status = for_each_message(bytes, {RTM_NEWQDISC}, [&rows](const nlmsghdr& nlh) -> Status {
-    auto row = parse_qdisc(nlh);
-    if (!row) return row.error();
-    rows.push_back(std::move(*row));
-    return ok_status();
-  });
-  if (!status) return status.error().within("qdisc dump");
-  return rows;
+  return parse_dump<QdiscRow, tcmsg>(
+      bytes, {RTM_NEWQDISC}, {"qdisc dump", "RTM_NEWQDISC", "struct tcmsg"}, kQdiscRules,
+      [](const tcmsg& tcm) { return tcm.tcm_ifindex; }, decode_qdisc);
+}
+
+std::vector<LinkName> link_names_of(const std::vector<LinkRow>& links) {
+  std::vector<LinkName> names;
+  names.reserve(links.size());
+  for (const auto& link : links) names.push_back({link.interface.index, link.interface.name, link.txqlen});
+  return names;
 }
 
 std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links,
                                        const SendQueueQuery& query) {
-  std::unordered_map<std::uint32_t, const LinkRow*> by_index;
-  for (const auto& link : links) by_index.emplace(link.interface.index, &link);
+  return send_queues_from(qdiscs, link_names_of(links), query);
+}
+
+std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, std::span<const LinkName> links,
+                                       const SendQueueQuery& query) {
+  std::unordered_map<std::uint32_t, const LinkName*> by_index;
+  by_index.reserve(links.size());
+  for (const auto& link : links) by_index.emplace(link.index, &link);
 
   std::vector<SendQueue> queues;
   // Multiqueue roots by ifindex: position in `queues` and the root's handle major.
@@ -150,7 +145,7 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, con
     const auto link = by_index.find(q.ifindex);
     if (link == by_index.end()) continue;
     SendQueue out;
-    out.device = link->second->interface.name;
+    out.device = link->second->name;
     out.index = q.ifindex;
     out.discipline = q.kind;
     out.length = q.qlen;

@@ -41,6 +41,18 @@ struct QdiscRow {
 /// the whole dump.
 Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes);
 
+/// What the send-queue join needs of one link.
+struct LinkName {
+  std::uint32_t index = 0;              // ifindex
+  std::string name;
+  std::optional<std::uint32_t> txqlen;  // IFLA_TXQLEN, packets
+
+  bool operator==(const LinkName&) const = default;
+};
+
+/// The LinkName of each row, in order.
+std::vector<LinkName> link_names_of(const std::vector<LinkRow>& links);
+
 /// The send queue of each interface: its root qdisc (parent == TC_H_ROOT; ingress/clsact hang
 /// off TC_H_INGRESS and are never roots). Skipped: "noqueue" roots (the interface has no queue)
 /// and qdiscs whose ifindex has no link row (the interface vanished between the two dumps).
@@ -50,6 +62,9 @@ Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> byt
 /// An "mq" or "mqprio" root reports the kernel's sum over its per-TX-queue children; those
 /// children (parent <root major>:<queue + 1>) become SendQueue::queues when query.per_queue, sorted by queue index,
 /// with the child's drops, length, backlog and requeues. Output in qdisc order.
+std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, std::span<const LinkName> links,
+                                       const SendQueueQuery& query);
+/// The same, from whole link rows.
 std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, const std::vector<LinkRow>& links,
                                        const SendQueueQuery& query);
 

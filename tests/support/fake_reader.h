@@ -14,7 +14,7 @@ class FakeReader final : public platform::Reader {
   Result<std::vector<platform::SendQueue>> send_queues_result = std::vector<platform::SendQueue>{};
   Result<platform::MulticastSnapshot> multicast_result = platform::MulticastSnapshot{};
   Result<platform::ProcessStats> process_result = platform::ProcessStats{};
-  std::atomic<int> interface_calls{0}, send_queue_calls{0}, multicast_calls{0};
+  std::atomic<int> interface_calls{0}, send_queue_calls{0}, send_queues_of_calls{0}, multicast_calls{0};
   platform::MulticastQuery last_query;
   platform::SendQueueQuery last_send_queue_query;
 
@@ -24,6 +24,12 @@ class FakeReader final : public platform::Reader {
   }
   Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& query) override {
     ++send_queue_calls;
+    last_send_queue_query = query;
+    return send_queues_result;
+  }
+  Result<std::vector<platform::SendQueue>> send_queues_of(const std::vector<platform::Interface>&,
+                                                          const platform::SendQueueQuery& query) override {
+    ++send_queues_of_calls;
     last_send_queue_query = query;
     return send_queues_result;
   }

@@ -41,6 +41,55 @@ TEST_CASE("scrape: ifmib and ether share one link dump per scrape") {
   CHECK(reader->interface_calls == 2);  // but every scrape reads afresh
 }
 
+TEST_CASE("scrape: each scrape makes the reads its collectors declare, each once") {
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->interfaces_result = std::vector{test::ethernet_interface()};
+  collector::Scraper scraper(kAll, {}, reader, false, nullptr);
+
+  // Alone, the send queue is read the reader's own way: no interfaces.
+  (void)scraper.scrape({{"send_queue"}, {}});
+  CHECK(reader->interface_calls == 0);
+  CHECK(reader->send_queue_calls == 1);
+  CHECK(reader->send_queues_of_calls == 0);
+  CHECK(reader->multicast_calls == 0);
+
+  // With the interface MIB, the queues are named from the interfaces the scrape read anyway.
+  (void)scraper.scrape({{"send_queue", "ifmib"}, {}});
+  CHECK(reader->interface_calls == 1);
+  CHECK(reader->send_queue_calls == 1);
+  CHECK(reader->send_queues_of_calls == 1);
+
+  // The full scrape: one interface read for ifmib, ether and send_queue together.
+  (void)scraper.scrape({});
+  CHECK(reader->interface_calls == 2);
+  CHECK(reader->send_queues_of_calls == 2);
+  CHECK(reader->multicast_calls == 1);
+
+  (void)scraper.scrape({{"multicast"}, {}});
+  CHECK(reader->interface_calls == 2);
+  CHECK(reader->send_queue_calls == 1);
+  CHECK(reader->send_queues_of_calls == 2);
+  CHECK(reader->multicast_calls == 2);
+}
+
+TEST_CASE("scrape: every collector's reads are declared in the registry") {
+  // Each collector alone, against a reader that would serve anything: a call to a read it did
+  // not declare fails it (success 0), so success 1 for each proves the declarations complete.
+  auto reader = std::make_shared<test::FakeReader>();
+  reader->interfaces_result = std::vector{test::ethernet_interface()};
+  collector::Scraper scraper(kAll, {}, reader, false, nullptr);
+  for (const auto& name : kAll) {
+    INFO(name);
+    const auto out = test::render(scraper.scrape({{name}, {}}));
+    CHECK(out.value("ifmib_scrape_collector_success", {{"collector", name}}) == 1);
+  }
+  const auto declared = [](const char* name) { return collector::find_collector(name)->reads; };
+  CHECK(declared("ifmib") == platform::Reads{platform::Read::interfaces});
+  CHECK(declared("ether") == platform::Reads{platform::Read::interfaces});
+  CHECK(declared("send_queue") == platform::Reads{platform::Read::send_queues});
+  CHECK(declared("multicast") == platform::Reads{platform::Read::multicast});
+}
+
 TEST_CASE("scrape: collect[] and exclude[] select collectors - unknown and disabled names are refused") {
   auto reader = std::make_shared<test::FakeReader>();
   collector::Scraper scraper({"ifmib", "send_queue"}, {}, reader, false, nullptr);
