@@ -22,11 +22,8 @@ class ScrapeReader final : public platform::Reader {
   ScrapeReader(platform::Reader& inner, platform::Reads declared, int interface_uses)
       : inner_(inner), declared_(declared), interface_uses_(interface_uses) {}
 
-  /// The collector about to run and its declared reads: a call outside them fails.
-  void set_collector(const std::string& name, platform::Reads reads) {
-    collector_ = &name;
-    allowed_ = reads;
-  }
+  /// The declared reads of the collector about to run: a call outside them fails.
+  void allow(platform::Reads reads) { allowed_ = reads; }
 
   Result<std::vector<platform::Interface>> interfaces() override {
     if (auto denied = check(platform::Read::interfaces, "interfaces")) return *denied;
@@ -57,15 +54,13 @@ class ScrapeReader final : public platform::Reader {
   // a second link dump); fail it, so that the registry stays true.
   std::optional<Error> check(platform::Read read, const char* what) const {
     if (allowed_.has(read)) return std::nullopt;
-    return Error::invalid(collector_ ? *collector_ : std::string("collector"),
-                                    std::string("read ") + what + "() is not declared in collector/registry.cpp");
+    return Error::invalid(std::string("read ") + what + "()", "not declared in collector/registry.cpp");
   }
 
   platform::Reader& inner_;
   platform::Reads declared_;     // every read of this scrape's collectors
   int interface_uses_;           // calls still to come that use interfaces_
   platform::Reads allowed_;      // the running collector's own
-  const std::string* collector_ = nullptr;
   std::optional<Result<std::vector<platform::Interface>>> interfaces_;
 };
 
@@ -159,7 +154,7 @@ Families Scraper::collect_from(platform::Reader& inner, const Selection& selecti
   for (std::size_t k = 0; k < collectors_.size(); ++k) {
     const std::string& name = names_[k];
     if (!selected(name)) continue;
-    reader.set_collector(name, reads_[k]);
+    reader.allow(reads_[k]);
     const auto start = std::chrono::steady_clock::now();
     auto result = collect_guarded(*collectors_[k], reader);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

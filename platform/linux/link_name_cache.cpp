@@ -29,7 +29,8 @@ class SocketLinkEvents final : public LinkEvents {
       }
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return changed;
-      // The receive queue overflowed and announcements were dropped (netlink_overrun()).
+      // The receive queue overflowed and announcements were dropped (netlink_overrun()). The
+      // queue then holds the announcements that fit, which say so too; this is the safe side.
       if (errno == ENOBUFS) {
         changed = true;
         continue;
