@@ -88,7 +88,7 @@ TEST_CASE("link name cache: one dump, then none until a link is announced") {
   CHECK(f.script.subscriptions == 1);
 }
 
-TEST_CASE("link name cache: a failed drain drops the subscription; the next call subscribes anew") {
+TEST_CASE("link name cache: a failed drain drops the subscription and the next call subscribes anew") {
   Fixture f;
   (void)f.names();
   f.script.drains.push_back(Error::from_errno("recv(RTNLGRP_LINK)", EBADF));
