@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "platform/freebsd/abi_layout.h"
-#include "platform/freebsd/address_text.h"
+#include "platform/address_text.h"
 #include "platform/freebsd/host_bytes.h"
 
 namespace ifmib::platform::freebsd {

@@ -1,6 +1,5 @@
 #include "platform/linux/mcast_dump_parser.h"
 
-#include <arpa/inet.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -8,6 +7,7 @@
 
 #include <array>
 
+#include "platform/address_text.h"
 #include "platform/linux/netlink_message.h"
 
 namespace ifmib::platform::netlink {
@@ -49,11 +49,9 @@ Result<MulticastRow> decode_group(const ifaddrmsg& ifa, const McastTable& tb, co
     return Error::invalid(place.text(), "IFA_MULTICAST of " + std::to_string(mnl_attr_get_payload_len(group)) +
                                      " bytes for family " + std::to_string(ifa.ifa_family));
   }
-  char text[INET6_ADDRSTRLEN] = {};
-  if (inet_ntop(ifa.ifa_family, mnl_attr_get_payload(group), text, sizeof text) == nullptr) {
-    return Error::from_errno(place.text() + ": inet_ntop", errno);
-  }
-  row.group = text;
+  const auto* payload = static_cast<const std::uint8_t*>(mnl_attr_get_payload(group));
+  row.group = row.family == AddressFamily::inet ? ipv4_text(std::span<const std::uint8_t, 4>(payload, 4))
+                                                : ipv6_text(std::span<const std::uint8_t, 16>(payload, 16));
   return row;
 }
 

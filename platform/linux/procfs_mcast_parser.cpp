@@ -1,6 +1,5 @@
 #include "platform/linux/procfs_mcast_parser.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <algorithm>
@@ -10,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <utility>
+
+#include "platform/address_text.h"
 
 namespace ifmib::platform::procfs {
 
@@ -71,43 +72,35 @@ bool is_signed_decimal(std::string_view field) {
   return parse_unsigned<std::uint64_t>(field).has_value();
 }
 
-// The four address bytes in network order, as inet_ntop prints them.
-std::string ipv4_text(const std::array<unsigned char, 4>& bytes) {
-  char buf[INET_ADDRSTRLEN];
-  ::inet_ntop(AF_INET, bytes.data(), buf, sizeof buf);
-  return buf;
-}
-
-// 32 hex digits in network order (%pi6) to the RFC 5952 form.
-std::optional<std::string> ipv6_text(std::string_view hex) {
+// 32 hex digits in network order (%pi6) to inet_ntop's form.
+std::optional<std::string> ipv6_text_of_hex(std::string_view hex) {
   if (hex.size() != 32 || !all_hex(hex)) return std::nullopt;
-  std::array<unsigned char, 16> bytes{};
+  std::array<std::uint8_t, 16> bytes{};
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    bytes[i] = *parse_unsigned<unsigned char>(hex.substr(2 * i, 2), 16);
+    bytes[i] = *parse_unsigned<std::uint8_t>(hex.substr(2 * i, 2), 16);
   }
-  char buf[INET6_ADDRSTRLEN];
-  ::inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
-  return std::string(buf);
+  return platform::ipv6_text(bytes);
 }
 
 // "%08X" of a __be32 read as a host integer: the digits are the address bytes in host order.
 std::optional<std::string> ipv4_from_host_hex(std::string_view hex, std::endian host) {
   if (hex.size() != 8 || !all_hex(hex)) return std::nullopt;
   const std::uint32_t v = *parse_unsigned<std::uint32_t>(hex, 16);
-  std::array<unsigned char, 4> bytes{};
+  std::array<std::uint8_t, 4> bytes{};
   for (int i = 0; i < 4; ++i) {
     const int shift = host == std::endian::little ? 8 * i : 8 * (3 - i);
-    bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(v >> shift);
+    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> shift);
   }
-  return ipv4_text(bytes);
+  return platform::ipv4_text(bytes);
 }
 
 // "0x%08x" of ntohl(addr): the digits read in network order.
 std::optional<std::string> ipv4_from_network_hex(std::string_view field) {
   if (field.size() != 10 || field.substr(0, 2) != "0x" || !all_hex(field.substr(2))) return std::nullopt;
   const std::uint32_t v = *parse_unsigned<std::uint32_t>(field.substr(2), 16);
-  return ipv4_text({static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
-                    static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)});
+  const std::array<std::uint8_t, 4> bytes{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                                          static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  return platform::ipv4_text(bytes);
 }
 
 // "%*phN" (contiguous hex bytes) to "01:00:5e:00:00:01".
@@ -248,7 +241,7 @@ Result<std::vector<GroupRow>> parse_igmp6(std::string_view text) {
     if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
     const auto index = parse_unsigned<std::uint32_t>(f[0]);
     if (!index) return bad_field("index");
-    auto group = ipv6_text(f[2]);
+    auto group = ipv6_text_of_hex(f[2]);
     if (!group) return bad_field("group");
     const auto users = parse_unsigned<std::uint32_t>(f[3]);
     if (!users) return bad_field("users");
@@ -266,7 +259,7 @@ Result<std::vector<SourceFilterRow>> parse_mcfilter(std::string_view text) {
 }
 
 Result<std::vector<SourceFilterRow>> parse_mcfilter6(std::string_view text) {
-  return parse_source_filter("/proc/net/mcfilter6", text, ipv6_text);
+  return parse_source_filter("/proc/net/mcfilter6", text, ipv6_text_of_hex);
 }
 
 Result<std::vector<LinkGroupRow>> parse_dev_mcast(std::string_view text) {

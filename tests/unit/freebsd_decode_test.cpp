@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "platform/freebsd/address_text.h"
+#include "platform/address_text.h"
 #include "platform/freebsd/ifmaddrs_decode.h"
 #include "platform/freebsd/ifmib_decode.h"
 #include "platform/freebsd/media_decode.h"

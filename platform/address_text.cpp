@@ -1,0 +1,99 @@
+#include "platform/address_text.h"
+
+#include <array>
+
+namespace ifmib::platform {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_decimal(std::string& out, unsigned v) {
+  if (v >= 100) out += static_cast<char>('0' + v / 100);
+  if (v >= 10) out += static_cast<char>('0' + v / 10 % 10);
+  out += static_cast<char>('0' + v % 10);
+}
+
+void append_dotted(std::string& out, const std::uint8_t* bytes) {
+  for (int i = 0; i < 4; ++i) {
+    if (i != 0) out += '.';
+    append_decimal(out, bytes[i]);
+  }
+}
+
+// One 16-bit word in hex without leading zeros ("0" for zero).
+void append_word(std::string& out, unsigned w) {
+  bool started = false;
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    const unsigned digit = (w >> shift) & 0xf;
+    if (digit != 0 || started || shift == 0) {
+      out += kHex[digit];
+      started = true;
+    }
+  }
+}
+
+}  // namespace
+
+std::string ipv4_text(std::span<const std::uint8_t, 4> addr) {
+  std::string out;
+  out.reserve(15);
+  append_dotted(out, addr.data());
+  return out;
+}
+
+std::string ipv6_text(std::span<const std::uint8_t, 16> addr) {
+  std::array<unsigned, 8> words{};
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    words[i] = (static_cast<unsigned>(addr[2 * i]) << 8) | addr[2 * i + 1];
+  }
+  // The longest run of two or more zero words (the first one on a tie) becomes "::".
+  int best_start = -1, best_len = 0;
+  for (int i = 0; i < 8;) {
+    if (words[static_cast<std::size_t>(i)] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < 8 && words[static_cast<std::size_t>(j)] == 0) ++j;
+    if (j - i > best_len) {
+      best_start = i;
+      best_len = j - i;
+    }
+    i = j;
+  }
+  if (best_len < 2) best_start = -1;
+
+  std::string out;
+  out.reserve(39);
+  for (int i = 0; i < 8; ++i) {
+    if (i == best_start) {
+      out += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    // inet_ntop6's embedded IPv4, reached only after a leading run: "::a.b.c.d" when words 0-5
+    // are zero and word 6 is not ("::2" stays hex), "::ffff:a.b.c.d" when word 5 is 0xffff.
+    if (i == 6 && best_start == 0 &&
+        (best_len == 6 || (best_len == 7 && words[7] != 0x0001) || (best_len == 5 && words[5] == 0xffff))) {
+      append_dotted(out, addr.data() + 12);
+      return out;
+    }
+    append_word(out, words[static_cast<std::size_t>(i)]);
+  }
+  return out;
+}
+
+std::string link_text(std::span<const std::uint8_t> addr) {
+  std::string out;
+  out.reserve(addr.size() * 3);
+  for (std::size_t i = 0; i < addr.size(); ++i) {
+    if (i != 0) out += ':';
+    out += kHex[addr[i] >> 4];
+    out += kHex[addr[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace ifmib::platform
