@@ -4,39 +4,36 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
+#include <string>
+
+#include "server/http_request.h"
 
 namespace ifmib::server {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 bool accepts_gzip(std::string_view header) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    std::string_view coding = trim(item.substr(0, item.find(';')));
-    if (coding != "gzip" && coding != "*") continue;
+  // The first item naming gzip or "*" decides.
+  std::optional<bool> verdict;
+  each_list_item(header, [&](std::string_view item) {
+    if (verdict) return;
+    const std::string_view coding = trim_ows(item.substr(0, item.find(';')));
+    if (coding != "gzip" && coding != "*") return;
     // A q-value of zero means "not acceptable" (RFC 9110 section 12.4.2).
     const auto q = item.find("q=");
-    if (q == std::string_view::npos) return true;
+    if (q == std::string_view::npos) {
+      verdict = true;
+      return;
+    }
     double qvalue = 1;
-    const std::string qtext(trim(item.substr(q + 2)));
+    const std::string qtext(trim_ows(item.substr(q + 2)));
     try {
       qvalue = std::stod(qtext);
     } catch (const std::exception&) {
       qvalue = 0;
     }
-    return qvalue > 0;
-  }
-  return false;
+    verdict = qvalue > 0;
+  });
+  return verdict.value_or(false);
 }
 
 std::string gzip(std::string_view text) {

@@ -26,12 +26,6 @@ bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), 
 // Visible ASCII and obs-text in a target; no controls, no spaces.
 bool is_target_char(char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 HeadParse invalid(int status, std::string why) {
   HeadParse out;
   out.status = HeadParse::Status::invalid;
@@ -40,18 +34,13 @@ HeadParse invalid(int status, std::string why) {
   return out;
 }
 
-// Calls visit(item) for each comma-separated, trimmed, non-empty list item (RFC 9110 5.6.1).
-template <class Visit>
-void each_list_item(std::string_view value, Visit visit) {
-  while (!value.empty()) {
-    const auto comma = value.find(',');
-    const std::string_view item = trim_ows(value.substr(0, comma));
-    if (!item.empty()) visit(item);
-    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
-  }
-}
-
 }  // namespace
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 const std::string* HttpRequest::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {

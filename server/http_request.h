@@ -42,4 +42,19 @@ struct HeadParse {
 /// with 414 (still in the request line) or 431, so a client cannot make the server buffer more.
 HeadParse parse_request_head(std::string_view received, std::size_t max_head);
 
+/// `s` without the optional whitespace (spaces and tabs, RFC 9110 5.6.3) at either end.
+std::string_view trim_ows(std::string_view s);
+
+/// Calls visit(item) for each comma-separated, trimmed, non-empty item of a list-valued field
+/// value (RFC 9110 5.6.1), in order.
+template <class Visit>
+void each_list_item(std::string_view value, Visit visit) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const std::string_view item = trim_ows(value.substr(0, comma));
+    if (!item.empty()) visit(item);
+    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+  }
+}
+
 }  // namespace ifmib::server

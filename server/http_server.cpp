@@ -7,9 +7,7 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -17,7 +15,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
