@@ -87,12 +87,13 @@ Result<Families> EtherCollector::collect(platform::Reader& reader) const {
   for (const auto& i : *interfaces) {
     if (!i.ether || !options_.devices.accepts(i.name)) continue;
     const EtherStats& e = *i.ether;
+    const RenderedLabels device({{"device", i.name}});
     for (std::size_t k = 0; k < std::size(kCounters); ++k) {
       const auto& value = e.*kCounters[k].field;
-      if (value) add_sample(counters[k], {{"device", i.name}}, static_cast<double>(*value));
+      if (value) add_sample(counters[k], device, static_cast<double>(*value));
     }
     for (std::size_t n = 0; n < e.collision_frequencies.size(); ++n) {
-      add_sample(frequencies, {{"device", i.name}, {"collisions", std::to_string(n + 1)}},
+      add_sample(frequencies, device, {{"collisions", std::to_string(n + 1)}},
                  static_cast<double>(e.collision_frequencies[n]));
     }
     if (e.chipset) {

@@ -2,17 +2,35 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 namespace ifmib::collector {
 
 namespace {
+
+// Most values are counts. An integer below 10^15 whose last three digits are not all zero
+// prints the same in fixed notation as the shortest round-trip form std::to_chars(double) picks
+// (its scientific form would be at least three characters longer), and integer formatting is
+// several times cheaper (54 000 values per scrape at 1000 interfaces). Every other value,
+// including 0 with its sign, goes through the double form.
+bool append_plain_integer(std::string& out, double value) {
+  if (!(value > 0 && value < 1e15)) return false;
+  const auto integer = static_cast<std::uint64_t>(value);
+  if (static_cast<double>(integer) != value || integer % 1000 == 0) return false;
+  char buf[20];
+  const auto result = std::to_chars(buf, buf + sizeof buf, integer);
+  out.append(buf, result.ptr);
+  return true;
+}
 
 void append_value(std::string& out, double value) {
   if (std::isnan(value)) {
     out += "NaN";
   } else if (std::isinf(value)) {
     out += value > 0 ? "+Inf" : "-Inf";
-  } else {
+  } else if (value == 0 && !std::signbit(value)) {
+    out += '0';
+  } else if (!append_plain_integer(out, value)) {
     char buf[32];
     // Shortest form that reads back to the same double.
     const auto result = std::to_chars(buf, buf + sizeof buf, value);

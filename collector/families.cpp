@@ -40,17 +40,39 @@ std::uint32_t checked_offset(std::size_t n) {
   return static_cast<std::uint32_t>(n);
 }
 
+// Appends `labels` to `out`, each after a comma unless `out` was empty at `begin`.
+void append_pairs(std::string& out, std::size_t begin, std::initializer_list<Label> labels) {
+  for (const auto& [name, raw] : labels) {
+    if (out.size() != begin) out += ',';
+    append_pair(out, name, raw);
+  }
+}
+
+void push_sample(Family& family, std::size_t begin, double value) {
+  family.samples.push_back({checked_offset(begin), checked_offset(family.labels.size() - begin), value});
+}
+
 }  // namespace
+
+RenderedLabels::RenderedLabels(std::initializer_list<Label> labels) { append_pairs(text_, 0, labels); }
 
 void add_sample(Family& family, std::initializer_list<Label> labels, double value) {
   const std::size_t begin = family.labels.size();
-  bool first = true;
-  for (const auto& [name, raw] : labels) {
-    if (!first) family.labels += ',';
-    first = false;
-    append_pair(family.labels, name, raw);
-  }
-  family.samples.push_back({checked_offset(begin), checked_offset(family.labels.size() - begin), value});
+  append_pairs(family.labels, begin, labels);
+  push_sample(family, begin, value);
+}
+
+void add_sample(Family& family, const RenderedLabels& labels, double value) {
+  const std::size_t begin = family.labels.size();
+  family.labels += labels.text();
+  push_sample(family, begin, value);
+}
+
+void add_sample(Family& family, const RenderedLabels& labels, std::initializer_list<Label> more, double value) {
+  const std::size_t begin = family.labels.size();
+  family.labels += labels.text();
+  append_pairs(family.labels, begin, more);
+  push_sample(family, begin, value);
 }
 
 void append_label(Families& families, std::string_view name, std::string_view value) {

@@ -52,9 +52,25 @@ using Families = std::vector<Family>;
 /// An empty family for `spec`.
 Family make_family(const MetricSpec& spec);
 
+/// Label pairs rendered once for the samples of many families: the text add_sample would write.
+/// The interface MIB puts `device="..."` on some 40 series per interface; rendering and checking
+/// it once per interface instead of once per series took a tenth off a scrape's instructions.
+class RenderedLabels {
+ public:
+  explicit RenderedLabels(std::initializer_list<Label> labels);
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
 /// Appends one sample. Label values are made valid UTF-8 (interface names are arbitrary bytes)
 /// and escaped for the text format.
 void add_sample(Family& family, std::initializer_list<Label> labels, double value);
+/// The same with labels rendered before.
+void add_sample(Family& family, const RenderedLabels& labels, double value);
+/// `labels`, then `more`.
+void add_sample(Family& family, const RenderedLabels& labels, std::initializer_list<Label> more, double value);
 
 /// Adds the label `name="value"` after the existing labels of every sample of every family.
 void append_label(Families& families, std::string_view name, std::string_view value);

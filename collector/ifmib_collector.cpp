@@ -85,48 +85,48 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   for (const auto& i : *interfaces) {
     if (!options_.devices.accepts(i.name)) continue;
     const std::string& d = i.name;
+    const RenderedLabels device({{"device", d}});
     const std::string index = std::to_string(i.index);
     add_sample(f[kInfo],
                {{"device", d}, {"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
     for (const auto& flag : i.known_flags) {
-      add_sample(f[kFlag], {{"device", d}, {"flag", flag}}, contains(i.flags, flag) ? 1 : 0);
+      add_sample(f[kFlag], device, {{"flag", flag}}, contains(i.flags, flag) ? 1 : 0);
     }
-    add_sample(f[kAdminUp], {{"device", d}}, i.admin_up ? 1 : 0);
-    add_sample(f[kOperUp], {{"device", d}}, i.oper_status == platform::OperStatus::up ? 1 : 0);
-    add_sample(f[kOperStatus], {{"device", d}}, static_cast<double>(i.oper_status));
+    add_sample(f[kAdminUp], device, i.admin_up ? 1 : 0);
+    add_sample(f[kOperUp], device, i.oper_status == platform::OperStatus::up ? 1 : 0);
+    add_sample(f[kOperStatus], device, static_cast<double>(i.oper_status));
     if (i.master_index) {
       const auto master = names.find(*i.master_index);
       // A master that vanished between the dump's messages has no name: no series rather than a wrong one.
-      if (master != names.end()) add_sample(f[kMaster], {{"device", d}, {"master", *master->second}}, 1);
+      if (master != names.end()) add_sample(f[kMaster], device, {{"master", *master->second}}, 1);
     }
     if (i.lower_index) {
-      add_sample(f[kLower],
-                 {{"device", d},
-                  {"lower_ifindex", std::to_string(*i.lower_index)},
+      add_sample(f[kLower], device,
+                 {{"lower_ifindex", std::to_string(*i.lower_index)},
                   {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
                  1);
     }
-    if (i.stacking_read) add_sample(f[kStackingRead], {{"device", d}}, *i.stacking_read ? 1 : 0);
-    if (i.promiscuous_listeners) add_sample(f[kPromisc], {{"device", d}}, *i.promiscuous_listeners);
-    if (i.mtu) add_sample(f[kMtu], {{"device", d}}, *i.mtu);
-    if (i.baudrate_bits_per_second) add_sample(f[kBaud], {{"device", d}}, *i.baudrate_bits_per_second / 8.0);
-    if (i.full_duplex) add_sample(f[kFullDuplex], {{"device", d}}, *i.full_duplex ? 1 : 0);
-    if (i.autonegotiation) add_sample(f[kAutoneg], {{"device", d}}, *i.autonegotiation ? 1 : 0);
+    if (i.stacking_read) add_sample(f[kStackingRead], device, *i.stacking_read ? 1 : 0);
+    if (i.promiscuous_listeners) add_sample(f[kPromisc], device, *i.promiscuous_listeners);
+    if (i.mtu) add_sample(f[kMtu], device, *i.mtu);
+    if (i.baudrate_bits_per_second) add_sample(f[kBaud], device, *i.baudrate_bits_per_second / 8.0);
+    if (i.full_duplex) add_sample(f[kFullDuplex], device, *i.full_duplex ? 1 : 0);
+    if (i.autonegotiation) add_sample(f[kAutoneg], device, *i.autonegotiation ? 1 : 0);
     const auto& c = i.counters;
-    add_sample(f[kRxBytes], {{"device", d}}, static_cast<double>(c.rx_bytes));
-    add_sample(f[kTxBytes], {{"device", d}}, static_cast<double>(c.tx_bytes));
-    add_sample(f[kRxPackets], {{"device", d}}, static_cast<double>(c.rx_packets));
-    add_sample(f[kTxPackets], {{"device", d}}, static_cast<double>(c.tx_packets));
-    add_sample(f[kRxErrors], {{"device", d}}, static_cast<double>(c.rx_errors));
-    add_sample(f[kTxErrors], {{"device", d}}, static_cast<double>(c.tx_errors));
-    add_sample(f[kRxDrops], {{"device", d}}, static_cast<double>(c.rx_dropped));
-    add_sample(f[kTxDrops], {{"device", d}}, static_cast<double>(c.tx_dropped));
-    if (c.rx_multicast) add_sample(f[kRxMcast], {{"device", d}}, static_cast<double>(*c.rx_multicast));
-    if (c.tx_multicast) add_sample(f[kTxMcast], {{"device", d}}, static_cast<double>(*c.tx_multicast));
-    add_sample(f[kCollisions], {{"device", d}}, static_cast<double>(c.collisions));
-    if (c.rx_unknown_protocol) add_sample(f[kNoproto], {{"device", d}}, static_cast<double>(*c.rx_unknown_protocol));
-    if (i.link_changes) add_sample(f[kLinkChanges], {{"device", d}}, static_cast<double>(*i.link_changes));
-    if (i.last_change_timestamp_seconds) add_sample(f[kLastChange], {{"device", d}}, *i.last_change_timestamp_seconds);
+    add_sample(f[kRxBytes], device, static_cast<double>(c.rx_bytes));
+    add_sample(f[kTxBytes], device, static_cast<double>(c.tx_bytes));
+    add_sample(f[kRxPackets], device, static_cast<double>(c.rx_packets));
+    add_sample(f[kTxPackets], device, static_cast<double>(c.tx_packets));
+    add_sample(f[kRxErrors], device, static_cast<double>(c.rx_errors));
+    add_sample(f[kTxErrors], device, static_cast<double>(c.tx_errors));
+    add_sample(f[kRxDrops], device, static_cast<double>(c.rx_dropped));
+    add_sample(f[kTxDrops], device, static_cast<double>(c.tx_dropped));
+    if (c.rx_multicast) add_sample(f[kRxMcast], device, static_cast<double>(*c.rx_multicast));
+    if (c.tx_multicast) add_sample(f[kTxMcast], device, static_cast<double>(*c.tx_multicast));
+    add_sample(f[kCollisions], device, static_cast<double>(c.collisions));
+    if (c.rx_unknown_protocol) add_sample(f[kNoproto], device, static_cast<double>(*c.rx_unknown_protocol));
+    if (i.link_changes) add_sample(f[kLinkChanges], device, static_cast<double>(*i.link_changes));
+    if (i.last_change_timestamp_seconds) add_sample(f[kLastChange], device, *i.last_change_timestamp_seconds);
   }
   static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMetrics");
   Families out;

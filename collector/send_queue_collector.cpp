@@ -49,23 +49,23 @@ Result<Families> SendQueueCollector::collect(platform::Reader& reader) const {
 
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
-  const auto put = [&f](Metric m, std::initializer_list<Label> labels, const std::optional<std::uint64_t>& v) {
+  const auto put = [&f](Metric m, const RenderedLabels& labels, const std::optional<std::uint64_t>& v) {
     if (v) add_sample(f[m], labels, static_cast<double>(*v));
   };
   for (const auto& q : *queues) {
     if (!options_.devices.accepts(q.device)) continue;
     const std::string& d = q.device;
-    put(kLength, {{"device", d}}, q.length);
-    if (q.max_length) add_sample(f[kMaxLength], {{"device", d}}, static_cast<double>(*q.max_length));
-    add_sample(f[kDrops], {{"device", d}}, static_cast<double>(q.drops));
-    if (q.backlog_bytes) add_sample(f[kBacklog], {{"device", d}}, static_cast<double>(*q.backlog_bytes));
-    if (q.requeues) add_sample(f[kRequeues], {{"device", d}}, static_cast<double>(*q.requeues));
-    if (q.overlimits) add_sample(f[kOverlimits], {{"device", d}}, static_cast<double>(*q.overlimits));
-    if (!q.discipline.empty()) add_sample(f[kInfo], {{"device", d}, {"qdisc", q.discipline}}, 1);
+    const RenderedLabels device({{"device", d}});
+    put(kLength, device, q.length);
+    put(kMaxLength, device, q.max_length);
+    add_sample(f[kDrops], device, static_cast<double>(q.drops));
+    put(kBacklog, device, q.backlog_bytes);
+    put(kRequeues, device, q.requeues);
+    put(kOverlimits, device, q.overlimits);
+    if (!q.discipline.empty()) add_sample(f[kInfo], device, {{"qdisc", q.discipline}}, 1);
     if (!options_.send_queue_per_queue) continue;
     for (const auto& t : q.queues) {
-      // The backing array lives as long as `labels` (a named initializer_list).
-      const std::initializer_list<Label> labels = {{"device", d}, {"queue", t.queue}};
+      const RenderedLabels labels({{"device", d}, {"queue", t.queue}});
       add_sample(f[kTxDrops], labels, static_cast<double>(t.drops));
       put(kTxLength, labels, t.length);
       put(kTxBacklog, labels, t.backlog_bytes);
