@@ -16,7 +16,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake make g++ pkg-config git ca-certificates \
-      prometheus-cpp-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev libdeflate-dev \
+      prometheus-cpp-dev libspdlog-dev nlohmann-json3-dev libmnl-dev zlib1g-dev libisal-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -32,7 +32,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # prometheus-cpp are needed to build, but a Release build links neither.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libc6 libgcc-s1 libstdc++6 libdeflate0 \
+      libc6 libgcc-s1 libstdc++6 libisal2 \
       libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*

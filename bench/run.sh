@@ -31,6 +31,8 @@ command -v tc >/dev/null || missing="$missing iproute2"
 command -v python3 >/dev/null || missing="$missing python3"
 command -v curl >/dev/null || missing="$missing curl"
 command -v g++ >/dev/null || missing="$missing g++"
+# bench/compress.cpp measures libdeflate beside the ISA-L the exporter uses.
+[ -e /usr/include/libdeflate.h ] || missing="$missing libdeflate-dev"
 if [ -n "$missing" ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
 fi

@@ -13,6 +13,6 @@ g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
   -DFMT_SHARED -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. \
   -o "$build/bench/replay" bench/replay.cpp "$build/libifmib_cmd.a" "$build/libifmib_server.a" \
   "$build/libifmib_collector.a" "$build/libifmib_platform.a" "$build/libifmib_poller.a" "$build/libifmib_base.a" \
-  -Wl,--as-needed -lprometheus-cpp-core -lspdlog -lfmt -lz -ldeflate -lmnl -lyaml-cpp -lcrypt -lssl \
+  -Wl,--as-needed -lprometheus-cpp-core -lspdlog -lfmt -lz -lisal -lmnl -lyaml-cpp -lcrypt -lssl \
   -lcrypto -lpthread
-g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -o "$build/bench/compress" bench/compress.cpp -lz -ldeflate
+g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -o "$build/bench/compress" bench/compress.cpp -lz -ldeflate -lisal

@@ -3,8 +3,8 @@
 #
 # Normal builds find the installed packages: Debian 12's (prometheus-cpp 1.0, spdlog 1.10 with an
 # external fmt) or FreeBSD's ports (prometheus-cpp 1.3, spdlog 1.x with an external fmt). Only
-# names both provide are used: prometheus-cpp::core, spdlog::spdlog, nlohmann_json::nlohmann_json, yaml-cpp, OpenSSL, libdeflate
-# through pkg-config, and libcrypt (glibc's libxcrypt; FreeBSD's base libcrypt).
+# names both provide are used: prometheus-cpp::core, spdlog::spdlog, nlohmann_json::nlohmann_json, yaml-cpp, OpenSSL, ISA-L's
+# igzip (header isa-l/igzip_lib.h, library isal: Debian's libisal-dev, FreeBSD's devel/isa-l), and libcrypt (glibc's libxcrypt; FreeBSD's base libcrypt).
 #
 # IFMIB_COMPILE_ONLY (set by cmake/freebsd-sysroot.cmake, the toolchain of `make freebsd-check`):
 # there is no FreeBSD library to find, only headers. The same targets are then header-only
@@ -20,7 +20,7 @@ if(IFMIB_COMPILE_ONLY)
     set_target_properties(${name} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${IFMIB_THIRDPARTY_INCLUDE}")
   endfunction()
   foreach(target prometheus-cpp::core spdlog::spdlog nlohmann_json::nlohmann_json
-      yaml-cpp OpenSSL::SSL OpenSSL::Crypto PkgConfig::DEFLATE Threads::Threads doctest::doctest ZLIB::ZLIB)
+      yaml-cpp OpenSSL::SSL OpenSSL::Crypto ISAL::isal Threads::Threads doctest::doctest ZLIB::ZLIB)
     ifmib_header_only_target(${target})
   endforeach()
   # Debian's spdlog is built against an external fmt, as the FreeBSD port is.
@@ -34,9 +34,15 @@ find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
-# gzip of /metrics: libdeflate's one-shot compressor, 0.58x zlib's CPU at level 1 with 14% fewer
-# bytes on a 1000-interface scrape (bench/compress.cpp).
-pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+# gzip of /metrics: ISA-L's igzip at level 1. On the 2.6 MB text of a 1000-interface scrape it
+# takes a third of libdeflate's CPU at libdeflate's fastest level and a fifth of zlib's, for 17%
+# more bytes than libdeflate (bench/compress.cpp, bench/results/). Found by path: the FreeBSD
+# port installs no pkg-config file.
+find_path(ISAL_INCLUDE_DIR isa-l/igzip_lib.h REQUIRED)
+find_library(ISAL_LIBRARY isal REQUIRED)
+add_library(ISAL::isal UNKNOWN IMPORTED)
+set_target_properties(ISAL::isal PROPERTIES IMPORTED_LOCATION "${ISAL_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${ISAL_INCLUDE_DIR}")
 # --web.config.file: YAML parsing, bcrypt (libcrypt's crypt_r) and the server's TLS context.
 find_package(yaml-cpp REQUIRED)
 find_package(OpenSSL REQUIRED)

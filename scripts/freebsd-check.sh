@@ -36,7 +36,7 @@ sysroot=$(cd "$sysroot" && pwd)
 thirdparty="$root/$build/thirdparty-include"
 rm -rf "$thirdparty"
 mkdir -p "$thirdparty/openssl"
-for h in spdlog fmt nlohmann prometheus yaml-cpp doctest libdeflate.h zlib.h zconf.h; do
+for h in spdlog fmt nlohmann prometheus yaml-cpp doctest isa-l isa-l.h zlib.h zconf.h; do
   [ -e "/usr/include/$h" ] || missing "no /usr/include/$h (run scripts/install-deps.sh --test)"
   ln -s "/usr/include/$h" "$thirdparty/$h"
 done

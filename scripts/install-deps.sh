@@ -4,11 +4,11 @@
 #   scripts/install-deps.sh --test   also the test tools (promtool, prometheus, iproute2, ...)
 #
 # Debian 12 (apt-get), as root. On FreeBSD the equivalent is:
-#   pkg install -y cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp libdeflate
+#   pkg install -y cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp isa-l
 set -eu
 
 build_pkgs="cmake make g++ pkg-config git prometheus-cpp-dev libspdlog-dev
-  nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libdeflate-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
+  nlohmann-json3-dev doctest-dev libmnl-dev zlib1g-dev libisal-dev libyaml-cpp-dev libssl-dev libcrypt-dev"
 test_pkgs="iproute2 prometheus curl python3 procps mandoc python3-yaml systemd openssl clang-14 libclang-rt-14-dev
   build-essential dpkg-dev debhelper lintian binutils libc++-14-dev libc++abi-14-dev"
 
@@ -18,9 +18,9 @@ want="$build_pkgs"
 os=$(uname -s)
 if [ "$os" = "FreeBSD" ]; then
   # Port origins: devel/cmake devel/pkgconf devel/prometheus-cpp devel/spdlog
-  # devel/nlohmann-json devel/doctest devel/yaml-cpp archivers/libdeflate; net-mgmt/prometheus2
+  # devel/nlohmann-json devel/doctest devel/yaml-cpp devel/isa-l; net-mgmt/prometheus2
   # (package "prometheus") brings promtool for the tests.
-  freebsd_pkgs="cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp libdeflate"
+  freebsd_pkgs="cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp isa-l"
   [ "${1:-}" = "--test" ] && freebsd_pkgs="$freebsd_pkgs prometheus"
   # shellcheck disable=SC2086
   exec pkg install -y $freebsd_pkgs
