@@ -135,7 +135,7 @@ class LinuxReader final : public Reader {
       else return parsed.error();
     }
 
-    MulticastSnapshot snapshot = procfs::to_multicast_snapshot(rows, query);
+    MulticastSnapshot snapshot = procfs::to_multicast_snapshot(std::move(rows), query);
     if (users_unknown) {
       for (auto& g : snapshot.groups) {
         if (g.family == AddressFamily::inet6) g.users.reset();

@@ -112,6 +112,6 @@ struct ProcfsMulticastRows {
 /// Source rows whose group is
 /// not in igmp/igmp6 (the files are read at different instants) are ignored.
 /// Pure and re-entrant.
-MulticastSnapshot to_multicast_snapshot(const ProcfsMulticastRows& rows, const MulticastQuery& query);
+MulticastSnapshot to_multicast_snapshot(ProcfsMulticastRows rows, const MulticastQuery& query);
 
 }  // namespace ifmib::platform::procfs
