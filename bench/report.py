@@ -125,9 +125,31 @@ def main():
         r = summary[(4000, "ifmib")]["cpu_p50"] / summary[(1000, "ifmib")]["cpu_p50"]
         line(4000, "ifmib CPU at 4000 / at 1000", "%.2f×" % r, "≤ 4.5×", r <= 4.5)
     compress_tables(d, sizes)
+    profile_tables(d, sizes)
     netns_table(d)
     queues_table(d)
     slow_clients_table(d)
+
+
+def profile_tables(d, sizes):
+    """bench/profile.py: shares of each scrape kind's CPU, from perf samples of the exporter."""
+    found = [n for n in sizes if os.path.exists(os.path.join(d, "profile-%d.json" % n))]
+    if not found:
+        return
+    print("\n## Where the CPU goes (bench/profile.py: perf on the exporter, back-to-back scrapes)\n")
+    print("Percent of the exporter's sampled CPU. Kernel shares are inclusive, by system call; user-space "
+          "shares are self time by code (see bench/profile.py). Back-to-back scrapes run with warmer caches "
+          "than the alternating ones above, so their CPU per scrape is lower.\n")
+    for n in found:
+        with open(os.path.join(d, "profile-%d.json" % n)) as f:
+            prof = json.load(f)
+        names = list(next(iter(prof.values()))["shares_percent"])
+        print("| N | scrape | CPU ms/scrape | " + " | ".join(names) + " |")
+        print("|---:|---|---:|" + "---:|" * len(names))
+        for kind, r in prof.items():
+            print("| %d | %s | %.2f | " % (n, kind, r["cpu_ms_per_scrape"]) +
+                  " | ".join("%.1f" % r["shares_percent"][k] for k in names) + " |")
+        print()
 
 
 def compress_tables(d, sizes):

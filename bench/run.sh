@@ -10,6 +10,8 @@
 #                                NETNS_COUNTS= (empty) skips that part
 #   QUEUE_SIZES="100:4 100:16 400:4 400:16"  K:Q multiqueue interfaces x TX queues for the cost of
 #                                --collector.send_queue.per-queue (bench/queues.sh); empty skips it
+#   PROFILE_SIZES="1000"         sizes at which bench/profile.py splits each scrape kind's CPU with
+#                                perf (kernel by system call, user space by code); empty skips it
 #   SLOW_LEVELS=0,100,1000,5000  slow connections beside node_exporter (bench/slow_clients.sh);
 #                                SLOW_LEVELS= (empty) skips that part
 #
@@ -31,6 +33,8 @@ command -v tc >/dev/null || missing="$missing iproute2"
 command -v python3 >/dev/null || missing="$missing python3"
 command -v curl >/dev/null || missing="$missing curl"
 command -v g++ >/dev/null || missing="$missing g++"
+profile_sizes=${PROFILE_SIZES-1000}
+[ -z "$profile_sizes" ] || command -v perf >/dev/null || missing="$missing linux-perf"
 # bench/compress.cpp measures libdeflate beside the ISA-L the exporter uses.
 [ -e /usr/include/libdeflate.h ] || missing="$missing libdeflate-dev"
 if [ -n "$missing" ]; then
@@ -60,6 +64,7 @@ trap 'exit 130' INT TERM
 
 out="$build/bench/results"
 mkdir -p "$out"
+rm -f "$out"/profile-*.json  # only this run's profiles go into the report
 for n in $sizes; do
   case $n in
     100) scrapes=40 ;;
@@ -105,6 +110,12 @@ for n in $sizes; do
   echo "bench: N=$n: scraping" >&2
   # shellcheck disable=SC2086  # targets is a list
   ip netns exec "$ns" python3 bench/scrape.py "$out/scrape-$n.json" $targets
+  for p in $profile_sizes; do
+    if [ "$p" = "$n" ]; then
+      echo "bench: N=$n: profile" >&2
+      ip netns exec "$ns" python3 bench/profile.py "$out/profile-$n.json" "$ifmib" http://127.0.0.1:19100/metrics
+    fi
+  done
   cleanup
 done
 
