@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,14 +136,33 @@ Result<double> parse_boot_time(std::string_view proc_stat) {
   return invalid("/proc/stat", "no btime line");
 }
 
+namespace {
+
+// /proc/stat is read for its btime line once, not at every scrape: the kernel builds the whole
+// file (every CPU's times, every interrupt's count: show_stat) for that one number, which does not
+// change while the process runs. The start time derived from it then also stays put when the
+// wall clock is stepped, as a restart detector wants. A failed read is not kept: the next scrape
+// tries again.
+Result<double> boot_time_seconds() {
+  static std::mutex mu;
+  static std::optional<double> cached;
+  const std::lock_guard lock(mu);
+  if (cached) return *cached;
+  auto proc_stat = read_proc_file("/proc/stat");
+  if (!proc_stat) return proc_stat.error();
+  auto boot = parse_boot_time(*proc_stat);
+  if (boot) cached = *boot;
+  return boot;
+}
+
+}  // namespace
+
 Result<ProcessStats> read_process_stats() {
   auto stat = read_proc_file("/proc/self/stat");
   if (!stat) return stat.error();
   auto limits = read_proc_file("/proc/self/limits");
   if (!limits) return limits.error();
-  auto proc_stat = read_proc_file("/proc/stat");
-  if (!proc_stat) return proc_stat.error();
-  const auto boot = parse_boot_time(*proc_stat);
+  const auto boot = boot_time_seconds();
   if (!boot) return boot.error();
   const auto fds = count_open_fds();
   if (!fds) return fds.error();

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "platform/linux/procfs_file.h"
@@ -103,6 +104,21 @@ TEST_CASE("process stats: read from this process") {
   std::fclose(extra);
   REQUIRE(more);
   CHECK(more->open_fds == s->open_fds + 1);
+  // The boot time is read once; the start time stays what the kernel's files give.
+  CHECK(more->start_time_seconds == s->start_time_seconds);
+  std::ifstream proc_stat("/proc/stat");
+  double btime = 0;
+  for (std::string word; proc_stat >> word;) {
+    if (word == "btime" && proc_stat >> btime) break;
+  }
+  std::ifstream self_stat("/proc/self/stat");
+  std::string line;
+  std::getline(self_stat, line);
+  std::istringstream after_comm(line.substr(line.rfind(')') + 2));
+  std::string field;
+  for (int number = 3; number <= 22 && after_comm >> field; ++number) {}  // field 22: starttime
+  CHECK(s->start_time_seconds ==
+        doctest::Approx(btime + std::stod(field) / static_cast<double>(::sysconf(_SC_CLK_TCK))).epsilon(1e-12));
 }
 
 TEST_CASE("procfs file: reads whole files, small and larger than the first buffer") {
