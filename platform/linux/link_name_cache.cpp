@@ -70,7 +70,9 @@ Status LinkNameCache::with_names(const std::function<void(std::span<const LinkNa
   }
   if (!events_) {
     valid_ = false;
-    if (auto subscribed = subscribe_()) events_ = std::move(*subscribed);
+    if (subscribe_) {
+      if (auto subscribed = subscribe_()) events_ = std::move(*subscribed);
+    }
   }
   if (!valid_) {
     auto rows = dump_links_();

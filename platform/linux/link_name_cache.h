@@ -38,6 +38,8 @@ Result<std::unique_ptr<LinkEvents>> subscribe_link_events();
 /// link dump and refreshed by a new dump only when LinkEvents reported a change since. The
 /// subscription is made before the dump it guards, so no change can fall between the two.
 /// Without a subscription (it failed, or the drain failed) every call dumps, as if uncached.
+/// An empty `subscribe` means never subscribe: every call dumps and no socket outlives a call
+/// (readers of other network namespaces: a socket would keep a deleted namespace alive).
 /// Thread-safe: a mutex serialises callers (draining, refreshing and the caller's use).
 class LinkNameCache {
  public:
@@ -58,7 +60,7 @@ class LinkNameCache {
   Subscribe subscribe_;
   DumpLinks dump_links_;
   mutable std::mutex mutex_;
-  std::unique_ptr<LinkEvents> events_;   // guarded by mutex_; null: not subscribed
+  std::unique_ptr<LinkEvents> events_;   // guarded by mutex_; null: not subscribed (always, if !subscribe_)
   std::vector<LinkName> names_;          // guarded by mutex_
   bool valid_ = false;                   // guarded by mutex_: names_ reflect every announcement drained
   std::uint64_t refreshes_ = 0;          // guarded by mutex_

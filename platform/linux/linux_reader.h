@@ -22,7 +22,9 @@ struct LinuxSource {
   std::function<Result<std::vector<std::uint8_t>>(const netlink::DumpRequest&)> dump = netlink::dump;
   std::function<Result<std::string>(const std::string& path)> read_file = procfs::read_proc_file;
   std::function<netlink::EthtoolInfo(const std::string& name)> ethtool = netlink::query_ethtool;
-  /// Link announcements that keep the send-queue name cache current (link_name_cache.h).
+  /// Link announcements that keep the send-queue name cache current (link_name_cache.h). Empty:
+  /// no subscription, so a send-queue-only read makes a link dump and the reader holds no socket
+  /// between calls (what a reader of another network namespace needs: netns_reader.cpp).
   netlink::LinkNameCache::Subscribe link_events = netlink::subscribe_link_events;
 };
 

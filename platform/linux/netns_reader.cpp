@@ -2,7 +2,10 @@
 // ordinary Linux reader there. Netlink and ioctl sockets belong to the namespace of the thread
 // that creates them, and /proc/thread-self/net shows that thread's namespace (/proc/net follows
 // /proc/self, the thread group leader, which never moves). The thread exits afterwards, so no
-// thread of the process is ever left in a foreign namespace.
+// thread of the process is ever left in a foreign namespace, and the reader of a namespace keeps
+// no socket or fd of it between scrapes: each pins the namespace, so after `ip netns del` it
+// (and every interface in it, such as the peer end of a veth pair) would live on until the next
+// listing pruned the reader.
 
 #include <fcntl.h>
 #include <sched.h>
@@ -90,11 +93,18 @@ class LinuxNamespaceSource final : public NamespaceSource {
   }
 
  private:
-  // One reader per namespace: its ethtool cache is keyed by ifindex, which is per namespace.
+  // One reader per namespace: its ethtool cache is keyed by ifindex, which is per namespace (and
+  // holds only what the ioctls answered; each query opens and closes its own socket). No link
+  // announcement subscription: that socket would outlive the scrape and keep the namespace alive,
+  // so a send-queue-only scrape here names its queues from a link dump of its own.
   std::shared_ptr<Reader> reader_for(std::uint64_t inode) {
     std::lock_guard lock(mu_);
     auto& reader = readers_[inode];
-    if (!reader) reader = make_linux_reader("/proc/thread-self/net");
+    if (!reader) {
+      LinuxSource source;
+      source.link_events = nullptr;
+      reader = make_linux_reader("/proc/thread-self/net", std::move(source));
+    }
     return reader;
   }
 

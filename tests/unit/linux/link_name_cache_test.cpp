@@ -131,3 +131,20 @@ TEST_CASE("link name cache: a failed dump is the caller's error, and the next ca
   CHECK(used);
   CHECK(f.dumps == 2);
 }
+
+TEST_CASE("link name cache: with no subscriber it never subscribes and every call dumps") {
+  // What the readers of other network namespaces use (netns_reader.cpp): no socket outlives a call.
+  int dumps = 0;
+  const std::vector<netlink::LinkRow> links{row(1, "lo", 1000), row(7, "va", 1000)};
+  netlink::LinkNameCache cache(nullptr, [&]() -> Result<std::vector<netlink::LinkRow>> {
+    ++dumps;
+    return links;
+  });
+  for (int call = 1; call <= 3; ++call) {
+    std::vector<netlink::LinkName> seen;
+    REQUIRE(cache.with_names([&](std::span<const netlink::LinkName> n) { seen.assign(n.begin(), n.end()); }));
+    CHECK(seen == std::vector<netlink::LinkName>{{1, "lo", 1000}, {7, "va", 1000}});
+    CHECK(dumps == call);
+  }
+  CHECK(cache.refreshes() == 3);
+}
