@@ -4,9 +4,10 @@
   profile.py OUT.json PID BASE_URL [SCRAPES]
 
 For each kind (the full default scrape, collect[]=ifmib, collect[]=send_queue): SCRAPES
-back-to-back scrapes on one keep-alive connection (gzip, as Prometheus asks) while
-`perf record -g` samples every thread of PID; the exporter's CPU per scrape over the batch comes
-from its threads' schedstat, as bench/scrape.py measures it. perf's samples are then split:
+back-to-back scrapes on one keep-alive connection (gzip, as Prometheus asks), the exporter's CPU
+per scrape over them from its threads' schedstat (as bench/scrape.py measures it); then as many
+again while `perf record -g` samples every thread of PID (perf's unwinding is charged to the
+exporter, so that batch's CPU is not used). perf's samples are then split:
 
   kernel, by the system call they serve (inclusive, from the call chains):
     netlink dumps   netlink_recvmsg + netlink_sendmsg: building and copying rtnetlink dumps
@@ -124,13 +125,15 @@ def main():
         for kind, query in KINDS:
             url = base + ("?" + query if query else "")
             scrape_batch(url, 3)  # warm-up
+            # CPU per scrape without perf: its call-chain sampling is charged to the exporter.
+            c0 = sched_ns(pid)
+            scrape_batch(url, scrapes)
+            cpu_ms = (sched_ns(pid) - c0) / 1e6 / scrapes
             data = os.path.join(tmp, kind + ".data")
             perf = subprocess.Popen(["perf", "record", "-q", "-g", "-F", "2999", "-p", str(pid), "-o", data],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.5)  # perf attaches
-            c0 = sched_ns(pid)
             scrape_batch(url, scrapes)
-            cpu_ms = (sched_ns(pid) - c0) / 1e6 / scrapes
             perf.send_signal(signal.SIGINT)
             perf.wait()
             result[kind] = {"scrapes": scrapes, "cpu_ms_per_scrape": cpu_ms, "shares_percent": classify(data)}
