@@ -1,7 +1,12 @@
 #include "cmd/landing_page.h"
 
+#include <string_view>
+
 namespace ifmib::cmd {
 
+namespace {
+
+// `text` with &, <, > and " escaped for HTML text and attribute values.
 std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -15,6 +20,8 @@ std::string html_escape(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
 
 std::string landing_page_html(const LandingPage& page) {
   const std::string metrics = html_escape(page.telemetry_path);

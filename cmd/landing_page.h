@@ -2,7 +2,6 @@
 // The HTML page at "/": links to the metrics and health endpoints, the enabled collectors, the version.
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace ifmib::cmd {
@@ -16,8 +15,5 @@ struct LandingPage {
 
 /// The page's HTML; every value is escaped.
 std::string landing_page_html(const LandingPage& page);
-
-/// `text` with &, <, > and " escaped for HTML text and attribute values.
-std::string html_escape(std::string_view text);
 
 }  // namespace ifmib::cmd

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <zlib.h>
 
+#include "cmd/landing_page.h"
 #include "cmd/routes.h"
 #include "server/content_encoding.h"
 #include "server/http_request.h"
@@ -130,4 +131,14 @@ TEST_CASE("decode_path: percent-decoding without '+', and no NUL") {
   CHECK_FALSE(server::decode_path("/metrics%00.html").ok());
   CHECK_FALSE(server::decode_path("/metrics%0").ok());
   CHECK_FALSE(server::decode_path("/%zz").ok());
+}
+
+TEST_CASE("landing page: every value is escaped for HTML") {
+  const cmd::LandingPage page{"/m\"><script>&", {"ifmib", "a<b"}, "1.0<i>", "r&\""};
+  const std::string html = cmd::landing_page_html(page);
+  CHECK(html.find("<a href=\"/m&quot;&gt;&lt;script&gt;&amp;\">Metrics</a>") != std::string::npos);
+  CHECK(html.find("Collectors: ifmib, a&lt;b</p>") != std::string::npos);
+  CHECK(html.find("Version 1.0&lt;i&gt; (r&amp;&quot;)</p>") != std::string::npos);
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("<i>") == std::string::npos);
 }
