@@ -1,6 +1,5 @@
 #include "collector/exporter_metrics.h"
 
-#include <algorithm>
 #include <array>
 #include <string>
 
@@ -14,13 +13,8 @@ namespace {
 
 using M = ExporterMetric;
 
-struct Row {
-  ExporterMetric id;
-  MetricSpec spec;
-};
-
-// In any order: kMetrics below puts each row at its enum position.
-constexpr Row kRows[] = {
+// In any order: metric_table puts each row at its enum position.
+constexpr MetricRow<ExporterMetric> kRows[] = {
     {M::build_info, {"ifmib_exporter_build_info", MetricType::Gauge,
                      "Version, revision, compiler and platform ifmib_exporter was built with; always 1."}},
     {M::scrape_collector_duration_seconds,
@@ -51,16 +45,7 @@ constexpr Row kRows[] = {
      {"process_start_time_seconds", MetricType::Gauge, "Start time of the process since unix epoch in seconds."}},
 };
 
-constexpr auto kMetrics = [] {
-  std::array<MetricSpec, static_cast<std::size_t>(M::count)> out{};
-  for (const Row& row : kRows) out[static_cast<std::size_t>(row.id)] = row.spec;
-  return out;
-}();
-
-// One row per metric: as many rows as the enum has values, and none left empty.
-static_assert(std::size(kRows) == kMetrics.size(), "one row per ExporterMetric");
-static_assert(std::all_of(kMetrics.begin(), kMetrics.end(), [](const MetricSpec& s) { return !s.name.empty(); }),
-              "an ExporterMetric without a row");
+constexpr auto kMetrics = metric_table<static_cast<std::size_t>(M::count)>(kRows);
 
 std::string compiler_text() {
 #if defined(__clang__)

@@ -10,6 +10,8 @@
 
 #include <prometheus/metric_type.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -27,6 +29,28 @@ struct MetricSpec {
   prometheus::MetricType type;
   std::string_view help;
 };
+
+/// A row of a metric table keyed by an enum `Id` (values 0 .. Count-1).
+template <class Id>
+struct MetricRow {
+  Id id;
+  MetricSpec spec;
+};
+
+/// The specs of `rows` placed at their ids, so that code names a metric by its id and the table
+/// may list rows in any order. Compile-time only: a missing, doubled or out-of-range id does not
+/// compile.
+template <std::size_t Count, class Id, std::size_t N>
+consteval std::array<MetricSpec, Count> metric_table(const MetricRow<Id> (&rows)[N]) {
+  static_assert(N == Count, "one row per id");
+  std::array<MetricSpec, Count> out{};
+  for (const auto& row : rows) {
+    MetricSpec& slot = out.at(static_cast<std::size_t>(row.id));
+    if (!slot.name.empty()) throw "two rows for one id";
+    slot = row.spec;
+  }
+  return out;
+}
 
 using Label = std::pair<std::string_view, std::string_view>;
 

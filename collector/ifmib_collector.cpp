@@ -9,56 +9,74 @@ using prometheus::MetricType;
 
 namespace {
 
-const MetricSpec kMetrics[] = {
-    {"ifmib_info", MetricType::Gauge,
-     "Interface metadata: index, link type (iftype: Linux ARPHRD, FreeBSD IFT), driver and alias; always 1."},
-    {"ifmib_flag", MetricType::Gauge,
-     "1 if the interface flag (IFF_*) is set, 0 if not; one series per flag the OS defines."},
-    {"ifmib_admin_up", MetricType::Gauge, "1 if the interface is administratively up (IFF_UP, ifAdminStatus up(1))."},
-    {"ifmib_oper_up", MetricType::Gauge,
-     "1 if the operational status (RFC 2863 ifOperStatus) is up, else 0, as node_network_up."},
-    {"ifmib_oper_status", MetricType::Gauge,
-     "RFC 2863 ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown."},
-    {"ifmib_master_info", MetricType::Gauge,
-     "The interface is enslaved to master (Linux bridge, bond, team or VRF from IFLA_MASTER; FreeBSD bridge or "
-     "lagg); always 1."},
-    {"ifmib_lower_info", MetricType::Gauge,
-     "The interface runs over lower_ifindex (Linux VLAN parent or veth peer from IFLA_LINK; FreeBSD vlan parent), "
-     "in namespace lower_netnsid (IFLA_LINK_NETNSID, empty: this one); always 1."},
-    {"ifmib_stacking_read_success", MetricType::Gauge,
-     "FreeBSD lagg, vlan and bridge interfaces: 1 if this scrape read the interface's ports, parent or members, "
-     "0 if that ioctl failed (their relations are then absent)."},
-    {"ifmib_promiscuous_listeners", MetricType::Gauge, "Number of promiscuous-mode listeners on the interface."},
-    {"ifmib_mtu_bytes", MetricType::Gauge, "Maximum transmission unit."},
-    {"ifmib_baudrate_bytes_per_second", MetricType::Gauge, "Link speed; absent when unknown."},
-    {"ifmib_full_duplex", MetricType::Gauge, "1 if the link runs full duplex, 0 if half duplex; absent when unknown."},
-    {"ifmib_autonegotiation_enabled", MetricType::Gauge,
-     "1 if speed and duplex are autonegotiated, 0 if forced; absent when unknown."},
-    {"ifmib_receive_bytes_total", MetricType::Counter, "Bytes received."},
-    {"ifmib_transmit_bytes_total", MetricType::Counter, "Bytes transmitted."},
-    {"ifmib_receive_packets_total", MetricType::Counter, "Packets received."},
-    {"ifmib_transmit_packets_total", MetricType::Counter, "Packets transmitted."},
-    {"ifmib_receive_errors_total", MetricType::Counter, "Input errors."},
-    {"ifmib_transmit_errors_total", MetricType::Counter, "Output errors."},
-    {"ifmib_receive_drops_total", MetricType::Counter, "Packets dropped on input."},
-    {"ifmib_transmit_drops_total", MetricType::Counter, "Packets dropped on output."},
-    {"ifmib_receive_multicast_packets_total", MetricType::Counter, "Multicast packets received."},
-    {"ifmib_transmit_multicast_packets_total", MetricType::Counter, "Multicast packets transmitted."},
-    {"ifmib_collisions_total", MetricType::Counter, "Collisions on CSMA/CD media."},
-    {"ifmib_receive_unknown_protocol_packets_total", MetricType::Counter,
-     "Packets received for an unknown or unsupported protocol (FreeBSD noproto, Linux rx_nohandler)."},
-    {"ifmib_link_changes_total", MetricType::Counter, "Carrier changes (up or down) since the interface was created."},
-    {"ifmib_last_change_timestamp_seconds", MetricType::Gauge,
-     "Unix time of the last change of the interface's operational state."},
-};
-
-// Positions in kMetrics, in the same order.
+// Positions in kMetrics; each row below names its own.
 enum Metric : std::size_t {
   kInfo, kFlag, kAdminUp, kOperUp, kOperStatus, kMaster, kLower, kStackingRead, kPromisc, kMtu, kBaud, kFullDuplex,
   kAutoneg,
   kRxBytes, kTxBytes, kRxPackets, kTxPackets, kRxErrors, kTxErrors, kRxDrops, kTxDrops, kRxMcast, kTxMcast,
   kCollisions, kNoproto, kLinkChanges, kLastChange, kCount
 };
+constexpr MetricRow<Metric> kRows[] = {
+    {kInfo,
+     {"ifmib_info", MetricType::Gauge,
+      "Interface metadata: index, link type (iftype: Linux ARPHRD, FreeBSD IFT), driver and alias; always 1."}},
+    {kFlag,
+     {"ifmib_flag", MetricType::Gauge,
+      "1 if the interface flag (IFF_*) is set, 0 if not; one series per flag the OS defines."}},
+    {kAdminUp,
+     {"ifmib_admin_up", MetricType::Gauge,
+      "1 if the interface is administratively up (IFF_UP, ifAdminStatus up(1))."}},
+    {kOperUp,
+     {"ifmib_oper_up", MetricType::Gauge,
+      "1 if the operational status (RFC 2863 ifOperStatus) is up, else 0, as node_network_up."}},
+    {kOperStatus,
+     {"ifmib_oper_status", MetricType::Gauge,
+      "RFC 2863 ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown."}},
+    {kMaster,
+     {"ifmib_master_info", MetricType::Gauge,
+      "The interface is enslaved to master (Linux bridge, bond, team or VRF from IFLA_MASTER; FreeBSD "
+      "bridge or lagg); always 1."}},
+    {kLower,
+     {"ifmib_lower_info", MetricType::Gauge,
+      "The interface runs over lower_ifindex (Linux VLAN parent or veth peer from IFLA_LINK; FreeBSD vlan "
+      "parent), in namespace lower_netnsid (IFLA_LINK_NETNSID, empty: this one); always 1."}},
+    {kStackingRead,
+     {"ifmib_stacking_read_success", MetricType::Gauge,
+      "FreeBSD lagg, vlan and bridge interfaces: 1 if this scrape read the interface's ports, parent or "
+      "members, 0 if that ioctl failed (their relations are then absent)."}},
+    {kPromisc,
+     {"ifmib_promiscuous_listeners", MetricType::Gauge,
+      "Number of promiscuous-mode listeners on the interface."}},
+    {kMtu, {"ifmib_mtu_bytes", MetricType::Gauge, "Maximum transmission unit."}},
+    {kBaud, {"ifmib_baudrate_bytes_per_second", MetricType::Gauge, "Link speed; absent when unknown."}},
+    {kFullDuplex,
+     {"ifmib_full_duplex", MetricType::Gauge,
+      "1 if the link runs full duplex, 0 if half duplex; absent when unknown."}},
+    {kAutoneg,
+     {"ifmib_autonegotiation_enabled", MetricType::Gauge,
+      "1 if speed and duplex are autonegotiated, 0 if forced; absent when unknown."}},
+    {kRxBytes, {"ifmib_receive_bytes_total", MetricType::Counter, "Bytes received."}},
+    {kTxBytes, {"ifmib_transmit_bytes_total", MetricType::Counter, "Bytes transmitted."}},
+    {kRxPackets, {"ifmib_receive_packets_total", MetricType::Counter, "Packets received."}},
+    {kTxPackets, {"ifmib_transmit_packets_total", MetricType::Counter, "Packets transmitted."}},
+    {kRxErrors, {"ifmib_receive_errors_total", MetricType::Counter, "Input errors."}},
+    {kTxErrors, {"ifmib_transmit_errors_total", MetricType::Counter, "Output errors."}},
+    {kRxDrops, {"ifmib_receive_drops_total", MetricType::Counter, "Packets dropped on input."}},
+    {kTxDrops, {"ifmib_transmit_drops_total", MetricType::Counter, "Packets dropped on output."}},
+    {kRxMcast, {"ifmib_receive_multicast_packets_total", MetricType::Counter, "Multicast packets received."}},
+    {kTxMcast, {"ifmib_transmit_multicast_packets_total", MetricType::Counter, "Multicast packets transmitted."}},
+    {kCollisions, {"ifmib_collisions_total", MetricType::Counter, "Collisions on CSMA/CD media."}},
+    {kNoproto,
+     {"ifmib_receive_unknown_protocol_packets_total", MetricType::Counter,
+      "Packets received for an unknown or unsupported protocol (FreeBSD noproto, Linux rx_nohandler)."}},
+    {kLinkChanges,
+     {"ifmib_link_changes_total", MetricType::Counter,
+      "Carrier changes (up or down) since the interface was created."}},
+    {kLastChange,
+     {"ifmib_last_change_timestamp_seconds", MetricType::Gauge,
+      "Unix time of the last change of the interface's operational state."}},
+};
+constexpr auto kMetrics = metric_table<kCount>(kRows);
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   for (const auto& n : names) {
@@ -128,7 +146,6 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     if (i.link_changes) add_sample(f[kLinkChanges], device, static_cast<double>(*i.link_changes));
     if (i.last_change_timestamp_seconds) add_sample(f[kLastChange], device, *i.last_change_timestamp_seconds);
   }
-  static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMetrics");
   Families out;
   append_nonempty(out, std::move(f));
   return out;

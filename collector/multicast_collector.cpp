@@ -16,28 +16,45 @@ using prometheus::MetricType;
 
 namespace {
 
-const MetricSpec kMetrics[] = {
-    {"ifmib_multicast_groups", MetricType::Gauge, "Multicast groups the interface is a member of, per address family."},
-    {"ifmib_multicast_sources", MetricType::Gauge,
-     "Sources in the filters of the interface's multicast groups, per address family."},
-    {"ifmib_igmp_version", MetricType::Gauge, "IGMP version the interface runs in (host compatibility mode)."},
-    {"ifmib_mld_version", MetricType::Gauge, "MLD version the interface runs in (host compatibility mode)."},
-    // Per-group detail, only with --collector.multicast.groups (like ifmcstat -v).
-    {"ifmib_multicast_group_sources", MetricType::Gauge,
-     "Sources in the filter of one multicast group; the mode label is the filter mode."},
-    {"ifmib_multicast_group_users", MetricType::Gauge, "References (sockets or subsystems) holding one multicast group."},
-    {"ifmib_multicast_robustness", MetricType::Gauge, "IGMP or MLD robustness variable of the interface."},
-    {"ifmib_multicast_query_interval_seconds", MetricType::Gauge, "IGMP or MLD query interval of the interface."},
-    {"ifmib_multicast_query_response_interval_seconds", MetricType::Gauge,
-     "IGMP or MLD query response interval of the interface."},
-    {"ifmib_multicast_unsolicited_report_interval_seconds", MetricType::Gauge,
-     "IGMP or MLD unsolicited report interval of the interface."},
-};
+// Positions in kMetrics; each row below names its own.
 enum Metric : std::size_t {
   kGroups, kSources, kIgmpVersion, kMldVersion, kGroupSources, kGroupUsers, kRobustness, kQueryInterval,
   kQueryResponseInterval, kReportInterval, kCount
 };
-static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMetrics");
+constexpr MetricRow<Metric> kRows[] = {
+    {kGroups,
+     {"ifmib_multicast_groups", MetricType::Gauge,
+      "Multicast groups the interface is a member of, per address family."}},
+    {kSources,
+     {"ifmib_multicast_sources", MetricType::Gauge,
+      "Sources in the filters of the interface's multicast groups, per address family."}},
+    {kIgmpVersion,
+     {"ifmib_igmp_version", MetricType::Gauge,
+      "IGMP version the interface runs in (host compatibility mode)."}},
+    {kMldVersion,
+     {"ifmib_mld_version", MetricType::Gauge,
+      "MLD version the interface runs in (host compatibility mode)."}},
+    // Per-group detail, only with --collector.multicast.groups (like ifmcstat -v).
+    {kGroupSources,
+     {"ifmib_multicast_group_sources", MetricType::Gauge,
+      "Sources in the filter of one multicast group; the mode label is the filter mode."}},
+    {kGroupUsers,
+     {"ifmib_multicast_group_users", MetricType::Gauge,
+      "References (sockets or subsystems) holding one multicast group."}},
+    {kRobustness,
+     {"ifmib_multicast_robustness", MetricType::Gauge,
+      "IGMP or MLD robustness variable of the interface."}},
+    {kQueryInterval,
+     {"ifmib_multicast_query_interval_seconds", MetricType::Gauge,
+      "IGMP or MLD query interval of the interface."}},
+    {kQueryResponseInterval,
+     {"ifmib_multicast_query_response_interval_seconds", MetricType::Gauge,
+      "IGMP or MLD query response interval of the interface."}},
+    {kReportInterval,
+     {"ifmib_multicast_unsolicited_report_interval_seconds", MetricType::Gauge,
+      "IGMP or MLD unsolicited report interval of the interface."}},
+};
+constexpr auto kMetrics = metric_table<kCount>(kRows);
 
 bool wanted(const platform::MulticastQuery& q, AddressFamily family) {
   switch (family) {

@@ -9,35 +9,51 @@ using prometheus::MetricType;
 
 namespace {
 
-const MetricSpec kMetrics[] = {
-    {"ifmib_send_queue_length", MetricType::Gauge, "Packets in the interface's send queue now."},
-    {"ifmib_send_queue_max_length", MetricType::Gauge,
-     "Maximum length of the send queue in packets; absent when the queue's limit is not counted in packets."},
-    {"ifmib_send_queue_drops_total", MetricType::Counter, "Packets dropped because the send queue was full."},
-    {"ifmib_send_queue_backlog_bytes", MetricType::Gauge, "Bytes in the send queue now."},
-    {"ifmib_send_queue_requeues_total", MetricType::Counter,
-     "Packets put back into the send queue because the device could not take them."},
-    {"ifmib_send_queue_overlimits_total", MetricType::Counter,
-     "Times the queueing discipline held back packets because a rate or size limit was reached."},
-    {"ifmib_send_queue_info", MetricType::Gauge, "Queueing discipline of the send queue; always 1."},
-    // Per transmit queue (--collector.send_queue.per-queue); label `queue` is the TX queue index.
-    {"ifmib_transmit_queue_drops_total", MetricType::Counter,
-     "Packets dropped because one transmit queue of the interface was full."},
-    {"ifmib_transmit_queue_length", MetricType::Gauge, "Packets in one transmit queue of the interface now."},
-    {"ifmib_transmit_queue_backlog_bytes", MetricType::Gauge, "Bytes in one transmit queue of the interface now."},
-    {"ifmib_transmit_queue_requeues_total", MetricType::Counter,
-     "Packets put back into one transmit queue because the device could not take them."},
-    {"ifmib_transmit_queue_enqueues_total", MetricType::Counter,
-     "Packets (and driver doorbell markers) put into one transmit ring of the interface."},
-    {"ifmib_transmit_queue_stalls_total", MetricType::Counter,
-     "Times the consumer of one transmit ring stopped for lack of hardware descriptors."},
-    {"ifmib_transmit_queue_info", MetricType::Gauge, "Queueing discipline of one transmit queue; always 1."},
-};
+// Positions in kMetrics; each row below names its own.
 enum Metric : std::size_t {
   kLength, kMaxLength, kDrops, kBacklog, kRequeues, kOverlimits, kInfo,
   kTxDrops, kTxLength, kTxBacklog, kTxRequeues, kTxEnqueues, kTxStalls, kTxInfo, kCount
 };
-static_assert(kCount == std::size(kMetrics), "keep enum Metric in step with kMetrics");
+constexpr MetricRow<Metric> kRows[] = {
+    {kLength, {"ifmib_send_queue_length", MetricType::Gauge, "Packets in the interface's send queue now."}},
+    {kMaxLength,
+     {"ifmib_send_queue_max_length", MetricType::Gauge,
+      "Maximum length of the send queue in packets; absent when the queue's limit is not counted in packets."}},
+    {kDrops,
+     {"ifmib_send_queue_drops_total", MetricType::Counter,
+      "Packets dropped because the send queue was full."}},
+    {kBacklog, {"ifmib_send_queue_backlog_bytes", MetricType::Gauge, "Bytes in the send queue now."}},
+    {kRequeues,
+     {"ifmib_send_queue_requeues_total", MetricType::Counter,
+      "Packets put back into the send queue because the device could not take them."}},
+    {kOverlimits,
+     {"ifmib_send_queue_overlimits_total", MetricType::Counter,
+      "Times the queueing discipline held back packets because a rate or size limit was reached."}},
+    {kInfo, {"ifmib_send_queue_info", MetricType::Gauge, "Queueing discipline of the send queue; always 1."}},
+    // Per transmit queue (--collector.send_queue.per-queue); label `queue` is the TX queue index.
+    {kTxDrops,
+     {"ifmib_transmit_queue_drops_total", MetricType::Counter,
+      "Packets dropped because one transmit queue of the interface was full."}},
+    {kTxLength,
+     {"ifmib_transmit_queue_length", MetricType::Gauge,
+      "Packets in one transmit queue of the interface now."}},
+    {kTxBacklog,
+     {"ifmib_transmit_queue_backlog_bytes", MetricType::Gauge,
+      "Bytes in one transmit queue of the interface now."}},
+    {kTxRequeues,
+     {"ifmib_transmit_queue_requeues_total", MetricType::Counter,
+      "Packets put back into one transmit queue because the device could not take them."}},
+    {kTxEnqueues,
+     {"ifmib_transmit_queue_enqueues_total", MetricType::Counter,
+      "Packets (and driver doorbell markers) put into one transmit ring of the interface."}},
+    {kTxStalls,
+     {"ifmib_transmit_queue_stalls_total", MetricType::Counter,
+      "Times the consumer of one transmit ring stopped for lack of hardware descriptors."}},
+    {kTxInfo,
+     {"ifmib_transmit_queue_info", MetricType::Gauge,
+      "Queueing discipline of one transmit queue; always 1."}},
+};
+constexpr auto kMetrics = metric_table<kCount>(kRows);
 
 }  // namespace
 
