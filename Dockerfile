@@ -28,11 +28,11 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIFMIB_BUILD_TESTS=OFF \
 
 FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
-# The packages of the shared libraries the binary links; nothing else. (zlib and
-# prometheus-cpp are needed to build, but a Release build links neither.)
+# The packages of the shared libraries the binary links; nothing else. (prometheus-cpp is
+# needed to build, but a Release build does not link it.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libc6 libgcc-s1 libstdc++6 libisal2 \
+      libc6 libgcc-s1 libstdc++6 libisal2 zlib1g \
       libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*

@@ -23,6 +23,7 @@ if(IFMIB_COMPILE_ONLY)
       yaml-cpp OpenSSL::SSL OpenSSL::Crypto ISAL::isal Threads::Threads doctest::doctest ZLIB::ZLIB)
     ifmib_header_only_target(${target})
   endforeach()
+  set(IFMIB_HAVE_ISAL ON)
   # Debian's spdlog is built against an external fmt, as the FreeBSD port is.
   set_property(TARGET spdlog::spdlog PROPERTY INTERFACE_COMPILE_DEFINITIONS SPDLOG_FMT_EXTERNAL)
   set(IFMIB_CRYPT_LIBRARY "")
@@ -35,14 +36,28 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 # gzip of /metrics: ISA-L's igzip at level 1. On the 2.6 MB text of a 1000-interface scrape it
-# takes a third of libdeflate's CPU at libdeflate's fastest level and a fifth of zlib's, for 17%
-# more bytes than libdeflate (bench/compress.cpp, bench/results/). Found by path: the FreeBSD
-# port installs no pkg-config file.
-find_path(ISAL_INCLUDE_DIR isa-l/igzip_lib.h REQUIRED)
-find_library(ISAL_LIBRARY isal REQUIRED)
-add_library(ISAL::isal UNKNOWN IMPORTED)
-set_target_properties(ISAL::isal PROPERTIES IMPORTED_LOCATION "${ISAL_LIBRARY}"
-  INTERFACE_INCLUDE_DIRECTORIES "${ISAL_INCLUDE_DIR}")
+# takes 0.39x libdeflate's CPU at libdeflate's fastest level and 0.23x zlib's, for 17% more bytes
+# than libdeflate (bench/compress.cpp, bench/results/). ISA-L is not built for every architecture
+# (FreeBSD's devel/isa-l: amd64), so IFMIB_WITH_ISAL=AUTO (default) uses it where it is installed
+# and zlib level 1 elsewhere; ON insists on it, OFF never uses it. Found by path: the FreeBSD port
+# installs no pkg-config file. zlib is linked either way (every system has it).
+set(IFMIB_WITH_ISAL AUTO CACHE STRING "gzip with ISA-L's igzip: AUTO (where installed), ON or OFF (zlib)")
+find_package(ZLIB REQUIRED)
+set(IFMIB_HAVE_ISAL OFF)
+if(NOT IFMIB_WITH_ISAL STREQUAL "OFF")
+  find_path(ISAL_INCLUDE_DIR isa-l/igzip_lib.h)
+  find_library(ISAL_LIBRARY isal)
+  if(ISAL_INCLUDE_DIR AND ISAL_LIBRARY)
+    add_library(ISAL::isal UNKNOWN IMPORTED)
+    set_target_properties(ISAL::isal PROPERTIES IMPORTED_LOCATION "${ISAL_LIBRARY}"
+      INTERFACE_INCLUDE_DIRECTORIES "${ISAL_INCLUDE_DIR}")
+    set(IFMIB_HAVE_ISAL ON)
+  elseif(IFMIB_WITH_ISAL STREQUAL "ON")
+    message(FATAL_ERROR "IFMIB_WITH_ISAL=ON but ISA-L (isa-l/igzip_lib.h, libisal) was not found: "
+                        "install libisal-dev (Debian) or devel/isa-l (FreeBSD), or use -DIFMIB_WITH_ISAL=OFF")
+  endif()
+endif()
+message(STATUS "gzip of /metrics: ${IFMIB_HAVE_ISAL} for ISA-L (else zlib)")
 # --web.config.file: YAML parsing, bcrypt (libcrypt's crypt_r) and the server's TLS context.
 find_package(yaml-cpp REQUIRED)
 find_package(OpenSSL REQUIRED)

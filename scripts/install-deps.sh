@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also the test tools (promtool, prometheus, iproute2, ...)
 #
 # Debian 12 (apt-get), as root. On FreeBSD the equivalent is:
-#   pkg install -y cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp isa-l
+#   pkg install -y cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp isa-l (amd64)
 set -eu
 
 build_pkgs="cmake make g++ pkg-config git prometheus-cpp-dev libspdlog-dev
@@ -20,7 +20,9 @@ if [ "$os" = "FreeBSD" ]; then
   # Port origins: devel/cmake devel/pkgconf devel/prometheus-cpp devel/spdlog
   # devel/nlohmann-json devel/doctest devel/yaml-cpp devel/isa-l; net-mgmt/prometheus2
   # (package "prometheus") brings promtool for the tests.
-  freebsd_pkgs="cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp isa-l"
+  freebsd_pkgs="cmake pkgconf prometheus-cpp spdlog nlohmann-json doctest yaml-cpp"
+  # devel/isa-l is built for amd64 only; elsewhere gzip uses zlib from the base system.
+  [ "$(uname -m)" = amd64 ] && freebsd_pkgs="$freebsd_pkgs isa-l"
   [ "${1:-}" = "--test" ] && freebsd_pkgs="$freebsd_pkgs prometheus"
   # shellcheck disable=SC2086
   exec pkg install -y $freebsd_pkgs

@@ -62,7 +62,7 @@ deb_version=$(cd "$root" && dpkg-parsechangelog -S Version)
 [ -n "$version" ] && [ "$deb_version" = "$version" ] || fail "debian/changelog has $deb_version, CMakeLists.txt $version"
 echo "ok    version $version"
 sed -n '/^Build-Depends:/,/^[A-Z]/p' "$root/debian/control" | sed '$d' | sed 's/^Build-Depends://' | tr ',' '\n' |
-  sed 's/(.*)//; s/[[:space:]]//g' | grep -E -- '-dev$' | sort -u >"$work/build_depends"
+  sed 's/(.*)//; s/\[.*\]//; s/[[:space:]]//g' | grep -E -- '-dev$' | sort -u >"$work/build_depends"
 install_deps_dev_packages >"$work/deps_dev"
 diff "$work/deps_dev" "$work/build_depends" >"$work/bd.diff" ||
   { sed 's/^/      /' "$work/bd.diff"; fail "-dev packages differ: install-deps.sh (<), debian/control Build-Depends (>)"; }

@@ -33,10 +33,11 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/ifmib-deploy-port.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# make_var NAME: the value of NAME= in the port Makefile, continuation lines joined.
+# make_var NAME: the values of NAME= and NAME+= in the port Makefile (on every branch of an
+# .if: the amd64 one is what a Debian amd64 build compares with), continuation lines joined.
 make_var() {
-  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$port/Makefile" | sed -n "s/^$1=[[:space:]]*//p" | sed 's/[[:space:]]*#.*//' |
-    tr -s ' \t' ' '
+  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$port/Makefile" | sed -n "s/^$1+\{0,1\}=[[:space:]]*//p" |
+    sed 's/[[:space:]]*#.*//' | paste -sd ' ' | tr -s ' \t' ' ' | sed 's/^ //; s/ $//'
 }
 portname=$(make_var PORTNAME)
 [ "$portname" = ifmib_exporter ] || fail "PORTNAME is '$portname'"
