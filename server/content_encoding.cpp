@@ -84,7 +84,7 @@ std::string gzip(std::string_view text) {
   if (text.size() > UINT32_MAX) return {};
   stream.avail_in = static_cast<std::uint32_t>(text.size());
   // Uninitialised room rather than a zero-filled string (the memset of megabytes showed in perf).
-  // A tenth of the text is plenty for exposition text (~13x smaller); incompressible input
+  // An eighth of the text is plenty for exposition text (~13x smaller); incompressible input
   // needs a little more than itself, so the buffer grows until the stream ends.
   std::size_t capacity = text.size() / 8 + 1024;
   std::unique_ptr<char[]> out(new char[capacity]);
