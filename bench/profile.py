@@ -37,22 +37,13 @@ import tempfile
 import time
 import urllib.parse
 
+from scrape import sched_cpu_ms  # bench/scrape.py: the same CPU measure as the alternating runs
+
 KINDS = [("full", ""), ("ifmib", "collect%5B%5D=ifmib"), ("send_queue", "collect%5B%5D=send_queue")]
 KERNEL = [("netlink dumps", ["netlink_recvmsg", "netlink_sendmsg"]),
           ("procfs reads", ["seq_read_iter"]),
           ("HTTP socket", ["tcp_sendmsg", "tcp_recvmsg", "sock_poll"]),
           ("wake-ups", ["__x64_sys_futex", "__x64_sys_epoll_wait", "pipe_write", "anon_pipe_write"])]
-
-
-def sched_ns(pid):
-    total = 0
-    for tid in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
-                total += int(f.read().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
 
 
 def scrape_batch(url, scrapes):
@@ -126,9 +117,9 @@ def main():
             url = base + ("?" + query if query else "")
             scrape_batch(url, 3)  # warm-up
             # CPU per scrape without perf: its call-chain sampling is charged to the exporter.
-            c0 = sched_ns(pid)
+            c0 = sched_cpu_ms(pid)
             scrape_batch(url, scrapes)
-            cpu_ms = (sched_ns(pid) - c0) / 1e6 / scrapes
+            cpu_ms = (sched_cpu_ms(pid) - c0) / scrapes
             data = os.path.join(tmp, kind + ".data")
             perf = subprocess.Popen(["perf", "record", "-q", "-g", "-F", "2999", "-p", str(pid), "-o", data],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

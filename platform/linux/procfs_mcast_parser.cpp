@@ -76,12 +76,12 @@ std::optional<std::size_t> hex_bytes(std::string_view hex, std::span<std::uint8_
   return hex.size() / 2;
 }
 
-// Unsigned number in `base`, the whole field, no sign.
+// Unsigned decimal number, the whole field, no sign. (Hex fields go through hex_bytes.)
 template <class T>
-std::optional<T> parse_unsigned(std::string_view field, int base = 10) {
+std::optional<T> parse_unsigned(std::string_view field) {
   if (field.empty() || field.front() == '-' || field.front() == '+') return std::nullopt;
   T value{};
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value, base);
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
   if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
   return value;
 }
