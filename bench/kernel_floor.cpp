@@ -8,7 +8,17 @@
 //
 //   kernel_floor [REPS] [RECORD_DIR]
 // prints "read <name> cpu_ms <median> wall_ms <median> bytes <n>" per read, medians over REPS
-// (default 20). With RECORD_DIR, also writes each read's raw bytes there (bench/replay uses them).
+// (default 20), each repetition right after the last: the hot floor. With RECORD_DIR, also writes
+// each read's raw bytes there (bench/replay uses them).
+//
+//   kernel_floor serve
+// reads one line per request from stdin, the names of the reads to make (space-separated, as
+// printed above), makes each once and answers "cpu_ms <getrusage delta of those reads>". Run so by
+// bench/scrape.py as one more target in its rotation, the reads meet the same cache state, idle
+// time and neighbours as the exporters' scrapes around them. A read made after a pause costs
+// about three times its hot floor on this kind of VM (RTM_GETQDISC at 1000 interfaces: 0.43 ms
+// back to back, 1.42 ms after 50 ms asleep), so an exporter's scrape in the rotation has to be
+// held against reads made in the rotation, and back-to-back scrapes against the hot floor.
 //
 // Standalone on purpose: it must not share code with the product it measures.
 
@@ -28,6 +38,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -121,12 +132,8 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
-  const std::string record = argc > 2 ? argv[2] : "";
-  const std::vector<Read> reads = {
+const std::vector<Read>& all_reads() {
+  static const std::vector<Read> reads = {
       {"rtm_getlink", [](std::string& o) { netlink_dump(RTM_GETLINK, AF_UNSPEC, o); }},
       {"rtm_getqdisc", [](std::string& o) { netlink_dump(RTM_GETQDISC, AF_UNSPEC, o); }},
       // RTEXT_FILTER_SKIP_STATS keeps IFLA_STATS/IFLA_STATS64 and drops the IPv6 statistics in
@@ -141,7 +148,50 @@ int main(int argc, char** argv) {
       {"proc_net_dev_mcast", [](std::string& o) { read_file("/proc/net/dev_mcast", o); }},
       {"proc_net_igmp6", [](std::string& o) { read_file("/proc/net/igmp6", o); }},
   };
-  for (const auto& r : reads) {
+  return reads;
+}
+
+// `kernel_floor serve`: see the top of the file. Each read keeps its buffer between requests, as
+// the repetitions below do and as the exporter keeps its own.
+int serve() {
+  const auto& reads = all_reads();
+  std::vector<std::string> buffers(reads.size());
+  std::string line;
+  for (int c = std::getchar(); c != EOF; c = std::getchar()) {
+    if (c != '\n') {
+      line.push_back(static_cast<char>(c));
+      continue;
+    }
+    std::vector<std::size_t> wanted;
+    for (std::size_t start = 0; start < line.size();) {
+      std::size_t end = line.find(' ', start);
+      if (end == std::string::npos) end = line.size();
+      const std::string name = line.substr(start, end - start);
+      start = end + 1;
+      if (name.empty()) continue;
+      const auto it = std::find_if(reads.begin(), reads.end(), [&](const Read& r) { return name == r.name; });
+      if (it == reads.end()) {
+        std::fprintf(stderr, "kernel_floor: unknown read \"%s\"\n", name.c_str());
+        return 1;
+      }
+      wanted.push_back(static_cast<std::size_t>(it - reads.begin()));
+    }
+    line.clear();
+    const double c0 = cpu_seconds();
+    for (const std::size_t i : wanted) reads[i].run(buffers[i]);
+    std::printf("cpu_ms %.4f\n", (cpu_seconds() - c0) * 1e3);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "serve") return serve();
+  const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
+  const std::string record = argc > 2 ? argv[2] : "";
+  for (const auto& r : all_reads()) {
     std::vector<double> cpu, wall;
     std::string data;
     r.run(data);  // warm-up; also grows the buffer the repetitions reuse

@@ -89,10 +89,17 @@ for n in $sizes; do
     --collector.disable-defaults --collector.netdev --log.level=warn 2>/dev/null &
   netdev=$!
   pids="$ifmib $netdev"
+  # Each scrape kind is followed by the kernel floor of its reads, made in the same rotation
+  # (bench/scrape.py's floor targets): right after the exporter made the same reads, so the
+  # floor finds the kernel's data as warm as the rotation leaves it, never colder.
+  link=rtm_getlink_skip_stats procfs=proc_net_igmp+proc_net_mcfilter+proc_net_mcfilter6+proc_net_dev_mcast+proc_net_igmp6
   targets="ifmib,$ifmib,http://127.0.0.1:19100/metrics,$scrapes"
+  targets="$targets floor_ifmib,floor,$link+rtm_getqdisc+$procfs,$scrapes"
   targets="$targets ifmib_send_queue,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=send_queue,$scrapes"
+  targets="$targets floor_send_queue,floor,rtm_getqdisc,$scrapes"
   # The interface MIB alone: what node_exporter's netdev collector covers (per-interface counters).
   targets="$targets ifmib_mib,$ifmib,http://127.0.0.1:19100/metrics?collect%5B%5D=ifmib,$scrapes"
+  targets="$targets floor_mib,floor,$link,$scrapes"
   targets="$targets node_netdev,$netdev,http://127.0.0.1:19101/metrics,$scrapes"
   wait_ready "$ns" http://127.0.0.1:19100/-/healthy
   wait_ready "$ns" http://127.0.0.1:19101/
@@ -109,7 +116,7 @@ for n in $sizes; do
   done
   echo "bench: N=$n: scraping" >&2
   # shellcheck disable=SC2086  # targets is a list
-  ip netns exec "$ns" python3 bench/scrape.py "$out/scrape-$n.json" $targets
+  BENCH_KERNEL_FLOOR="$build/bench/kernel_floor" ip netns exec "$ns" python3 bench/scrape.py "$out/scrape-$n.json" $targets
   for p in $profile_sizes; do
     if [ "$p" = "$n" ]; then
       echo "bench: N=$n: profile" >&2

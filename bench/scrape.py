@@ -3,6 +3,12 @@
 keep-alive connection each), alternating between them, and measures each exporter per scrape.
 
   scrape.py OUT.json NAME,PID,URL,SCRAPES [NAME,PID,URL,SCRAPES ...]
+  scrape.py OUT.json ... NAME,floor,READ+READ+...,SCRAPES
+
+A `floor` target is the kernel floor measured in the same rotation: bench/kernel_floor serve
+(path in $BENCH_KERNEL_FLOOR, started here, so in this namespace) makes the named reads once per
+turn; its cpu_ms is the getrusage delta of those reads alone. It meets the same idle time and
+neighbours as the exporters' scrapes around it, which its back-to-back figure does not.
 
 Per scrape and exporter:
   cpu_ms     CPU the exporter process used while serving the scrape: the sum over its threads of
@@ -23,6 +29,7 @@ import gzip
 import http.client
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -99,9 +106,37 @@ class Target:
             self.stat_end = (stat_cpu_ms(self.pid), time.perf_counter())
 
 
+class FloorTarget:
+    """The kernel's reads alone, by bench/kernel_floor serve, as one more target in the rotation."""
+
+    def __init__(self, spec):
+        name, _, reads, scrapes = spec.split(",")
+        self.name, self.scrapes, self.reads = name, int(scrapes) + WARMUP, reads.replace("+", " ")
+        self.proc = subprocess.Popen([os.environ["BENCH_KERNEL_FLOOR"], "serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.pid = self.proc.pid
+        self.done = 0
+        self.samples = []
+
+    def scrape(self):
+        t0 = time.perf_counter()
+        self.proc.stdin.write(self.reads + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().split()
+        t1 = time.perf_counter()
+        if len(answer) != 2 or answer[0] != "cpu_ms":
+            raise SystemExit("%s: kernel_floor serve answered %r" % (self.name, answer))
+        self.done += 1
+        if self.done > WARMUP:
+            self.samples.append({"cpu_ms": float(answer[1]), "latency_ms": (t1 - t0) * 1e3})
+        if self.done == self.scrapes:
+            self.proc.stdin.close()
+            self.proc.wait()
+
+
 def main():
     out = sys.argv[1]
-    targets = [Target(spec) for spec in sys.argv[2:]]
+    targets = [FloorTarget(spec) if spec.split(",")[1] == "floor" else Target(spec) for spec in sys.argv[2:]]
     while any(t.done < t.scrapes for t in targets):
         for t in targets:
             if t.done < t.scrapes:
@@ -110,6 +145,9 @@ def main():
     for t in targets:
         n = len(t.samples)
         # Whole-run CPU per scrape only where the process serves this target alone.
+        if isinstance(t, FloorTarget):
+            result[t.name] = {"samples": t.samples, "floor_reads": t.reads.split()}
+            continue
         alone = sum(1 for u in targets if u.pid == t.pid) == 1
         result[t.name] = {"samples": t.samples,
                           "run_stat_cpu_ms_per_scrape":
