@@ -32,7 +32,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # needed to build, but a Release build does not link it.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libc6 libgcc-s1 libstdc++6 libisal2 zlib1g \
+      libc6 libgcc-s1 libstdc++6 libisal2 \
       libspdlog1.10 libfmt9 libmnl0 \
       libyaml-cpp0.7 libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*
