@@ -75,6 +75,14 @@ void add_sample(Family& family, const RenderedLabels& labels, std::initializer_l
   push_sample(family, begin, value);
 }
 
+void add_sample(Family& family, const RenderedLabels& labels, const RenderedLabels& more, double value) {
+  const std::size_t begin = family.labels.size();
+  family.labels += labels.text();
+  if (!labels.text().empty() && !more.text().empty()) family.labels += ',';
+  family.labels += more.text();
+  push_sample(family, begin, value);
+}
+
 void append_label(Families& families, std::string_view name, std::string_view value) {
   std::string pair;
   append_pair(pair, name, value);

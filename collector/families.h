@@ -95,6 +95,8 @@ void add_sample(Family& family, std::initializer_list<Label> labels, double valu
 void add_sample(Family& family, const RenderedLabels& labels, double value);
 /// `labels`, then `more`.
 void add_sample(Family& family, const RenderedLabels& labels, std::initializer_list<Label> more, double value);
+/// `labels`, then `more`, both rendered before.
+void add_sample(Family& family, const RenderedLabels& labels, const RenderedLabels& more, double value);
 
 /// Adds the label `name="value"` after the existing labels of every sample of every family.
 void append_label(Families& families, std::string_view name, std::string_view value);

@@ -3,9 +3,13 @@
 // A field that an OS (or an interface) does not have is std::optional and left empty:
 // the collectors omit such series, because absent is not zero.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ifmib::platform {
@@ -62,6 +66,28 @@ enum class OperStatus : std::uint8_t {
   lower_layer_down = 7,
 };
 
+/// Names held in static storage (a decoder's table), viewed rather than copied into every
+/// snapshot that lists them. Equal when the names are.
+class StaticNames {
+ public:
+  constexpr StaticNames() = default;
+  constexpr StaticNames(std::span<const std::string_view> names) : names_(names) {}  // NOLINT: implicit on purpose
+  template <std::size_t N>
+  constexpr StaticNames(const std::string_view (&names)[N]) : names_(names) {}  // NOLINT: implicit on purpose
+  constexpr auto begin() const { return names_.begin(); }
+  constexpr auto end() const { return names_.end(); }
+  constexpr std::size_t size() const { return names_.size(); }
+  constexpr const std::string_view* data() const { return names_.data(); }
+  constexpr std::string_view operator[](std::size_t i) const { return names_[i]; }
+  bool operator==(const StaticNames& other) const {
+    // std::equal, not std::ranges::equal: FreeBSD 13.0's libc++ has no ranges algorithms.
+    return std::equal(names_.begin(), names_.end(), other.names_.begin(), other.names_.end());
+  }
+
+ private:
+  std::span<const std::string_view> names_;
+};
+
 /// One network interface as the interface MIB describes it.
 struct Interface {
   std::string name;            // current name, arbitrary bytes (may hold quotes, backslashes, UTF-8)
@@ -74,7 +100,9 @@ struct Interface {
   std::vector<std::string> flags;           // IFF_* flags that are set, lower-case names ("up", "broadcast", ...)
   /// Every flag name this OS's decoder knows, set or not, in a fixed order: the same list for
   /// every interface of a system, so that a flag that flips changes a value, never a series.
-  std::vector<std::string> known_flags;
+  /// The decoder's static table: one list shared by every interface instead of some twenty
+  /// strings copied into each.
+  StaticNames known_flags;
   std::optional<std::uint32_t> promiscuous_listeners;
   std::optional<std::uint32_t> mtu;         // bytes
   std::optional<std::uint64_t> baudrate_bits_per_second;

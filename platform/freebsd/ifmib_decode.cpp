@@ -155,11 +155,13 @@ std::vector<std::string> flag_names(std::uint32_t flags) {
   return out;
 }
 
-std::vector<std::string> known_flag_names() {
-  std::vector<std::string> out;
-  out.reserve(kFlagNames.size());
-  for (const auto& entry : kFlagNames) out.emplace_back(entry.second);
-  return out;
+std::span<const std::string_view> known_flag_names() {
+  static constexpr auto kNames = [] {
+    std::array<std::string_view, kFlagNames.size()> names{};
+    for (std::size_t i = 0; i < names.size(); ++i) names[i] = kFlagNames[i].second;
+    return names;
+  }();
+  return kNames;
 }
 
 std::string type_name(std::uint8_t ifi_type) {

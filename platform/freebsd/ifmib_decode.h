@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -48,8 +49,8 @@ std::string decode_driver_name(std::span<const std::uint8_t> bytes);
 std::vector<std::string> flag_names(std::uint32_t flags);
 
 /// Every named flag flag_names() can return (not the "bit<N>" ones), in the same order
-/// (Interface::known_flags).
-std::vector<std::string> known_flag_names();
+/// (Interface::known_flags): a static table.
+std::span<const std::string_view> known_flag_names();
 
 /// Lower-case name of an IFT_* value ("ether", "loopback", "l2vlan", ...), else "ift_<n>".
 std::string type_name(std::uint8_t ifi_type);

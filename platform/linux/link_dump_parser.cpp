@@ -144,6 +144,13 @@ constexpr std::pair<std::uint32_t, const char*> kLinkFlagNames[] = {
     {IFF_ECHO, "echo"},
 };
 
+// The names alone, for Interface::known_flags to view.
+constexpr auto kKnownLinkFlags = [] {
+  std::array<std::string_view, std::size(kLinkFlagNames)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kLinkFlagNames[i].second;
+  return names;
+}();
+
 using LinkTable = std::array<const nlattr*, IFLA_MAX + 1>;
 
 Result<LinkRow> decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place) {
@@ -218,12 +225,7 @@ std::vector<std::string> link_flag_names(std::uint32_t flags) {
   return names;
 }
 
-std::vector<std::string> known_link_flags() {
-  std::vector<std::string> names;
-  names.reserve(std::size(kLinkFlagNames));
-  for (const auto& entry : kLinkFlagNames) names.emplace_back(entry.second);
-  return names;
-}
+std::span<const std::string_view> known_link_flags() { return kKnownLinkFlags; }
 
 Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes) {
   return parse_dump<LinkRow, ifinfomsg>(

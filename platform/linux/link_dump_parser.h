@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -38,7 +39,8 @@ std::string link_type_name(std::uint16_t arphrd);
 /// Lower-case names of the IFF_* bits set in `flags` (include/uapi/linux/if.h), in bit order.
 std::vector<std::string> link_flag_names(std::uint32_t flags);
 
-/// Every IFF_* name link_flag_names() can return, in the same order (Interface::known_flags).
-std::vector<std::string> known_link_flags();
+/// Every IFF_* name link_flag_names() can return, in the same order (Interface::known_flags): a
+/// static table.
+std::span<const std::string_view> known_link_flags();
 
 }  // namespace ifmib::platform::netlink

@@ -5,6 +5,9 @@
 
 namespace ifmib::test {
 
+// Interface::known_flags views a static table, as the decoders' do.
+inline constexpr std::string_view kKnownFlags[] = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
+
 inline platform::Interface ethernet_interface() {
   platform::Interface i;
   i.name = "eth0";
@@ -15,7 +18,7 @@ inline platform::Interface ethernet_interface() {
   i.admin_up = true;
   i.oper_status = platform::OperStatus::up;
   i.flags = {"up", "broadcast", "running", "multicast"};
-  i.known_flags = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
+  i.known_flags = kKnownFlags;
   i.promiscuous_listeners = 1;
   i.mtu = 1500;
   i.baudrate_bits_per_second = 10'000'000'000ULL;
@@ -42,7 +45,7 @@ inline platform::Interface loopback_interface() {
   i.type = "loopback";
   i.admin_up = true;
   i.flags = {"up", "loopback", "running"};
-  i.known_flags = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
+  i.known_flags = kKnownFlags;
   i.mtu = 65536;
   i.counters.rx_bytes = 42;
   return i;

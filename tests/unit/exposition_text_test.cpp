@@ -132,6 +132,21 @@ TEST_CASE("exposition text: exact bytes of a small family") {
         "ifmib_send_queue_drops_total{device=\"eth0\"} 17\n");
 }
 
+TEST_CASE("exposition text: two label sets rendered before join with one comma, or none when one is empty") {
+  collector::Families families;
+  auto f = collector::make_family({"ifmib_flag", prometheus::MetricType::Gauge, "Flags."});
+  const collector::RenderedLabels device({{"device", "eth\"0"}}), flag({{"flag", "up"}}), none({});
+  collector::add_sample(f, device, flag, 1);
+  collector::add_sample(f, none, flag, 0);
+  collector::add_sample(f, device, none, 2);
+  collector::add_sample(f, none, none, 3);
+  families.push_back(std::move(f));
+  CHECK(collector::exposition_text(families) ==
+        "# HELP ifmib_flag Flags.\n# TYPE ifmib_flag gauge\n"
+        "ifmib_flag{device=\"eth\\\"0\",flag=\"up\"} 1\nifmib_flag{flag=\"up\"} 0\n"
+        "ifmib_flag{device=\"eth\\\"0\"} 2\nifmib_flag 3\n");
+}
+
 TEST_CASE("exposition text: every value prints as std::to_chars(double) prints it") {
   // The writer formats integers itself; the standard's shortest round-trip form is the oracle.
   std::vector<double> values{-0.0, 0.0, 0.5, -1, 1e-7, 1.25e9, 1e21, 18446744073709551615.0, 1700000000.25};

@@ -194,6 +194,30 @@ TEST_CASE("ifmib: a flag that flips changes a value, never the set of series") {
   CHECK(b.value("ifmib_flag", {{"device", "eth0"}, {"flag", "promisc"}}) == 1);
 }
 
+TEST_CASE("ifmib: each interface gets the flags of its own flag table, also when tables alternate") {
+  // The collector renders flag labels once per table; interfaces of another table (a test's
+  // or another decoder's) must still get theirs.
+  static constexpr std::string_view kOther[] = {"echo", "up"};
+  test::FakeReader reader;
+  auto eth = ethernet_interface();
+  auto other = loopback_interface();
+  other.name = "x0";
+  other.known_flags = kOther;
+  other.flags = {"echo"};
+  auto lo = loopback_interface();
+  reader.interfaces_result = std::vector{eth, other, lo};
+  const auto out = collect_ifmib(reader);
+  CHECK(out.find("ifmib_flag", {{"device", "eth0"}}).size() == 6);
+  CHECK(out.find("ifmib_flag", {{"device", "x0"}}).size() == 2);
+  CHECK(out.find("ifmib_flag", {{"device", "lo"}}).size() == 6);
+  CHECK(out.value("ifmib_flag", {{"device", "x0"}, {"flag", "echo"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "x0"}, {"flag", "up"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_flag", {{"device", "x0"}, {"flag", "loopback"}}));
+  CHECK(out.value("ifmib_flag", {{"device", "lo"}, {"flag", "loopback"}}) == 1);
+  CHECK(out.value("ifmib_flag", {{"device", "lo"}, {"flag", "broadcast"}}) == 0);
+  CHECK_FALSE(out.has("ifmib_flag", {{"device", "lo"}, {"flag", "echo"}}));
+}
+
 TEST_CASE("ifmib: device include and exclude filters") {
   test::FakeReader reader;
   reader.interfaces_result = std::vector{ethernet_interface(), loopback_interface()};
