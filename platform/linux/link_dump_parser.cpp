@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <utility>
 
@@ -219,6 +220,7 @@ std::string link_type_name(std::uint16_t arphrd) {
 
 std::vector<std::string> link_flag_names(std::uint32_t flags) {
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(std::popcount(flags)));  // one allocation, not one per doubling
   for (const auto& [bit, name] : kLinkFlagNames) {
     if ((flags & bit) != 0) names.emplace_back(name);
   }
