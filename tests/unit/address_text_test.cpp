@@ -91,4 +91,8 @@ TEST_CASE("address text: link-layer addresses in lower-case colon hex") {
   const std::uint8_t mac[] = {0x01, 0x00, 0x5e, 0xAB, 0x0f, 0xf0};
   CHECK(platform::link_text(mac) == "01:00:5e:ab:0f:f0");
   CHECK(platform::link_text(std::span<const std::uint8_t>()) == "");
+  const std::uint8_t one[] = {0xfe};
+  CHECK(platform::link_text(one) == "fe");
+  const std::uint8_t infiniband[20] = {0x00, 0xff, 0x12};  // 20-byte addresses exist (ARPHRD_INFINIBAND)
+  CHECK(platform::link_text(infiniband) == "00:ff:12:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00");
 }
