@@ -1,8 +1,9 @@
 #!/bin/sh
 # Before and after on the same fixture in the same minutes: two ifmib_exporter binaries in one
 # namespace of N interfaces, scraped alternately by bench/scrape.py (full, collect[]=ifmib,
-# collect[]=send_queue each), so that a noisy host moves both alike. Prints CPU p50 per binary
-# and scrape kind, and after/before.
+# collect[]=send_queue each), so that a noisy host moves both alike; the order of the rotation
+# is reversed every other round, so that neither binary always goes first. Prints CPU p50 per
+# binary and scrape kind, and after/before.
 #
 #   bench/compare.sh BEFORE_BINARY AFTER_BINARY [N] [SCRAPES]    (root; N 1000, SCRAPES 20)
 #
@@ -48,7 +49,7 @@ for side in before:$b:19110 after:$a:19111; do
 done
 out=$(mktemp)
 # shellcheck disable=SC2086  # targets is a list
-ip netns exec "$ns" python3 bench/scrape.py "$out" $targets
+SCRAPE_ALTERNATE_ORDER=1 ip netns exec "$ns" python3 bench/scrape.py "$out" $targets
 python3 - "$out" "$n" <<'EOF'
 import json, statistics, sys
 d = json.load(open(sys.argv[1]))

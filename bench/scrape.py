@@ -137,10 +137,16 @@ class FloorTarget:
 def main():
     out = sys.argv[1]
     targets = [FloorTarget(spec) if spec.split(",")[1] == "floor" else Target(spec) for spec in sys.argv[2:]]
+    # SCRAPE_ALTERNATE_ORDER=1: every other round runs the targets in reverse order, so that no
+    # target always comes right after the same other one (bench/compare.sh: which of two builds
+    # came first moved a 4000-interface comparison by more than the change it measured).
+    alternate = os.environ.get("SCRAPE_ALTERNATE_ORDER") == "1"
+    rounds = 0
     while any(t.done < t.scrapes for t in targets):
-        for t in targets:
+        for t in (reversed(targets) if alternate and rounds % 2 else targets):
             if t.done < t.scrapes:
                 t.scrape()
+        rounds += 1
     result = {}
     for t in targets:
         n = len(t.samples)
