@@ -8,6 +8,9 @@ import statistics
 import subprocess
 import sys
 
+# Per floor kind: its scrape's name in bench/scrape.py's results and in bench/profile.py's.
+SCRAPE_OF_KIND = {"ifmib": "ifmib", "mib": "ifmib_mib", "send_queue": "ifmib_send_queue"}
+PROFILE_OF_KIND = {"ifmib": "full", "mib": "ifmib", "send_queue": "send_queue"}
 PROCFS = ["proc_net_igmp", "proc_net_mcfilter", "proc_net_mcfilter6", "proc_net_dev_mcast", "proc_net_igmp6"]
 
 
@@ -110,7 +113,7 @@ def main():
         """A scrape kind's CPU against the floor of its reads, like with like: the rotation's p50
         against the floor made in the rotation, and back-to-back scrapes (bench/profile.py's batch)
         against the hot floor. Then the mix of the two that earlier reports showed."""
-        x = summary.get((n, {"ifmib": "ifmib", "mib": "ifmib_mib", "send_queue": "ifmib_send_queue"}[kind]))
+        x = summary.get((n, SCRAPE_OF_KIND[kind]))
         if not x:
             return
         if "rotation_" + kind in floors[n]:
@@ -119,7 +122,7 @@ def main():
         prof = os.path.join(d, "profile-%d.json" % n)
         if os.path.exists(prof):
             with open(prof) as f:
-                b2b = json.load(f)[{"ifmib": "full", "mib": "ifmib", "send_queue": "send_queue"}[kind]]
+                b2b = json.load(f)[PROFILE_OF_KIND[kind]]
             r = b2b["cpu_ms_per_scrape"] / floors[n][kind]
             line(n, what + ", both back to back", "%.2f×" % r, "≤ %g×" % goal, r <= goal)
         r = x["cpu_p50"] / floors[n][kind]

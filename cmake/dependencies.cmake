@@ -40,7 +40,8 @@ find_package(PkgConfig REQUIRED)
 # than libdeflate (bench/compress.cpp, bench/results/). ISA-L is not built for every architecture
 # (FreeBSD's devel/isa-l: amd64), so IFMIB_WITH_ISAL=AUTO (default) uses it where it is installed
 # and zlib level 1 elsewhere; ON insists on it, OFF never uses it. Found by path: the FreeBSD port
-# installs no pkg-config file. zlib is linked either way (every system has it).
+# installs no pkg-config file. zlib is found either way: server/gzip_zlib.cpp is compiled everywhere
+# (its tests run everywhere), but only a build without ISA-L links it into the exporter.
 set(IFMIB_WITH_ISAL AUTO CACHE STRING "gzip with ISA-L's igzip: AUTO (where installed), ON or OFF (zlib)")
 find_package(ZLIB REQUIRED)
 set(IFMIB_HAVE_ISAL OFF)
