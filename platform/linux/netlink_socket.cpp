@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -20,8 +22,10 @@ namespace ifmib::platform::netlink {
 
 namespace {
 
-// First guess for one datagram; dump() grows it when MSG_PEEK|MSG_TRUNC reports a larger one.
-// The kernel sizes dump datagrams from the reader's buffer, up to 32 KiB (netlink_dump()).
+// The receive buffer of a first attempt. The kernel sizes dump datagrams from the reader's
+// buffer up to 32 KiB (netlink_dump()), and larger only for a single message that needs it
+// (rtnl_calcit: an interface with many SR-IOV VFs); such a datagram makes the attempt start over
+// with room for it.
 constexpr std::size_t kInitialReceiveBuffer = 64 * 1024;
 // A dump never legitimately stalls; a bounded wait keeps a scrape from hanging forever.
 constexpr time_t kReceiveTimeoutSeconds = 10;
@@ -107,9 +111,21 @@ auto retry_eintr(F&& call) {
 struct Attempt {
   std::vector<std::uint8_t> messages;
   bool interrupted = false;
+  std::size_t truncated = 0;  // a datagram of this many bytes did not fit: try again with room
 };
 
-Result<Attempt> dump_once(const DumpRequest& request) {
+// The size of the last complete dump of each request kind: the next attempt reserves it, so that
+// the messages are not copied again on every doubling of the vector (a hint only, never data).
+std::atomic<std::size_t>& last_dump_size(const DumpRequest& request) {
+  static std::atomic<std::size_t> sizes[4];
+  switch (request.type) {
+    case RTM_GETLINK: return sizes[0];
+    case RTM_GETQDISC: return sizes[1];
+    default: return sizes[request.family == AF_INET6 ? 3 : 2];
+  }
+}
+
+Result<Attempt> dump_once(const DumpRequest& request, std::size_t capacity) {
   Socket socket(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
   if (!socket) return Error::from_errno("socket(AF_NETLINK, NETLINK_ROUTE)", errno);
   if (mnl_socket_bind(socket.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -140,24 +156,29 @@ Result<Attempt> dump_once(const DumpRequest& request) {
   }
 
   DumpAssembler assembler(seq, portid);
+  assembler.reserve(last_dump_size(request).load(std::memory_order_relaxed));
   // Not a zero-filled std::vector: recv() overwrites what it uses, and zeroing 64 KiB per dump
   // was a measurable share of a --collector.netns scrape (perf, bench/netns.sh).
-  std::size_t capacity = kInitialReceiveBuffer;
   std::unique_ptr<std::uint8_t[]> buffer(new std::uint8_t[capacity]);
   for (;;) {
-    const ssize_t pending = retry_eintr([&] { return recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC); });
-    if (pending < 0) return Error::from_errno("recv(MSG_PEEK|MSG_TRUNC)", errno);
-    if (static_cast<std::size_t>(pending) > capacity) {
-      capacity = static_cast<std::size_t>(pending);
-      buffer.reset(new std::uint8_t[capacity]);
-    }
-    const ssize_t received = retry_eintr([&] { return mnl_socket_recvfrom(socket.get(), buffer.get(), capacity); });
-    if (received < 0) return Error::from_errno("recvmsg(AF_NETLINK)", errno);
-    if (received == 0) return Error::invalid("recvmsg(AF_NETLINK)", "socket closed before NLMSG_DONE");
+    // One receive per datagram, no MSG_PEEK first: MSG_TRUNC makes recv() return the datagram's
+    // real length, so one that did not fit is known (and lost: the attempt starts over).
+    sockaddr_nl sender{};
+    socklen_t sender_size = sizeof sender;
+    const ssize_t received = retry_eintr([&] {
+      return recvfrom(fd, buffer.get(), capacity, MSG_TRUNC, reinterpret_cast<sockaddr*>(&sender), &sender_size);
+    });
+    if (received < 0) return Error::from_errno("recvfrom(AF_NETLINK)", errno);
+    if (received == 0) return Error::invalid("recvfrom(AF_NETLINK)", "socket closed before NLMSG_DONE");
+    if (static_cast<std::size_t>(received) > capacity) return Attempt{{}, false, static_cast<std::size_t>(received)};
+    if (sender_size != sizeof sender) return Error::invalid("recvfrom(AF_NETLINK)", "sender is not a netlink address");
     auto fed = assembler.feed({buffer.get(), static_cast<std::size_t>(received)});
     if (!fed) return fed.error();
     if (assembler.interrupted()) return Attempt{{}, true};
-    if (*fed) return Attempt{std::move(assembler).messages(), false};
+    if (*fed) {
+      last_dump_size(request).store(assembler.messages().size(), std::memory_order_relaxed);
+      return Attempt{std::move(assembler).messages(), false};
+    }
   }
 }
 
@@ -208,14 +229,22 @@ bool is_unsupported(const Error& error) {
   return error.sys_errno == EOPNOTSUPP || error.sys_errno == EINVAL;
 }
 
-Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
+Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) { return dump_with_buffer(request, kInitialReceiveBuffer); }
+
+Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
+  std::size_t capacity = std::max<std::size_t>(receive_buffer, 1);
   for (int attempt = 0; attempt < kMaxDumpAttempts; ++attempt) {
-    auto result = dump_once(request);
+    auto result = dump_once(request, capacity);
     if (!result) return result.error().within(request.label);
+    if (result->truncated != 0) {
+      capacity = result->truncated;
+      continue;
+    }
     if (!result->interrupted) return std::move(result->messages);
   }
-  return Error::invalid(request.label, "kernel tables kept changing during the dump (NLM_F_DUMP_INTR " +
-                                           std::to_string(kMaxDumpAttempts) + " times in a row)");
+  return Error::invalid(request.label, "no complete dump in " + std::to_string(kMaxDumpAttempts) +
+                                           " attempts: the kernel's tables kept changing (NLM_F_DUMP_INTR) or its "
+                                           "datagrams kept outgrowing the receive buffer");
 }
 
 }  // namespace ifmib::platform::netlink

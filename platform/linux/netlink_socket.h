@@ -32,8 +32,9 @@ struct DumpRequest {
   static DumpRequest inet6_multicast();      // RTM_GETMULTICAST, AF_INET6
 };
 
-/// How many times dump() restarts a dump whose replies carry NLM_F_DUMP_INTR
-/// (the kernel's tables changed while it was dumping) before giving up.
+/// How many attempts dump() makes before giving up: an attempt starts over when a reply carries
+/// NLM_F_DUMP_INTR (the kernel's tables changed while it was dumping) or a datagram did not fit
+/// the receive buffer.
 inline constexpr int kMaxDumpAttempts = 5;
 
 /// Runs one dump on a fresh NETLINK_ROUTE socket (opened and closed within the call, so it is
@@ -43,6 +44,10 @@ inline constexpr int kMaxDumpAttempts = 5;
 /// kernel's errno (see is_unsupported()); repeated NLM_F_DUMP_INTR gives an Error whose detail
 /// says so; socket failures carry the syscall's errno.
 Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
+/// The same with a first receive buffer of `receive_buffer` bytes (dump() uses 64 KiB). A
+/// datagram larger than the buffer makes the attempt start over with room for it; tests use a
+/// small buffer to take that path on a real dump.
+Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer);
 
 /// True when the kernel rejected the request type/family itself (EOPNOTSUPP, or EINVAL from
 /// strict checking): e.g. RTM_GETMULTICAST for AF_INET before Linux 6.13. Readers then fall back
@@ -61,6 +66,9 @@ class DumpAssembler {
   /// false when more datagrams are expected, or the Error carried by NLMSG_ERROR / NLMSG_DONE.
   /// Once interrupted() is true the caller should discard the attempt and retry.
   Result<bool> feed(std::span<const std::uint8_t> datagram);
+
+  /// Room for `bytes` of messages, so that feeding them does not reallocate.
+  void reserve(std::size_t bytes) { messages_.reserve(bytes); }
 
   /// Some message of this dump carried NLM_F_DUMP_INTR.
   bool interrupted() const { return interrupted_; }
