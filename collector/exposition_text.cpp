@@ -64,9 +64,9 @@ void append_exposition_text(std::string& out, const Families& families) {
     out += '\n';
     for (const auto& sample : family.samples) {
       out += name;
-      if (sample.labels_size > 0) {
+      if (family.has_labels(sample)) {
         out += '{';
-        out += family.labels_of(sample);  // rendered and escaped by add_sample
+        family.append_labels_of(out, sample);  // rendered and escaped by add_sample
         out += '}';
       }
       out += ' ';
@@ -91,7 +91,9 @@ std::string exposition_text(const Families& families) {
   std::size_t estimate = 0;
   for (const auto& family : families) {
     estimate += 2 * family.spec.name.size() + family.spec.help.size() + 32;
-    estimate += family.samples.size() * (family.spec.name.size() + 30) + family.labels.size();  // braces, value
+    estimate += family.samples.size() * (family.spec.name.size() + 30);  // braces, value
+    // Label text shared by many samples (add_shared_labels) is written once per sample.
+    for (const auto& sample : family.samples) estimate += sample.labels.size + sample.more.size + 1;
   }
   std::string out;
   out.reserve(estimate);

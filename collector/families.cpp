@@ -49,7 +49,7 @@ void append_pairs(std::string& out, std::size_t begin, std::initializer_list<Lab
 }
 
 void push_sample(Family& family, std::size_t begin, double value) {
-  family.samples.push_back({checked_offset(begin), checked_offset(family.labels.size() - begin), value});
+  family.samples.push_back({{checked_offset(begin), checked_offset(family.labels.size() - begin)}, {}, value});
 }
 
 }  // namespace
@@ -75,12 +75,14 @@ void add_sample(Family& family, const RenderedLabels& labels, std::initializer_l
   push_sample(family, begin, value);
 }
 
-void add_sample(Family& family, const RenderedLabels& labels, const RenderedLabels& more, double value) {
+LabelSlice add_shared_labels(Family& family, const RenderedLabels& labels) {
   const std::size_t begin = family.labels.size();
   family.labels += labels.text();
-  if (!labels.text().empty() && !more.text().empty()) family.labels += ',';
-  family.labels += more.text();
-  push_sample(family, begin, value);
+  return {checked_offset(begin), checked_offset(labels.text().size())};
+}
+
+void add_sample(Family& family, LabelSlice labels, LabelSlice more, double value) {
+  family.samples.push_back({labels, more, value});
 }
 
 void append_label(Families& families, std::string_view name, std::string_view value) {
@@ -90,13 +92,13 @@ void append_label(Families& families, std::string_view name, std::string_view va
     std::string labels;
     labels.reserve(family.labels.size() + family.samples.size() * (pair.size() + 1));
     for (auto& sample : family.samples) {
-      const std::string_view old = family.labels_of(sample);
+      // Shared slices become one slice of the sample's own: the new label follows all of them.
       const std::size_t begin = labels.size();
-      labels += old;
-      if (!old.empty()) labels += ',';
+      family.append_labels_of(labels, sample);
+      if (labels.size() != begin) labels += ',';
       labels += pair;
-      sample.labels_begin = checked_offset(begin);
-      sample.labels_size = checked_offset(labels.size() - begin);
+      sample.labels = {checked_offset(begin), checked_offset(labels.size() - begin)};
+      sample.more = {};
     }
     family.labels = std::move(labels);
   }
@@ -107,7 +109,8 @@ void append_samples(Family& into, Family&& more) {
   into.labels += more.labels;
   into.samples.reserve(into.samples.size() + more.samples.size());
   for (const auto& sample : more.samples) {
-    into.samples.push_back({checked_offset(offset + sample.labels_begin), sample.labels_size, sample.value});
+    const auto moved = [&](LabelSlice slice) { return LabelSlice{checked_offset(offset + slice.begin), slice.size}; };
+    into.samples.push_back({moved(sample.labels), moved(sample.more), sample.value});
   }
 }
 

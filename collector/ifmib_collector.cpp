@@ -88,26 +88,30 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return false;
 }
 
-// `flag="<name>"` for each name of an OS's flag list, rendered once per scrape rather than once
-// per interface and flag: the flag series are a third of the interface MIB's (19 of 41 per
-// interface on Linux), and rendering their label took a fifth of a collect[]=ifmib scrape's
-// instructions (bench/callgrind.sh).
+// `flag="<name>"` for each name of an OS's flag list, written into the flag family once per
+// scrape and shared by every interface's flag series, as is each interface's device label
+// (add_shared_labels): the flag series are a third of the interface MIB's (19 of 41 per interface
+// on Linux), and rendering, then copying, their labels per series took a fifth, then a tenth, of a
+// collect[]=ifmib scrape's instructions (bench/callgrind.sh).
 class FlagLabels {
  public:
-  const std::vector<RenderedLabels>& of(const platform::StaticNames& names) {
+  explicit FlagLabels(Family& family) : family_(family) {}
+
+  const std::vector<LabelSlice>& of(const platform::StaticNames& names) {
     // Every interface of one reader views the same static table: same pointer, same labels.
     if (names.data() != names_.data() || names.size() != names_.size()) {
       names_ = std::span(names.data(), names.size());
-      labels_.clear();
-      labels_.reserve(names.size());
-      for (const std::string_view name : names) labels_.push_back(RenderedLabels({{"flag", name}}));
+      slices_.clear();
+      slices_.reserve(names.size());
+      for (const std::string_view name : names) slices_.push_back(add_shared_labels(family_, RenderedLabels({{"flag", name}})));
     }
-    return labels_;
+    return slices_;
   }
 
  private:
+  Family& family_;
   std::span<const std::string_view> names_;
-  std::vector<RenderedLabels> labels_;
+  std::vector<LabelSlice> slices_;
 };
 
 }  // namespace
@@ -124,7 +128,7 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
 
   std::unordered_map<std::uint32_t, const std::string*> names;  // ifindex -> name, for masters
   for (const auto& i : *interfaces) names.emplace(i.index, &i.name);
-  FlagLabels flag_labels;
+  FlagLabels flag_labels(f[kFlag]);
 
   for (const auto& i : *interfaces) {
     if (!options_.devices.accepts(i.name)) continue;
@@ -134,8 +138,11 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     add_sample(f[kInfo],
                {{"device", d}, {"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
     const auto& flag_label = flag_labels.of(i.known_flags);
-    for (std::size_t k = 0; k < i.known_flags.size(); ++k) {
-      add_sample(f[kFlag], device, flag_label[k], contains(i.flags, i.known_flags[k]) ? 1 : 0);
+    if (i.known_flags.size() != 0) {
+      const LabelSlice flag_device = add_shared_labels(f[kFlag], device);
+      for (std::size_t k = 0; k < i.known_flags.size(); ++k) {
+        add_sample(f[kFlag], flag_device, flag_label[k], contains(i.flags, i.known_flags[k]) ? 1 : 0);
+      }
     }
     add_sample(f[kAdminUp], device, i.admin_up ? 1 : 0);
     add_sample(f[kOperUp], device, i.oper_status == platform::OperStatus::up ? 1 : 0);

@@ -132,19 +132,60 @@ TEST_CASE("exposition text: exact bytes of a small family") {
         "ifmib_send_queue_drops_total{device=\"eth0\"} 17\n");
 }
 
-TEST_CASE("exposition text: two label sets rendered before join with one comma, or none when one is empty") {
+TEST_CASE("exposition text: shared label slices join with one comma, or none when one is empty") {
   collector::Families families;
   auto f = collector::make_family({"ifmib_flag", prometheus::MetricType::Gauge, "Flags."});
-  const collector::RenderedLabels device({{"device", "eth\"0"}}), flag({{"flag", "up"}}), none({});
+  const auto device = collector::add_shared_labels(f, collector::RenderedLabels({{"device", "eth\"0"}}));
+  const auto flag = collector::add_shared_labels(f, collector::RenderedLabels({{"flag", "up"}}));
+  const auto none = collector::add_shared_labels(f, collector::RenderedLabels({}));
   collector::add_sample(f, device, flag, 1);
   collector::add_sample(f, none, flag, 0);
   collector::add_sample(f, device, none, 2);
   collector::add_sample(f, none, none, 3);
+  collector::add_sample(f, flag, device, 4);  // any order, any slice, as often as wanted
   families.push_back(std::move(f));
   CHECK(collector::exposition_text(families) ==
         "# HELP ifmib_flag Flags.\n# TYPE ifmib_flag gauge\n"
         "ifmib_flag{device=\"eth\\\"0\",flag=\"up\"} 1\nifmib_flag{flag=\"up\"} 0\n"
-        "ifmib_flag{device=\"eth\\\"0\"} 2\nifmib_flag 3\n");
+        "ifmib_flag{device=\"eth\\\"0\"} 2\nifmib_flag 3\nifmib_flag{flag=\"up\",device=\"eth\\\"0\"} 4\n");
+}
+
+TEST_CASE("exposition text: shared label slices survive append_label and append_samples (--collector.netns)") {
+  // Two namespaces' flag families, each with shared slices and a sample of its own labels,
+  // labelled and merged as netns_scrape does.
+  const auto family_of = [](std::string_view device) {
+    auto f = collector::make_family({"ifmib_flag", prometheus::MetricType::Gauge, "Flags."});
+    collector::add_sample(f, {{"device", "own"}}, 7);
+    const auto d = collector::add_shared_labels(f, collector::RenderedLabels({{"device", device}}));
+    const auto up = collector::add_shared_labels(f, collector::RenderedLabels({{"flag", "up"}}));
+    const auto none = collector::add_shared_labels(f, collector::RenderedLabels({}));
+    collector::add_sample(f, d, up, 1);
+    collector::add_sample(f, none, up, 0);
+    collector::add_sample(f, none, none, 2);
+    collector::Families fs;
+    fs.push_back(std::move(f));
+    return fs;
+  };
+  // The lines family_of's samples print as, with `extra` (",netns=...") after their labels.
+  const auto lines_of = [](std::string_view device, const std::string& extra) {
+    const std::string bare = extra.empty() ? std::string() : "{" + extra.substr(1) + "}";
+    return "ifmib_flag{device=\"own\"" + extra + "} 7\nifmib_flag{device=\"" + std::string(device) +
+           "\",flag=\"up\"" + extra + "} 1\nifmib_flag{flag=\"up\"" + extra + "} 0\nifmib_flag" + bare + " 2\n";
+  };
+  const std::string header = "# HELP ifmib_flag Flags.\n# TYPE ifmib_flag gauge\n";
+
+  auto a = family_of("a0");
+  auto b = family_of("b0");
+  collector::append_label(b, "netns", "blue");
+  collector::append_samples(a[0], std::move(b[0]));
+  CHECK(collector::exposition_text(a) == header + lines_of("a0", "") + lines_of("b0", ",netns=\"blue\""));
+
+  // Merged with their slices still shared (no label added first); the second family's device
+  // name is longer, so slices not moved along would point at the wrong text.
+  auto c = family_of("c0");
+  auto d = family_of("dd00");
+  collector::append_samples(c[0], std::move(d[0]));
+  CHECK(collector::exposition_text(c) == header + lines_of("c0", "") + lines_of("dd00", ""));
 }
 
 TEST_CASE("exposition text: every value prints as std::to_chars(double) prints it") {
