@@ -8,38 +8,42 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-void append_decimal(std::string& out, unsigned v) {
-  if (v >= 100) out += static_cast<char>('0' + v / 100);
-  if (v >= 10) out += static_cast<char>('0' + v / 10 % 10);
-  out += static_cast<char>('0' + v % 10);
+// The formatters write into a stack buffer and make one std::string at the end: most results
+// fit its in-place storage (15 characters), so there is no allocation, where reserve(39) and an
+// append per character made one each (5 000 IPv6 groups per full scrape at 1000 interfaces).
+char* put_decimal(char* out, unsigned v) {
+  if (v >= 100) *out++ = static_cast<char>('0' + v / 100);
+  if (v >= 10) *out++ = static_cast<char>('0' + v / 10 % 10);
+  *out++ = static_cast<char>('0' + v % 10);
+  return out;
 }
 
-void append_dotted(std::string& out, const std::uint8_t* bytes) {
+char* put_dotted(char* out, const std::uint8_t* bytes) {
   for (int i = 0; i < 4; ++i) {
-    if (i != 0) out += '.';
-    append_decimal(out, bytes[i]);
+    if (i != 0) *out++ = '.';
+    out = put_decimal(out, bytes[i]);
   }
+  return out;
 }
 
 // One 16-bit word in hex without leading zeros ("0" for zero).
-void append_word(std::string& out, unsigned w) {
+char* put_word(char* out, unsigned w) {
   bool started = false;
   for (int shift = 12; shift >= 0; shift -= 4) {
     const unsigned digit = (w >> shift) & 0xf;
     if (digit != 0 || started || shift == 0) {
-      out += kHex[digit];
+      *out++ = kHex[digit];
       started = true;
     }
   }
+  return out;
 }
 
 }  // namespace
 
 std::string ipv4_text(std::span<const std::uint8_t, 4> addr) {
-  std::string out;
-  out.reserve(15);
-  append_dotted(out, addr.data());
-  return out;
+  char buf[16];  // "255.255.255.255"
+  return std::string(buf, put_dotted(buf, addr.data()));
 }
 
 std::string ipv6_text(std::span<const std::uint8_t, 16> addr) {
@@ -64,25 +68,26 @@ std::string ipv6_text(std::span<const std::uint8_t, 16> addr) {
   }
   if (best_len < 2) best_start = -1;
 
-  std::string out;
-  out.reserve(39);
+  char buf[48];  // at most 39 characters ("ffff:" * 7 + "ffff"), or 45 with a dotted tail
+  char* out = buf;
   for (int i = 0; i < 8; ++i) {
     if (i == best_start) {
-      out += "::";
+      *out++ = ':';
+      *out++ = ':';
       i += best_len - 1;
       continue;
     }
-    if (!out.empty() && out.back() != ':') out += ':';
+    if (out != buf && out[-1] != ':') *out++ = ':';
     // inet_ntop6's embedded IPv4, reached only after a leading run: "::a.b.c.d" when words 0-5
     // are zero and word 6 is not ("::2" stays hex), "::ffff:a.b.c.d" when word 5 is 0xffff.
     if (i == 6 && best_start == 0 &&
         (best_len == 6 || (best_len == 7 && words[7] != 0x0001) || (best_len == 5 && words[5] == 0xffff))) {
-      append_dotted(out, addr.data() + 12);
-      return out;
+      out = put_dotted(out, addr.data() + 12);
+      break;
     }
-    append_word(out, words[static_cast<std::size_t>(i)]);
+    out = put_word(out, words[static_cast<std::size_t>(i)]);
   }
-  return out;
+  return std::string(buf, out);
 }
 
 std::string link_text(std::span<const std::uint8_t> addr) {
