@@ -106,3 +106,36 @@ TEST_CASE("multicast: a reader error fails the collector") {
   REQUIRE_FALSE(families.ok());
   CHECK(families.error().text().rfind("multicast: /proc/net/igmp", 0) == 0);
 }
+
+TEST_CASE("multicast: groups in any order, a device's rows apart, repeats merged with the last mode winning") {
+  // The collector sorts and merges; this order exercises both: devices interleaved, families and
+  // groups out of order, and one inet group reported three times whose last report says exclude.
+  test::FakeReader reader;
+  platform::MulticastSnapshot s;
+  s.groups = {
+      {"eth1", 3, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, 1},
+      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.2", "10.0.0.1"}, 1},
+      {"eth1", 3, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
+      {"eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1},
+      {"eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
+      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.3", "10.0.0.1"}, 1},
+      {"eth1", 3, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1},
+      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::exclude, {"10.0.0.9"}, 1},
+  };
+  reader.multicast_result = s;
+  const auto out = collect_multicast(reader, {}, true);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet"}}) == 2);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "inet6"}}) == 1);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth0"}, {"family", "link"}}) == 0);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth1"}, {"family", "inet"}}) == 1);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth1"}, {"family", "inet6"}}) == 1);
+  CHECK(out.value("ifmib_multicast_groups", {{"device", "eth1"}, {"family", "link"}}) == 1);
+  // 232.1.1.1: distinct sources over its three reports (10.0.0.1, .2, .3, .9); users summed.
+  CHECK(out.value("ifmib_multicast_sources", {{"device", "eth0"}, {"family", "inet"}}) == 4);
+  CHECK(out.value("ifmib_multicast_group_sources",
+                  {{"device", "eth0"}, {"family", "inet"}, {"group", "232.1.1.1"}, {"mode", "exclude"}}) == 4);
+  CHECK_FALSE(out.has("ifmib_multicast_group_sources", {{"group", "232.1.1.1"}, {"mode", "include"}}));
+  CHECK(out.value("ifmib_multicast_group_users", {{"device", "eth0"}, {"family", "inet"}, {"group", "232.1.1.1"}}) ==
+        3);
+  CHECK(out.find("ifmib_multicast_group_users").size() == 6);  // one series per distinct membership
+}
