@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -53,13 +54,19 @@ Fields split_fields(std::string_view line) {
   return fields;
 }
 
+// The value of each hex digit, -1 for every other byte: one load per character instead of three
+// range tests (hex_bytes decodes some 200 000 digits per full scrape at 1000 interfaces).
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  return table;
+}();
+
 // The value of one hex digit, or -1.
-constexpr int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+constexpr int hex_digit(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
 // `hex` (an even number of hex digits, at most 2 * out.size()) decoded pairwise into `out`;
 // the number of bytes, or nullopt when a character is not a hex digit or the length does not fit.

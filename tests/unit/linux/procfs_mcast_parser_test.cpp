@@ -416,3 +416,22 @@ TEST_CASE("procfs multicast snapshot: derivation rule edge cases (documented lim
   REQUIRE(amb.groups.size() == 1);
   CHECK(amb.groups[0].mode == FilterMode::include);
 }
+
+TEST_CASE("procfs dev_mcast: every byte value as an address digit, accepted exactly when it is a hex digit") {
+  // The digit decoder is a table: its edges ('/', ':', '@', 'G', '`', 'g') and bytes above 0x7f
+  // (negative as char) must all be rejected, both cases of a-f accepted.
+  for (int c = 0; c < 256; ++c) {
+    if (c == '\n' || c == ' ' || c == '\t') continue;  // these split the line instead
+    std::string line = "2    eth0            1     0     01005e0000X1\n";
+    line[line.find('X')] = static_cast<char>(c);
+    const auto r = parse_dev_mcast(line);
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    CAPTURE(c);
+    CHECK(r.ok() == hex);
+    if (hex) {
+      const int value = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+      const char expected[] = {"0123456789abcdef"[value], '1', '\0'};
+      CHECK(r->at(0).address == std::string("01:00:5e:00:00:") + expected);
+    }
+  }
+}
