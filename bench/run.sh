@@ -64,7 +64,10 @@ trap 'exit 130' INT TERM
 
 out="$build/bench/results"
 mkdir -p "$out"
-rm -f "$out"/profile-*.json  # only this run's profiles go into the report
+# Only this run's results go into the report: a part skipped now (an empty NETNS_COUNTS, other
+# sizes) must not bring in an earlier run's figures. The recorded snapshots stay.
+rm -f "$out"/scrape-*.json "$out"/profile-*.json "$out"/netns-*.json "$out"/queues-*.json "$out"/slow-clients.json \
+  "$out"/floor-*.txt "$out"/compress-*.txt "$out"/text-*.txt
 for n in $sizes; do
   case $n in
     100) scrapes=40 ;;
