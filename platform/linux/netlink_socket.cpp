@@ -27,6 +27,10 @@ namespace {
 // (rtnl_calcit: an interface with many SR-IOV VFs); such a datagram makes the attempt start over
 // with room for it.
 constexpr std::size_t kInitialReceiveBuffer = 64 * 1024;
+// The largest datagram that has not fitted a first buffer so far: later dumps start with room
+// for it, so that a host whose interfaces need huge messages restarts a dump once, not on every
+// scrape.
+std::atomic<std::size_t> largest_datagram{0};
 // A dump never legitimately stalls; a bounded wait keeps a scrape from hanging forever.
 constexpr time_t kReceiveTimeoutSeconds = 10;
 
@@ -229,7 +233,9 @@ bool is_unsupported(const Error& error) {
   return error.sys_errno == EOPNOTSUPP || error.sys_errno == EINVAL;
 }
 
-Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) { return dump_with_buffer(request, kInitialReceiveBuffer); }
+Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
+  return dump_with_buffer(request, std::max(kInitialReceiveBuffer, largest_datagram.load(std::memory_order_relaxed)));
+}
 
 Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
   std::size_t capacity = std::max<std::size_t>(receive_buffer, 1);
@@ -238,6 +244,9 @@ Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, s
     if (!result) return result.error().within(request.label);
     if (result->truncated != 0) {
       capacity = result->truncated;
+      std::size_t seen = largest_datagram.load(std::memory_order_relaxed);
+      while (seen < capacity && !largest_datagram.compare_exchange_weak(seen, capacity, std::memory_order_relaxed)) {
+      }
       continue;
     }
     if (!result->interrupted) return std::move(result->messages);
