@@ -1,15 +1,10 @@
 #include "server/url.h"
 
+#include "base/hex_digit.h"
+
 namespace ifmib::server {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Percent-decoding shared by the query string and the path; they differ only in '+'.
 Result<std::string> percent_decode(std::string_view encoded, bool plus_is_space, const char* what) {
@@ -21,7 +16,7 @@ Result<std::string> percent_decode(std::string_view encoded, bool plus_is_space,
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= encoded.size()) return Error::invalid(what, "truncated percent-encoding");
-      const int hi = hex_value(encoded[i + 1]), lo = hex_value(encoded[i + 2]);
+      const int hi = hex_digit_value(encoded[i + 1]), lo = hex_digit_value(encoded[i + 2]);
       if (hi < 0 || lo < 0) return Error::invalid(what, "bad percent-encoding");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

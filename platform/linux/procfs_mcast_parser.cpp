@@ -12,6 +12,7 @@
 #include <span>
 #include <utility>
 
+#include "base/hex_digit.h"
 #include "platform/address_text.h"
 
 namespace ifmib::platform::procfs {
@@ -54,20 +55,6 @@ Fields split_fields(std::string_view line) {
   return fields;
 }
 
-// The value of each hex digit, -1 for every other byte: one load per character instead of three
-// range tests (hex_bytes decodes some 200 000 digits per full scrape at 1000 interfaces).
-constexpr std::array<std::int8_t, 256> kHexValue = [] {
-  std::array<std::int8_t, 256> table{};
-  for (auto& v : table) v = -1;
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
-  return table;
-}();
-
-// The value of one hex digit, or -1.
-constexpr int hex_digit(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
-
 // `hex` (an even number of hex digits, at most 2 * out.size()) decoded pairwise into `out`;
 // the number of bytes, or nullopt when a character is not a hex digit or the length does not fit.
 // One pass with no per-byte from_chars: the /proc/net multicast files are tens of thousands of
@@ -75,8 +62,8 @@ constexpr int hex_digit(char c) { return kHexValue[static_cast<unsigned char>(c)
 std::optional<std::size_t> hex_bytes(std::string_view hex, std::span<std::uint8_t> out) {
   if (hex.size() % 2 != 0 || hex.size() / 2 > out.size()) return std::nullopt;
   for (std::size_t i = 0; i < hex.size() / 2; ++i) {
-    const int hi = hex_digit(hex[2 * i]);
-    const int lo = hex_digit(hex[2 * i + 1]);
+    const int hi = hex_digit_value(hex[2 * i]);
+    const int lo = hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
@@ -94,7 +81,7 @@ std::optional<T> parse_unsigned(std::string_view field) {
 }
 
 bool all_hex(std::string_view field) {
-  return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) { return hex_digit(c) >= 0; });
+  return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) { return hex_digit_value(c) >= 0; });
 }
 
 bool is_signed_decimal(std::string_view field) {
