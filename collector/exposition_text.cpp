@@ -93,7 +93,7 @@ std::string exposition_text(const Families& families) {
     estimate += 2 * family.spec.name.size() + family.spec.help.size() + 32;
     estimate += family.samples.size() * (family.spec.name.size() + 30);  // braces, value
     // Label text shared by many samples (add_shared_labels) is written once per sample.
-    for (const auto& sample : family.samples) estimate += sample.labels.size + sample.more.size + 1;
+    for (const auto& sample : family.samples) estimate += Family::labels_size_bound(sample);
   }
   std::string out;
   out.reserve(estimate);

@@ -89,8 +89,12 @@ void append_label(Families& families, std::string_view name, std::string_view va
   std::string pair;
   append_pair(pair, name, value);
   for (auto& family : families) {
+    // Sized from what the samples write, not from family.labels: shared slices
+    // (add_shared_labels) are written once per sample.
+    std::size_t size = 0;
+    for (const auto& sample : family.samples) size += Family::labels_size_bound(sample) + 1 + pair.size();
     std::string labels;
-    labels.reserve(family.labels.size() + family.samples.size() * (pair.size() + 1));
+    labels.reserve(size);
     for (auto& sample : family.samples) {
       // Shared slices become one slice of the sample's own: the new label follows all of them.
       const std::size_t begin = labels.size();

@@ -86,6 +86,8 @@ struct Family {
     out += slice(s.more);
   }
   bool has_labels(const Sample& s) const { return s.labels.size != 0 || s.more.size != 0; }
+  /// At least as many characters as append_labels_of writes for `s` (the comma counted always).
+  static std::size_t labels_size_bound(const Sample& s) { return s.labels.size + s.more.size + 1; }
 };
 
 using Families = std::vector<Family>;
