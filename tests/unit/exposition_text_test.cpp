@@ -236,3 +236,31 @@ TEST_CASE("exposition text: every value prints as std::to_chars(double) prints i
   CHECK(text.substr(line == std::string::npos ? 0 : line, 40) ==
         expected.substr(line == std::string::npos ? 0 : line, 40));
 }
+
+TEST_CASE("exposition text: the longest values, with and without labels, within the buffer bound") {
+  // write_samples writes into a buffer sized from a bound of 32 characters per value; these are
+  // the longest std::to_chars(double) forms (24 characters) beside the special values.
+  const std::vector<std::pair<double, std::string>> values{
+      {-2.2250738585072014e-308, "-2.2250738585072014e-308"},
+      {-1.7976931348623157e+308, "-1.7976931348623157e+308"},
+      {4.9406564584124654e-324, "5e-324"},
+      {-0.0, "-0"},
+      {std::numeric_limits<double>::quiet_NaN(), "NaN"},
+      {-std::numeric_limits<double>::infinity(), "-Inf"},
+      {std::numeric_limits<double>::infinity(), "+Inf"}};
+  auto f = collector::make_family({"m", prometheus::MetricType::Gauge, "h"});
+  const auto device = collector::add_shared_labels(f, collector::RenderedLabels({{"device", "d"}}));
+  const auto flag = collector::add_shared_labels(f, collector::RenderedLabels({{"flag", "f"}}));
+  std::string expected = "# HELP m h\n# TYPE m gauge\n";
+  for (const auto& [value, text] : values) {
+    collector::add_sample(f, {}, value);
+    collector::add_sample(f, device, flag, value);
+    expected += "m " + text + "\nm{device=\"d\",flag=\"f\"} " + text + "\n";
+  }
+  collector::Families families;
+  families.push_back(std::move(f));
+  CHECK(collector::exposition_text(families) == expected);
+  std::string appended = "prefix\n";
+  collector::append_exposition_text(appended, families);
+  CHECK(appended == "prefix\n" + expected);
+}
