@@ -1,11 +1,17 @@
 // Gzip alternatives on the text the exporter serves (bench/replay.cpp writes it with
-// REPLAY_TEXT_OUT): ISA-L's igzip as server::gzip calls it, zlib, and libdeflate's one-shot
-// compressor at several levels. Prints CPU time per compression (median of RUNS, this
-// thread's CPU clock), output bytes, and each one's CPU relative to zlib level 1.
+// REPLAY_TEXT_OUT): zlib, libdeflate's one-shot compressor and ISA-L's igzip at several levels,
+// and the server's GzipCache (server/gzip_cache.h: a piece per family, unchanged families
+// reused) in three cases: every family compressed (a new cache each time), nothing changed since
+// the last response, and a busy host's scrape (the byte and packet counters of every interface
+// changed, the rest not). Prints CPU time per compression (median of RUNS, this thread's CPU
+// clock), output bytes, and each one's CPU relative to zlib level 1.
 //   compress TEXT_FILE [RUNS]
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
 #include <zlib.h>
+
+#include "server/content_encoding.h"
+#include "server/gzip_cache.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -104,6 +110,38 @@ int main(int argc, char** argv) {
     candidates.push_back({"isa-l " + std::to_string(level),
                           [level](const std::string& t, std::string& o) { return isal_gzip(t, level, o); }});
   }
+  // The same text with every value of the byte and packet counters changed (a digit appended).
+  std::string busy;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line(text.data() + at, end - at);
+    busy += line;
+    for (const char* name : {"ifmib_receive_bytes_total{", "ifmib_transmit_bytes_total{",
+                             "ifmib_receive_packets_total{", "ifmib_transmit_packets_total{"}) {
+      if (line.starts_with(name)) busy += '7';
+    }
+    busy += '\n';
+    at = end + 1;
+  }
+  candidates.push_back({"cache fresh", [](const std::string& t, std::string& o) {
+                          ifmib::server::GzipCache cache(ifmib::server::deflate_piece);
+                          o = cache.gzip(t);
+                          return o.size();
+                        }});
+  static ifmib::server::GzipCache kept(ifmib::server::deflate_piece);
+  (void)kept.gzip(text);
+  candidates.push_back({"cache same", [](const std::string& t, std::string& o) {
+                          o = kept.gzip(t);
+                          return o.size();
+                        }});
+  // Alternating between the text and its busy variant: the four counter families always changed.
+  static ifmib::server::GzipCache alternating(ifmib::server::deflate_piece);
+  static bool flip = false;
+  candidates.push_back({"cache busy", [&busy](const std::string& t, std::string& o) {
+                          flip = !flip;
+                          o = alternating.gzip(flip ? busy : t);
+                          return o.size();
+                        }});
   std::printf("text %zu bytes, %d runs each\n", text.size(), runs);
   std::printf("%-14s %10s %12s %8s %12s\n", "gzip", "cpu_ms", "bytes", "ratio", "cpu_vs_zlib1");
   double zlib1 = 0;

@@ -3,7 +3,7 @@
 # the layer libraries, which replay links):
 #   kernel_floor  the kernel's own cost of the reads (no exporter code)
 #   replay        scrapes a recorded snapshot through a fixed reader (callgrind's subject)
-#   compress      gzip alternatives on the served text
+#   compress      gzip alternatives on the served text, and the server's GzipCache (links its library)
 #   bench/tools.sh BUILD_DIR
 set -eu
 build=${1:?usage: bench/tools.sh BUILD_DIR}
@@ -15,4 +15,5 @@ g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
   "$build/libifmib_collector.a" "$build/libifmib_platform.a" "$build/libifmib_poller.a" "$build/libifmib_base.a" \
   -Wl,--as-needed -lprometheus-cpp-core -lspdlog -lfmt -lz -lisal -lmnl -lyaml-cpp -lcrypt -lssl \
   -lcrypto -lpthread
-g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -o "$build/bench/compress" bench/compress.cpp -lz -ldeflate -lisal
+g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -I. -o "$build/bench/compress" bench/compress.cpp \
+  "$build/libifmib_server.a" "$build/libifmib_base.a" -lz -ldeflate -lisal -lspdlog -lfmt -lpthread

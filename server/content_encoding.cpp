@@ -1,6 +1,7 @@
 #include "server/content_encoding.h"
 
 #if IFMIB_HAVE_ISAL
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 #endif
 
@@ -42,11 +43,13 @@ bool accepts_gzip(std::string_view header) {
 }
 
 #if IFMIB_HAVE_ISAL
-std::string gzip(std::string_view text) {
+std::optional<std::string> deflate_piece(std::string_view text) {
   // Level 1 favours CPU: scrapes are frequent and exposition text compresses well even at the
   // fastest level. ISA-L's igzip rather than libdeflate or zlib, chosen by bench/compress.cpp on
   // a 1000-interface scrape (2.6 MB): igzip 1 1.3 ms / 201 KB, libdeflate 1 4.0 ms / 171 KB,
   // zlib 1 6.4 ms / 190 KB (bench/results/).
+  // avail_in is 32 bits.
+  if (text.size() > UINT32_MAX) return std::nullopt;
   // The level's hash tables live in a buffer we hand it; no zeroing needed (isal_deflate_init
   // resets what it uses).
   const std::unique_ptr<std::uint8_t[]> level_buffer(new std::uint8_t[ISAL_DEF_LVL1_DEFAULT]);
@@ -55,16 +58,15 @@ std::string gzip(std::string_view text) {
   stream.level = 1;
   stream.level_buf = level_buffer.get();
   stream.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-  stream.gzip_flag = IGZIP_GZIP;
-  stream.end_of_stream = 1;
-  stream.flush = NO_FLUSH;
+  stream.gzip_flag = IGZIP_DEFLATE;
+  stream.end_of_stream = 0;
+  // All input compressed, then an empty stored block: the piece ends on a byte boundary.
+  stream.flush = SYNC_FLUSH;
   stream.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(text.data()));
-  // avail_in is 32 bits: a text of 4 GiB or more is served uncompressed.
-  if (text.size() > UINT32_MAX) return {};
   stream.avail_in = static_cast<std::uint32_t>(text.size());
   // Uninitialised room rather than a zero-filled string (the memset of megabytes showed in perf).
   // An eighth of the text is plenty for exposition text (~13x smaller); incompressible input
-  // needs a little more than itself, so the buffer grows until the stream ends.
+  // needs a little more than itself, so the buffer grows until the flush is complete.
   std::size_t capacity = text.size() / 8 + 1024;
   std::unique_ptr<char[]> out(new char[capacity]);
   std::size_t used = 0;
@@ -72,10 +74,10 @@ std::string gzip(std::string_view text) {
     stream.next_out = reinterpret_cast<std::uint8_t*>(out.get() + used);
     stream.avail_out = static_cast<std::uint32_t>(std::min<std::size_t>(capacity - used, UINT32_MAX));
     const std::uint32_t room = stream.avail_out;
-    if (isal_deflate(&stream) != COMP_OK) return {};
+    if (isal_deflate(&stream) != COMP_OK) return std::nullopt;
     used += room - stream.avail_out;
-    if (stream.internal_state.state == ZSTATE_END) break;
-    if (stream.avail_out != 0) return {};  // neither finished nor out of room: should not happen
+    // Room left over means the flush is complete (igzip_lib.h, isal_deflate).
+    if (stream.avail_in == 0 && stream.avail_out != 0) break;
     const std::size_t grown = capacity * 2;
     std::unique_ptr<char[]> bigger(new char[grown]);
     std::memcpy(bigger.get(), out.get(), used);
@@ -84,8 +86,13 @@ std::string gzip(std::string_view text) {
   }
   return std::string(out.get(), used);
 }
+
+std::uint32_t gzip_crc32(std::string_view text) {
+  return crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+}
 #else
-std::string gzip(std::string_view text) { return gzip_zlib(text); }
+std::optional<std::string> deflate_piece(std::string_view text) { return deflate_piece_zlib(text); }
+std::uint32_t gzip_crc32(std::string_view text) { return gzip_crc32_zlib(text); }
 #endif
 
 }  // namespace ifmib::server

@@ -59,7 +59,7 @@ HttpResponse HttpServer::handle(const HttpRequest& request) {
     const std::string* accept = request.header("Accept-Encoding");
     response.headers.emplace_back("Vary", "Accept-Encoding");
     if (accept && accepts_gzip(*accept)) {
-      if (std::string compressed = gzip(response.body); !compressed.empty()) {
+      if (std::string compressed = gzip_.gzip(response.body); !compressed.empty()) {
         response.body = std::move(compressed);
         response.headers.emplace_back("Content-Encoding", "gzip");
       }

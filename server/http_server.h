@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "server/content_encoding.h"
+#include "server/gzip_cache.h"
 #include "server/http_request.h"
 #include "server/http_response.h"
 #include "server/status_counter.h"
@@ -75,6 +77,7 @@ class HttpServer {
   StatusCounter& statuses_;
   std::shared_ptr<WebSecurity> security_;  // --web.config.file: TLS, basic auth, headers; null = none
   std::atomic<int> in_flight_{0};
+  GzipCache gzip_{deflate_piece};  // internally synchronised
   std::unique_ptr<Loop> loop_;
 };
 

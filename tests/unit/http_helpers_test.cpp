@@ -2,9 +2,16 @@
 #include <netinet/in.h>
 #include <zlib.h>
 
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "cmd/landing_page.h"
 #include "cmd/routes.h"
 #include "server/content_encoding.h"
+#include "server/gzip_cache.h"
 #include "server/http_request.h"
 #include "server/listen_address.h"
 #include "server/url.h"
@@ -83,9 +90,24 @@ std::string gunzip(const std::string& packed, std::size_t expected_size) {
 
 }  // namespace
 
-TEST_CASE("gzip and its zlib fallback: round trip through zlib, compressible, incompressible and empty") {
-  // Pseudo-random bytes do not compress: the output outgrows any guess made from exposition text.
-  std::string noise(3 << 20, '\0');
+namespace {
+
+// Exposition text of `families` families of `lines` lines each, the value of family `changed`
+// (or none) raised by `bump`.
+std::string families_text(int families, int lines, int changed = -1, int bump = 0) {
+  std::string text;
+  for (int f = 0; f < families; ++f) {
+    const std::string name = "ifmib_f" + std::to_string(f) + "_total";
+    text += "# HELP " + name + " Family " + std::to_string(f) + ".\n# TYPE " + name + " counter\n";
+    for (int i = 0; i < lines; ++i) {
+      text += name + "{device=\"veth" + std::to_string(i) + "\"} " + std::to_string(1000 + i + (f == changed ? bump : 0)) + "\n";
+    }
+  }
+  return text;
+}
+
+std::string pseudo_random_bytes(std::size_t n) {
+  std::string noise(n, '\0');
   std::uint32_t state = 2463534242u;
   for (char& c : noise) {
     state ^= state << 13;
@@ -93,20 +115,92 @@ TEST_CASE("gzip and its zlib fallback: round trip through zlib, compressible, in
     state ^= state << 5;
     c = static_cast<char>(state);
   }
-  std::string exposition;
-  for (int i = 0; i < 20000; ++i) exposition += "ifmib_receive_bytes_total{device=\"veth" + std::to_string(i) + "\"} 12345\n";
-  // gzip() (ISA-L where the build has it) and the zlib path it falls back to elsewhere.
-  for (const auto compress : {&server::gzip, &server::gzip_zlib}) {
-    for (const std::string& text : {std::string(100000, 'x'), noise, exposition, std::string()}) {
-      CAPTURE(text.size());
-      CAPTURE(compress == &server::gzip_zlib);
-      const std::string packed = compress(text);
-      REQUIRE(packed.size() >= 18);
-      CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
-      CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
-      CHECK(gunzip(packed, text.size()) == text);
+  return noise;
+}
+
+}  // namespace
+
+TEST_CASE("gzip cache, ISA-L and zlib pieces: round trip through zlib, compressible, incompressible and empty") {
+  // Pseudo-random bytes do not compress: the output outgrows any guess made from exposition text.
+  const std::string noise = pseudo_random_bytes(3 << 20);
+  const std::vector<std::string> texts{std::string(100000, 'x'), noise, families_text(20, 1000), std::string(),
+                                       "# HELP only\n", "# HELP a x\n# HELP a x\n", "no family\n# HELP b y\nb 1\n",
+                                       "x # HELP inside a line is no family start\n", "# HELP " + noise};
+  // deflate_piece (ISA-L where the build has it) and the zlib path it falls back to elsewhere.
+  for (const auto compress : {&server::deflate_piece, &server::deflate_piece_zlib}) {
+    server::GzipCache cache(compress);
+    for (int round = 0; round < 2; ++round) {  // the second round reuses kept pieces
+      for (const std::string& text : texts) {
+        CAPTURE(text.size());
+        CAPTURE(round);
+        CAPTURE(compress == &server::deflate_piece_zlib);
+        const std::string packed = cache.gzip(text);
+        REQUIRE(packed.size() >= 18);
+        CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
+        CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
+        CHECK(gunzip(packed, text.size()) == text);  // zlib checks the CRC-32 and the length
+      }
     }
   }
+  CHECK(server::gzip_crc32(noise) == server::gzip_crc32_zlib(noise));
+}
+
+TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a changed one is compressed again") {
+  for (const auto compress : {&server::deflate_piece, &server::deflate_piece_zlib}) {
+    CAPTURE(compress == &server::deflate_piece_zlib);
+    server::GzipCache cache(compress);
+    const std::string first = families_text(5, 200);
+    CHECK(gunzip(cache.gzip(first), first.size()) == first);
+    CHECK(cache.reused() == 0);
+    CHECK(cache.compressed() == 5);
+    CHECK(gunzip(cache.gzip(first), first.size()) == first);
+    CHECK(cache.reused() == 5);
+    CHECK(cache.compressed() == 5);
+    // One value of family 3 changes by one digit's worth: only that family is compressed again,
+    // and the result is the new text, not the kept one.
+    const std::string second = families_text(5, 200, 3, 9);
+    REQUIRE(second != first);
+    CHECK(gunzip(cache.gzip(second), second.size()) == second);
+    CHECK(cache.reused() == 9);
+    CHECK(cache.compressed() == 6);
+    // The same length, other digits: compared byte for byte, not by size.
+    const std::string third = families_text(5, 200, 3, 1);
+    REQUIRE(third.size() == second.size());
+    CHECK(gunzip(cache.gzip(third), third.size()) == third);
+    CHECK(cache.compressed() == 7);
+    // Families missing from one response come back from the kept pieces in the next.
+    const std::string fewer = families_text(2, 200);
+    CHECK(gunzip(cache.gzip(fewer), fewer.size()) == fewer);
+    CHECK(gunzip(cache.gzip(third), third.size()) == third);
+    CHECK(cache.compressed() == 7);
+  }
+}
+
+TEST_CASE("gzip cache: concurrent responses of different texts each decode to their own text") {
+  server::GzipCache cache(server::deflate_piece);
+  std::vector<std::string> texts;
+  for (int t = 0; t < 4; ++t) texts.push_back(families_text(8, 300, t, t + 1));
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 25; ++k) {
+        const std::string& text = texts[static_cast<std::size_t>((t + k) % 4)];
+        z_stream zs{};
+        if (inflateInit2(&zs, 15 + 16) != Z_OK) { ++wrong; continue; }
+        const std::string packed = cache.gzip(text);
+        std::string out(text.size() + 10, '\0');
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+        zs.avail_in = static_cast<uInt>(packed.size());
+        zs.next_out = reinterpret_cast<Bytef*>(out.data());
+        zs.avail_out = static_cast<uInt>(out.size());
+        if (inflate(&zs, Z_FINISH) != Z_STREAM_END || out.substr(0, zs.total_out) != text) ++wrong;
+        inflateEnd(&zs);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("printable_label_value: valid UTF-8 kept, invalid bytes spelled out") {
