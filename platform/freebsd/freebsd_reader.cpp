@@ -42,7 +42,10 @@ constexpr int kBridgeBufferDoublings = 8;
 
 std::string mib_text(std::span<const int> mib) {
   std::string out;
-  for (const int v : mib) out += (out.empty() ? "" : ".") + std::to_string(v);
+  for (const int v : mib) {
+    if (!out.empty()) out += '.';  // not "." + std::string: a false -Wrestrict of GCC 12 at -O3
+    out += std::to_string(v);
+  }
   return out;
 }
 
