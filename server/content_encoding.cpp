@@ -78,6 +78,7 @@ std::optional<std::string> deflate_piece(std::string_view text) {
     used += room - stream.avail_out;
     // Room left over means the flush is complete (igzip_lib.h, isal_deflate).
     if (stream.avail_in == 0 && stream.avail_out != 0) break;
+    if (stream.avail_out != 0) return std::nullopt;  // input left, yet room: should not happen
     const std::size_t grown = capacity * 2;
     std::unique_ptr<char[]> bigger(new char[grown]);
     std::memcpy(bigger.get(), out.get(), used);
