@@ -9,10 +9,6 @@ namespace ifmib::server {
 
 namespace {
 
-// More families than any response of ours has (some 60); past it the table starts over, so that
-// no sequence of bodies grows it without bound.
-constexpr std::size_t kMaxPieces = 1024;
-
 constexpr std::string_view kFamilyStart = "# HELP ";
 
 // The gzip header (RFC 1952 section 2.3): deflate, no flags, no time, OS unknown.
@@ -100,6 +96,11 @@ std::size_t GzipCache::reused() const {
 std::size_t GzipCache::compressed() const {
   const std::lock_guard lock(mutex_);
   return compressed_;
+}
+
+std::size_t GzipCache::kept() const {
+  const std::lock_guard lock(mutex_);
+  return pieces_.size();
 }
 
 }  // namespace ifmib::server

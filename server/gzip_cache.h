@@ -38,6 +38,12 @@ class GzipCache {
   /// Families whose piece was reused, and those compressed, over this object's life.
   std::size_t reused() const;
   std::size_t compressed() const;
+  /// Families kept now (at most kMaxPieces).
+  std::size_t kept() const;
+
+  /// More families than any response of ours has (some 60); past it the table starts over, so
+  /// that no sequence of bodies grows it without bound.
+  static constexpr std::size_t kMaxPieces = 1024;
 
  private:
   struct Piece {
@@ -50,8 +56,7 @@ class GzipCache {
 
   PieceCompressor compress_;
   mutable std::mutex mutex_;  // guards the members below
-  // By the family's first line ("# HELP <name> <help>"). Bounded: when a response brings more
-  // distinct families than kMaxPieces, the table starts over.
+  // By the family's first line ("# HELP <name> <help>"); at most kMaxPieces.
   std::unordered_map<std::string, std::shared_ptr<const Piece>> pieces_;
   std::size_t reused_ = 0;
   std::size_t compressed_ = 0;

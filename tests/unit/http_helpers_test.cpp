@@ -176,6 +176,22 @@ TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a chan
   }
 }
 
+TEST_CASE("gzip cache: responses with ever new families keep a bounded table") {
+  server::GzipCache cache(server::deflate_piece);
+  // Three times the bound in distinct families, over several responses: each still decodes.
+  for (int round = 0; round < 3; ++round) {
+    std::string text;
+    const int families = static_cast<int>(server::GzipCache::kMaxPieces);
+    for (int f = 0; f < families; ++f) {
+      const std::string name = "ifmib_r" + std::to_string(round) + "_f" + std::to_string(f);
+      text += "# HELP " + name + " h\n" + name + " 1\n";
+    }
+    CHECK(gunzip(cache.gzip(text), text.size()) == text);
+    CHECK(cache.kept() <= server::GzipCache::kMaxPieces);
+  }
+  CHECK(cache.compressed() == 3 * server::GzipCache::kMaxPieces);
+}
+
 TEST_CASE("gzip cache: concurrent responses of different texts each decode to their own text") {
   server::GzipCache cache(server::deflate_piece);
   std::vector<std::string> texts;
