@@ -37,7 +37,8 @@ std::vector<std::string_view> families_of(std::string_view text) {
 
 }  // namespace
 
-GzipCache::GzipCache(PieceCompressor compress) : compress_(compress) {}
+GzipCache::GzipCache(PieceCompressor compress, std::size_t smallest_kept)
+    : compress_(compress), smallest_kept_(smallest_kept) {}
 
 std::shared_ptr<const GzipCache::Piece> GzipCache::find(const std::string& key) const {
   const std::lock_guard lock(mutex_);
@@ -58,15 +59,26 @@ std::string GzipCache::gzip(std::string_view text) {
   std::string out(kHeader, sizeof kHeader);
   out.reserve(text.size() / 8 + 64);
   std::size_t reused = 0, compressed = 0;
+  // Text not kept (small families, text before the first family) waiting to be compressed as
+  // one piece: [pending_begin, pending_end) of `text`. The families are back to back.
+  std::size_t pending_begin = 0, pending_end = 0;
+  const auto compress_pending = [&]() -> bool {
+    if (pending_end == pending_begin) return true;
+    const auto deflated = compress_(text.substr(pending_begin, pending_end - pending_begin));
+    if (!deflated) return false;
+    out += *deflated;
+    ++compressed;
+    pending_begin = pending_end;
+    return true;
+  };
   for (const std::string_view family : families_of(text)) {
-    if (!family.starts_with(kFamilyStart)) {
-      // Not a family of exposition text (a landing page, text before the first family): not kept.
-      const auto deflated = compress_(family);
-      if (!deflated) return {};
-      out += *deflated;
-      ++compressed;
+    const auto at = static_cast<std::size_t>(family.data() - text.data());
+    if (!family.starts_with(kFamilyStart) || family.size() < smallest_kept_) {
+      if (pending_end == pending_begin) pending_begin = at;
+      pending_end = at + family.size();
       continue;
     }
+    if (!compress_pending()) return {};
     std::string key(family.substr(0, family.find('\n')));
     if (const auto kept = find(key); kept && kept->text == family) {
       out += kept->deflated;
@@ -79,6 +91,7 @@ std::string GzipCache::gzip(std::string_view text) {
     ++compressed;
     keep(std::move(key), std::make_shared<const Piece>(Piece{std::string(family), std::move(*deflated)}));
   }
+  if (!compress_pending()) return {};
   out.append(kLastBlock, sizeof kLastBlock);
   append_le32(out, gzip_crc32(text));
   append_le32(out, static_cast<std::uint32_t>(text.size()));

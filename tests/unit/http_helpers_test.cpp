@@ -92,17 +92,22 @@ std::string gunzip(const std::string& packed, std::size_t expected_size) {
 
 namespace {
 
-// Exposition text of `families` families of `lines` lines each, the value of family `changed`
-// (or none) raised by `bump`.
+// Exposition text of family number `f` with `lines` lines (about 40 bytes each), every value
+// raised by `bump`.
+std::string family_text(int f, int lines, int bump = 0) {
+  const std::string name = "ifmib_f" + std::to_string(f) + "_total";
+  std::string text = "# HELP " + name + " Family " + std::to_string(f) + ".\n# TYPE " + name + " counter\n";
+  for (int i = 0; i < lines; ++i) {
+    text += name + "{device=\"veth" + std::to_string(i) + "\"} " + std::to_string(1000 + i + bump) + "\n";
+  }
+  return text;
+}
+
+// `families` families of `lines` lines each, the values of family `changed` (or none) raised by
+// `bump`.
 std::string families_text(int families, int lines, int changed = -1, int bump = 0) {
   std::string text;
-  for (int f = 0; f < families; ++f) {
-    const std::string name = "ifmib_f" + std::to_string(f) + "_total";
-    text += "# HELP " + name + " Family " + std::to_string(f) + ".\n# TYPE " + name + " counter\n";
-    for (int i = 0; i < lines; ++i) {
-      text += name + "{device=\"veth" + std::to_string(i) + "\"} " + std::to_string(1000 + i + (f == changed ? bump : 0)) + "\n";
-    }
-  }
+  for (int f = 0; f < families; ++f) text += family_text(f, lines, f == changed ? bump : 0);
   return text;
 }
 
@@ -126,14 +131,22 @@ TEST_CASE("gzip cache, ISA-L and zlib pieces: round trip through zlib, compressi
   const std::vector<std::string> texts{std::string(100000, 'x'), noise, families_text(20, 1000), std::string(),
                                        "# HELP only\n", "# HELP a x\n# HELP a x\n", "no family\n# HELP b y\nb 1\n",
                                        "x # HELP inside a line is no family start\n", "# HELP " + noise};
-  // deflate_piece (ISA-L where the build has it) and the zlib path it falls back to elsewhere.
-  for (const auto compress : {&server::deflate_piece, &server::deflate_piece_zlib}) {
-    server::GzipCache cache(compress);
+  // deflate_piece (ISA-L where the build has it) and the zlib path it falls back to elsewhere;
+  // every family kept, and only the large ones (the default).
+  struct Setup {
+    server::PieceCompressor compress;
+    std::size_t smallest_kept;
+  };
+  for (const Setup setup : {Setup{&server::deflate_piece, 0}, Setup{&server::deflate_piece, server::GzipCache::kSmallestKept},
+                            Setup{&server::deflate_piece_zlib, 0},
+                            Setup{&server::deflate_piece_zlib, server::GzipCache::kSmallestKept}}) {
+    server::GzipCache cache(setup.compress, setup.smallest_kept);
     for (int round = 0; round < 2; ++round) {  // the second round reuses kept pieces
       for (const std::string& text : texts) {
         CAPTURE(text.size());
         CAPTURE(round);
-        CAPTURE(compress == &server::deflate_piece_zlib);
+        CAPTURE(setup.smallest_kept);
+        CAPTURE(setup.compress == &server::deflate_piece_zlib);
         const std::string packed = cache.gzip(text);
         REQUIRE(packed.size() >= 18);
         CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
@@ -148,7 +161,7 @@ TEST_CASE("gzip cache, ISA-L and zlib pieces: round trip through zlib, compressi
 TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a changed one is compressed again") {
   for (const auto compress : {&server::deflate_piece, &server::deflate_piece_zlib}) {
     CAPTURE(compress == &server::deflate_piece_zlib);
-    server::GzipCache cache(compress);
+    server::GzipCache cache(compress, 0);  // every family kept, however small
     const std::string first = families_text(5, 200);
     CHECK(gunzip(cache.gzip(first), first.size()) == first);
     CHECK(cache.reused() == 0);
@@ -176,8 +189,35 @@ TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a chan
   }
 }
 
-TEST_CASE("gzip cache: responses with ever new families keep a bounded table") {
+TEST_CASE("gzip cache: small families are one piece together and never kept, large ones each a piece") {
   server::GzipCache cache(server::deflate_piece);
+  // 10 lines are some 400 bytes, 1000 lines some 40 KB (above kSmallestKept): small, small,
+  // large, small, large.
+  REQUIRE(family_text(0, 10).size() < server::GzipCache::kSmallestKept);
+  REQUIRE(family_text(2, 1000).size() >= server::GzipCache::kSmallestKept);
+  const auto text_with = [](int bump) {
+    return family_text(0, 10, bump) + family_text(1, 10, bump) + family_text(2, 1000) + family_text(3, 10, bump) +
+           family_text(4, 1000);
+  };
+  const std::string first = text_with(0);
+  CHECK(gunzip(cache.gzip(first), first.size()) == first);
+  CHECK(cache.compressed() == 4);  // [0, 1], 2, [3], 4
+  CHECK(cache.reused() == 0);
+  CHECK(cache.kept() == 2);
+  // The small ones change, the large ones do not: two pieces compressed, two reused.
+  const std::string second = text_with(5);
+  CHECK(gunzip(cache.gzip(second), second.size()) == second);
+  CHECK(cache.compressed() == 6);
+  CHECK(cache.reused() == 2);
+  // Text before the first family joins the first run of small families.
+  const std::string third = "# a comment first\n" + second;
+  CHECK(gunzip(cache.gzip(third), third.size()) == third);
+  CHECK(cache.compressed() == 8);
+  CHECK(cache.reused() == 4);
+}
+
+TEST_CASE("gzip cache: responses with ever new families keep a bounded table") {
+  server::GzipCache cache(server::deflate_piece, 0);
   // Three times the bound in distinct families, over several responses: each still decodes.
   for (int round = 0; round < 3; ++round) {
     std::string text;
