@@ -8,9 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
-#include <unordered_set>
+#include <vector>
 
 namespace ifmib::platform::netlink {
 
@@ -111,9 +112,11 @@ EthtoolInfo EthtoolCache::get(std::uint32_t ifindex, const EthtoolKey& key) {
 }
 
 void EthtoolCache::prune(std::span<const std::uint32_t> present) {
-  const std::unordered_set<std::uint32_t> keep(present.begin(), present.end());
+  // A sorted vector, not a hash set: one allocation per scrape instead of one per interface.
+  std::vector<std::uint32_t> keep(present.begin(), present.end());
+  std::sort(keep.begin(), keep.end());
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [&keep](const auto& entry) { return !keep.contains(entry.first); });
+  std::erase_if(entries_, [&keep](const auto& entry) { return !std::binary_search(keep.begin(), keep.end(), entry.first); });
 }
 
 std::size_t EthtoolCache::size() const {
