@@ -44,18 +44,14 @@ Status parse_attributes(const void* payload, std::size_t length, std::span<const
                         std::span<const AttributeRule> rules) {
   for (auto& slot : table) slot = nullptr;
   // libmnl's mnl_attr_for_each_payload walk, written out: its calls per attribute were most of
-  // the cost of parsing a link dump (some 50 attributes per interface). First the walk must
-  // consume the whole payload, so that a truncated attribute is an error before any is used
-  // (libmnl's own walk stops silently there).
+  // the cost of parsing a link dump (some 50 attributes per interface). One pass that fails on
+  // the first truncated attribute (libmnl's own walk stops silently there); a failure leaves the
+  // table half filled, and callers use it only on success.
   const auto* const begin = static_cast<const std::uint8_t*>(payload);
-  std::size_t offset = 0;
-  while (offset < length && attribute_fits(begin + offset, length - offset)) {
-    offset += MNL_ALIGN(attribute_length(begin + offset));
-  }
-  if (offset < length) {
-    return Error::invalid("attributes", "truncated or malformed attribute at offset " + std::to_string(offset));
-  }
-  for (offset = 0; offset < length; offset += MNL_ALIGN(attribute_length(begin + offset))) {
+  for (std::size_t offset = 0; offset < length; offset += MNL_ALIGN(attribute_length(begin + offset))) {
+    if (!attribute_fits(begin + offset, length - offset)) {
+      return Error::invalid("attributes", "truncated or malformed attribute at offset " + std::to_string(offset));
+    }
     const auto* attr = reinterpret_cast<const nlattr*>(begin + offset);
     const std::uint16_t type = attr->nla_type & NLA_TYPE_MASK;  // mnl_attr_get_type()
     if (type >= table.size()) continue;

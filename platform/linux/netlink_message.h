@@ -33,7 +33,8 @@ struct AttributeRule {
 /// one wins on duplicates). Types >= table.size() are ignored (newer kernels add attributes).
 /// `rules[type]` (when type < rules.size()) is enforced. Fails when an attribute header or
 /// length runs past the payload, when bytes are left over after the last attribute, or when a
-/// rule is broken: callers never see a half-validated table.
+/// rule is broken; the table is then half filled, and must not be used (every caller returns
+/// the error).
 Status parse_attributes(const void* payload, std::size_t length, std::span<const nlattr*> table,
                         std::span<const AttributeRule> rules);
 
