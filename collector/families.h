@@ -78,12 +78,16 @@ struct Family {
   std::vector<Sample> samples;
 
   std::string_view slice(LabelSlice s) const { return std::string_view(labels).substr(s.begin, s.size); }
+  /// The label pairs of `s` (without braces) as three pieces to write one after the other: its
+  /// own slice, a comma when both slices have text, the shared slice. Every writer of a
+  /// sample's labels goes through it.
+  std::array<std::string_view, 3> label_pieces(const Sample& s) const {
+    const std::string_view own = slice(s.labels), more = slice(s.more);
+    return {own, own.empty() || more.empty() ? std::string_view() : std::string_view(","), more};
+  }
   /// Appends the label pairs of `s` (without braces) to `out`.
   void append_labels_of(std::string& out, const Sample& s) const {
-    out += slice(s.labels);
-    if (s.more.size == 0) return;
-    if (s.labels.size != 0) out += ',';
-    out += slice(s.more);
+    for (const std::string_view piece : label_pieces(s)) out += piece;
   }
   bool has_labels(const Sample& s) const { return s.labels.size != 0 || s.more.size != 0; }
   /// At least as many characters as append_labels_of writes for `s` (the comma counted always).
