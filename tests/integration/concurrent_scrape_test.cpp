@@ -5,17 +5,16 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/integration/raw_http.h"
 #include "tests/support/exposition.h"
+#include "tests/support/gunzip.h"
 #include "tests/support/linux/netns.h"
 
 namespace test = ifmib::test;
@@ -31,23 +30,6 @@ constexpr int kScrapesEach = 12;
 bool sanitizer_report(const std::string& text) {
   return text.find("ThreadSanitizer") != std::string::npos || text.find("AddressSanitizer") != std::string::npos ||
          text.find("LeakSanitizer") != std::string::npos || text.find("runtime error:") != std::string::npos;
-}
-
-// The body of a gzip response, inflated by zlib (which checks its CRC-32 and length); nullopt
-// when it is not one whole gzip stream.
-std::optional<std::string> gunzip(const std::string& packed) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) return std::nullopt;
-  std::string out(packed.size() * 40 + 1024, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
-  zs.avail_in = static_cast<uInt>(packed.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const bool whole = inflate(&zs, Z_FINISH) == Z_STREAM_END && zs.avail_in == 0;
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  if (!whole) return std::nullopt;
-  return out;
 }
 
 }  // namespace
@@ -85,7 +67,7 @@ TEST_CASE("concurrent scrapes: every answer is whole exposition text, every coll
           if (http::Connection::header_value(r.head, "content-encoding") != "gzip") {
             return fail(path + ": asked for gzip, got no Content-Encoding: gzip");
           }
-          auto text = gunzip(r.body);
+          auto text = test::gunzip(r.body);
           if (!text) return fail(path + ": the gzip body does not inflate");
           r.body = std::move(*text);
         }
