@@ -7,8 +7,9 @@
 // space (0.8 ms of 1.7 MB at 1000 interfaces). Here the text is cut into its metric families
 // (at each "# HELP" line) and each family is deflated on its own, from an empty window, into a
 // piece that ends on a byte boundary. A family whose text is byte for byte the one a previous
-// response had reuses that response's piece. Small families are not kept (kSmallestKept). The pieces, a final empty block, the CRC-32 and
-// the length make one ordinary gzip member (RFC 1952): any gzip reader decodes it.
+// response had reuses that response's piece. Small families are not kept (kSmallestKept). The
+// pieces, a final empty block, the CRC-32 and the length make one ordinary gzip member
+// (RFC 1952): any gzip reader decodes it.
 //
 // Knows the text format only as far as where a family starts; knows nothing of metrics.
 

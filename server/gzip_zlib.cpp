@@ -1,6 +1,7 @@
 // The pieces of gzip_cache.h and their CRC-32 with zlib, where the build has no ISA-L. A file of
-// its own: an exporter built with ISA-L never calls it, so the linker leaves this object out of the static library's users and the
-// binary does not load libz (84 KiB of resident pages at start-up, counted in the idle RSS).
+// its own: an exporter built with ISA-L never calls it, so the linker leaves this object out of
+// the static library's users and the binary does not load libz (84 KiB of resident pages at
+// start-up, counted in the idle RSS).
 
 #include "server/content_encoding.h"
 

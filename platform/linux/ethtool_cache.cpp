@@ -116,7 +116,8 @@ void EthtoolCache::prune(std::span<const std::uint32_t> present) {
   std::vector<std::uint32_t> keep(present.begin(), present.end());
   std::sort(keep.begin(), keep.end());
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [&keep](const auto& entry) { return !std::binary_search(keep.begin(), keep.end(), entry.first); });
+  std::erase_if(entries_,
+                [&keep](const auto& entry) { return !std::binary_search(keep.begin(), keep.end(), entry.first); });
 }
 
 std::size_t EthtoolCache::size() const {
