@@ -1,7 +1,9 @@
 #!/bin/sh
 # Benchmark fixture: a network namespace holding N interfaces (N/2 veth pairs, both ends inside),
 # each up, with link, IPv4 and IPv6 multicast memberships (source-specific on every 4th), and
-# tbf / pfifo root qdiscs on every 10th (the rest keep veth's noqueue).
+# tbf / pfifo root qdiscs on every 10th (the rest keep veth's noqueue). The holder of the
+# memberships also sends up to 500 datagrams a second out of the interfaces in turn, so that
+# counters move between scrapes (bench/mcast_holder.py).
 #
 #   bench/fixture.sh create NAME N   -> prints the PID of the process holding the IP memberships
 #   bench/fixture.sh delete NAME     -> deletes the namespace
