@@ -20,6 +20,6 @@ valgrind -q --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" \
   "$build/bench/replay" "$snap" "$scrapes" $collect
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk -v n="$scrapes" '
   /PROGRAM TOTALS/ { gsub(",", "", $1); printf "instructions per scrape: %.1f M\n", $1 / n / 1e6 }
-  /exposition_text|Scraper::scrape|server::gzip|::collect\(ifmib::platform::Reader|parse_[a-z0-9_]*_dump|send_queues_from|LinuxReader::/ {
+  /exposition_text|Scraper::scrape|GzipCache::gzip|deflate_piece|::collect\(ifmib::platform::Reader|parse_[a-z0-9_]*_dump|send_queues_from|LinuxReader::/ {
     v = $1; gsub(",", "", v); name = $0; sub(/^[^?]*\?\?\?:/, "", name); sub(/\(.*/, "", name)
     printf "  %-45s %8.1f M\n", name, v / n / 1e6 }'

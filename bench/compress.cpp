@@ -57,7 +57,8 @@ std::size_t libdeflate_gzip(const std::string& text, int level, std::string& out
   return n;
 }
 
-// ISA-L's igzip, one stream with the gzip wrapper, as server::gzip calls it.
+// ISA-L's igzip, one stream with the gzip wrapper: the one-shot gzip the server made before
+// server/gzip_cache.h.
 std::size_t isal_gzip(const std::string& text, int level, std::string& out) {
   static const std::size_t level_buffer_sizes[] = {ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
                                                   ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT};
