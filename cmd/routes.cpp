@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "collector/exposition_text.h"
+#include "cmd/family_parts.h"
 #include "server/url.h"
 
 namespace ifmib::cmd {
@@ -36,7 +36,9 @@ server::HttpResponse serve_scrape(const collector::Scraper& scraper, const serve
   if (auto problem = scraper.check(*selection)) return server::text_response(400, *problem + "\n");
   server::HttpResponse response;
   response.content_type = kExpositionContentType;
-  response.body = collector::exposition_text(scraper.scrape(*selection));
+  // In parts, one per family: for gzip the server compresses again only the families that
+  // changed since an earlier response (server/gzip_cache.h).
+  response.parts = family_parts(scraper.scrape(*selection));
   response.compressible = true;
   return response;
 }

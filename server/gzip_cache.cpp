@@ -1,15 +1,13 @@
 #include "server/gzip_cache.h"
 
 #include <utility>
-#include <vector>
 
 #include "server/content_encoding.h"
+#include "server/crc32_combine.h"
 
 namespace ifmib::server {
 
 namespace {
-
-constexpr std::string_view kFamilyStart = "# HELP ";
 
 // The gzip header (RFC 1952 section 2.3): deflate, no flags, no time, OS unknown.
 constexpr char kHeader[] = {'\x1f', '\x8b', '\x08', '\x00', '\x00', '\x00', '\x00', '\x00', '\x00', '\xff'};
@@ -18,21 +16,6 @@ constexpr char kLastBlock[] = {'\x03', '\x00'};
 
 void append_le32(std::string& out, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
-}
-
-// `text` cut before each line that starts a family: the first piece is what precedes the first
-// "# HELP" line (nothing, for exposition text), then one piece per family.
-std::vector<std::string_view> families_of(std::string_view text) {
-  std::vector<std::string_view> pieces;
-  std::size_t begin = 0;
-  for (std::size_t at = text.find(kFamilyStart); at != std::string_view::npos;
-       at = text.find(kFamilyStart, at + kFamilyStart.size())) {
-    if (at != 0 && text[at - 1] != '\n') continue;  // not at a line start
-    if (at > begin) pieces.push_back(text.substr(begin, at - begin));
-    begin = at;
-  }
-  if (begin < text.size()) pieces.push_back(text.substr(begin));
-  return pieces;
 }
 
 }  // namespace
@@ -52,52 +35,79 @@ void GzipCache::keep(std::string key, std::shared_ptr<const Piece> piece) {
   pieces_[std::move(key)] = std::move(piece);
 }
 
-std::string GzipCache::gzip(std::string_view text) {
-  // ISIZE is the length modulo 2^32, but a piece's compressor takes at most 4 GiB at once;
-  // such a text is served uncompressed.
-  if (text.size() > UINT32_MAX) return {};
+std::string GzipCache::gzip(const BodyParts& parts) {
   std::string out(kHeader, sizeof kHeader);
-  out.reserve(text.size() / 8 + 64);
   std::size_t reused = 0, compressed = 0;
-  // Text not kept (small families, text before the first family) waiting to be compressed as
-  // one piece: [pending_begin, pending_end) of `text`. The families are back to back.
-  std::size_t pending_begin = 0, pending_end = 0;
-  const auto compress_pending = [&]() -> bool {
-    if (pending_end == pending_begin) return true;
-    const auto deflated = compress_(text.substr(pending_begin, pending_end - pending_begin));
-    if (!deflated) return false;
-    out += *deflated;
+  std::uint32_t crc = 0;
+  std::uint64_t size = 0;
+  // Pieces of text, deflated, appended with their CRC-32 and length. A piece's compressor takes
+  // at most 4 GiB, and ISIZE is the length modulo 2^32: such a body is served uncompressed.
+  const auto append_piece = [&](std::string_view deflated, std::uint32_t piece_crc, std::uint64_t piece_size) {
+    out += deflated;
+    crc = crc32_combine(crc, piece_crc, piece_size);
+    size += piece_size;
+    return size <= UINT32_MAX;
+  };
+  // The text of parts not kept, waiting to be compressed as one piece.
+  std::string run;
+  const auto compress_run = [&]() -> bool {
+    if (run.empty()) return true;
+    const auto deflated = compress_(run);
+    if (!deflated || !append_piece(*deflated, gzip_crc32(run), run.size())) return false;
     ++compressed;
-    pending_begin = pending_end;
+    run.clear();
     return true;
   };
-  for (const std::string_view family : families_of(text)) {
-    const auto at = static_cast<std::size_t>(family.data() - text.data());
-    if (!family.starts_with(kFamilyStart) || family.size() < smallest_kept_) {
-      if (pending_end == pending_begin) pending_begin = at;
-      pending_end = at + family.size();
-      continue;
-    }
-    if (!compress_pending()) return {};
-    std::string key(family.substr(0, family.find('\n')));
-    if (const auto kept = find(key); kept && kept->text == family) {
-      out += kept->deflated;
+  std::string text;
+  for (const auto& part : parts) {
+    std::string key(part->key());
+    if (const auto kept = find(key); kept && part->same_text_as(*kept->part)) {
+      if (!compress_run() || !append_piece(kept->deflated, kept->crc, kept->size)) return {};
       ++reused;
       continue;
     }
-    auto deflated = compress_(family);
+    if (part->size_bound() < smallest_kept_) {
+      part->write(run);
+      continue;
+    }
+    text.clear();
+    text.reserve(part->size_bound());
+    part->write(text);
+    if (text.size() < smallest_kept_) {
+      run += text;
+      continue;
+    }
+    if (!compress_run()) return {};
+    auto deflated = compress_(text);
     if (!deflated) return {};
-    out += *deflated;
+    auto piece = std::make_shared<const Piece>(Piece{part, std::move(*deflated), gzip_crc32(text), text.size()});
+    if (!append_piece(piece->deflated, piece->crc, piece->size)) return {};
     ++compressed;
-    keep(std::move(key), std::make_shared<const Piece>(Piece{std::string(family), std::move(*deflated)}));
+    keep(std::move(key), std::move(piece));
   }
-  if (!compress_pending()) return {};
+  if (!compress_run()) return {};
   out.append(kLastBlock, sizeof kLastBlock);
-  append_le32(out, gzip_crc32(text));
-  append_le32(out, static_cast<std::uint32_t>(text.size()));
+  append_le32(out, crc);
+  append_le32(out, static_cast<std::uint32_t>(size));
   const std::lock_guard lock(mutex_);
   reused_ += reused;
   compressed_ += compressed;
+  return out;
+}
+
+std::string GzipCache::gzip(std::string_view text) {
+  if (text.size() > UINT32_MAX) return {};
+  std::string out(kHeader, sizeof kHeader);
+  if (!text.empty()) {
+    const auto deflated = compress_(text);
+    if (!deflated) return {};
+    out += *deflated;
+    const std::lock_guard lock(mutex_);
+    ++compressed_;
+  }
+  out.append(kLastBlock, sizeof kLastBlock);
+  append_le32(out, gzip_crc32(text));
+  append_le32(out, static_cast<std::uint32_t>(text.size()));
   return out;
 }
 

@@ -6,12 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "server/body_part.h"
+
 namespace ifmib::server {
 
 struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  /// When not empty, the body is these parts' text instead (`body` is then empty): the server
+  /// writes it, or gzip-compresses it part by part (gzip_cache.h).
+  BodyParts parts;
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/-Length
   bool head = false;                                         // HEAD: headers only
   std::shared_ptr<void> slot;  // a --web.max-requests slot, released when the response is sent

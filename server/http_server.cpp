@@ -55,16 +55,22 @@ HttpResponse HttpServer::handle(const HttpRequest& request) {
     response = text_response(404, "Not found. Metrics are at " + config_.telemetry_path + "\n");
   }
   response.head = head;
+  bool compressed = false;
   if (response.compressible) {
     const std::string* accept = request.header("Accept-Encoding");
     response.headers.emplace_back("Vary", "Accept-Encoding");
     if (accept && accepts_gzip(*accept)) {
-      if (std::string compressed = gzip_.gzip(response.body); !compressed.empty()) {
-        response.body = std::move(compressed);
+      std::string gzipped = response.parts.empty() ? gzip_.gzip(response.body) : gzip_.gzip(response.parts);
+      if (!gzipped.empty()) {
+        response.body = std::move(gzipped);
         response.headers.emplace_back("Content-Encoding", "gzip");
+        compressed = true;
       }
     }
   }
+  if (!compressed && !response.parts.empty()) response.body = body_text(response.parts);
+  // The kept parts live on in the cache; the others go now, not when the response is sent.
+  response.parts.clear();
   if (security_) {
     for (auto& header : security_->headers()) response.headers.push_back(std::move(header));
   }
@@ -573,7 +579,7 @@ void HttpServer::Loop::worker() {
       job.response = server_.handle(job.request);
     } catch (const std::exception& e) {
       log::error("http: request handler failed", {{"err", e.what()}});
-      job.response = HttpResponse{500, "text/plain; charset=utf-8", "Internal server error.\n", {}, false, nullptr};
+      job.response = text_response(500, "Internal server error.\n");
     }
     lock.lock();
     done_.push_back(std::move(job));

@@ -10,11 +10,13 @@
 #include "cmd/landing_page.h"
 #include "cmd/routes.h"
 #include "server/content_encoding.h"
+#include "server/crc32_combine.h"
 #include "server/gzip_cache.h"
 #include "server/http_request.h"
 #include "server/listen_address.h"
 #include "server/url.h"
 #include "tests/support/gunzip.h"
+#include "tests/support/text_parts.h"
 #include "collector/families.h"
 #include "base/log.h"
 
@@ -131,15 +133,39 @@ TEST_CASE("gzip cache, ISA-L and zlib pieces: round trip through zlib, compressi
         CAPTURE(round);
         CAPTURE(setup.smallest_kept);
         CAPTURE(setup.compress == &server::deflate_piece_zlib);
-        const std::string packed = cache.gzip(text);
+        const std::string packed = cache.gzip(test::text_parts(text));
         REQUIRE(packed.size() >= 18);
         CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
         CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
         CHECK(test::gunzip(packed).value_or(kNotGzip) == text);  // zlib checks the CRC-32 and the length
+        // The whole text as one piece (a compressible response without parts).
+        CHECK(test::gunzip(cache.gzip(std::string_view(text))).value_or(kNotGzip) == text);
       }
     }
   }
   CHECK(server::gzip_crc32(noise) == server::gzip_crc32_zlib(noise));
+}
+
+TEST_CASE("crc32_combine: the CRC-32 of two texts together, as zlib computes it over both") {
+  const std::string noise = pseudo_random_bytes(70000);
+  // Split points at the ends, inside a byte run of every length up to 64, and far apart.
+  std::vector<std::size_t> cuts{0, 1, 2, 7, 8, 9, 63, 64, 65, 4096, 65535, 65536, noise.size() - 1, noise.size()};
+  for (std::size_t end : {std::size_t{0}, std::size_t{1}, std::size_t{100}, noise.size()}) {
+    for (const std::size_t cut : cuts) {
+      if (cut > end) continue;
+      const std::string_view all = std::string_view(noise).substr(0, end);
+      const std::string_view a = all.substr(0, cut), b = all.substr(cut);
+      CAPTURE(end);
+      CAPTURE(cut);
+      CHECK(server::crc32_combine(server::gzip_crc32_zlib(a), server::gzip_crc32_zlib(b), b.size()) ==
+            server::gzip_crc32_zlib(all));
+    }
+  }
+  // Three pieces, combined left to right.
+  const std::string_view x = std::string_view(noise).substr(0, 10), y = std::string_view(noise).substr(10, 1000),
+                         z = std::string_view(noise).substr(1010);
+  const std::uint32_t xy = server::crc32_combine(server::gzip_crc32(x), server::gzip_crc32(y), y.size());
+  CHECK(server::crc32_combine(xy, server::gzip_crc32(z), z.size()) == server::gzip_crc32_zlib(noise));
 }
 
 TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a changed one is compressed again") {
@@ -147,28 +173,28 @@ TEST_CASE("gzip cache: a family whose text is unchanged reuses its piece, a chan
     CAPTURE(compress == &server::deflate_piece_zlib);
     server::GzipCache cache(compress, 0);  // every family kept, however small
     const std::string first = families_text(5, 200);
-    CHECK(test::gunzip(cache.gzip(first)).value_or(kNotGzip) == first);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(first))).value_or(kNotGzip) == first);
     CHECK(cache.reused() == 0);
     CHECK(cache.compressed() == 5);
-    CHECK(test::gunzip(cache.gzip(first)).value_or(kNotGzip) == first);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(first))).value_or(kNotGzip) == first);
     CHECK(cache.reused() == 5);
     CHECK(cache.compressed() == 5);
     // One value of family 3 changes by one digit's worth: only that family is compressed again,
     // and the result is the new text, not the kept one.
     const std::string second = families_text(5, 200, 3, 9);
     REQUIRE(second != first);
-    CHECK(test::gunzip(cache.gzip(second)).value_or(kNotGzip) == second);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(second))).value_or(kNotGzip) == second);
     CHECK(cache.reused() == 9);
     CHECK(cache.compressed() == 6);
     // The same length, other digits: compared byte for byte, not by size.
     const std::string third = families_text(5, 200, 3, 1);
     REQUIRE(third.size() == second.size());
-    CHECK(test::gunzip(cache.gzip(third)).value_or(kNotGzip) == third);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(third))).value_or(kNotGzip) == third);
     CHECK(cache.compressed() == 7);
     // Families missing from one response come back from the kept pieces in the next.
     const std::string fewer = families_text(2, 200);
-    CHECK(test::gunzip(cache.gzip(fewer)).value_or(kNotGzip) == fewer);
-    CHECK(test::gunzip(cache.gzip(third)).value_or(kNotGzip) == third);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(fewer))).value_or(kNotGzip) == fewer);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(third))).value_or(kNotGzip) == third);
     CHECK(cache.compressed() == 7);
   }
 }
@@ -184,18 +210,18 @@ TEST_CASE("gzip cache: small families are one piece together and never kept, lar
            family_text(4, 1000);
   };
   const std::string first = text_with(0);
-  CHECK(test::gunzip(cache.gzip(first)).value_or(kNotGzip) == first);
+  CHECK(test::gunzip(cache.gzip(test::text_parts(first))).value_or(kNotGzip) == first);
   CHECK(cache.compressed() == 4);  // [0, 1], 2, [3], 4
   CHECK(cache.reused() == 0);
   CHECK(cache.kept() == 2);
   // The small ones change, the large ones do not: two pieces compressed, two reused.
   const std::string second = text_with(5);
-  CHECK(test::gunzip(cache.gzip(second)).value_or(kNotGzip) == second);
+  CHECK(test::gunzip(cache.gzip(test::text_parts(second))).value_or(kNotGzip) == second);
   CHECK(cache.compressed() == 6);
   CHECK(cache.reused() == 2);
   // Text before the first family joins the first run of small families.
   const std::string third = "# a comment first\n" + second;
-  CHECK(test::gunzip(cache.gzip(third)).value_or(kNotGzip) == third);
+  CHECK(test::gunzip(cache.gzip(test::text_parts(third))).value_or(kNotGzip) == third);
   CHECK(cache.compressed() == 8);
   CHECK(cache.reused() == 4);
 }
@@ -210,7 +236,7 @@ TEST_CASE("gzip cache: responses with ever new families keep a bounded table") {
       const std::string name = "ifmib_r" + std::to_string(round) + "_f" + std::to_string(f);
       text += "# HELP " + name + " h\n" + name + " 1\n";
     }
-    CHECK(test::gunzip(cache.gzip(text)).value_or(kNotGzip) == text);
+    CHECK(test::gunzip(cache.gzip(test::text_parts(text))).value_or(kNotGzip) == text);
     CHECK(cache.kept() <= server::GzipCache::kMaxPieces);
   }
   CHECK(cache.compressed() == 3 * server::GzipCache::kMaxPieces);
@@ -228,7 +254,7 @@ TEST_CASE("gzip cache: concurrent responses of different texts each decode to th
     threads.emplace_back([&, t] {
       for (int k = 0; k < 25; ++k) {
         const std::string& text = texts[static_cast<std::size_t>((t + k) % 4)];
-        if (test::gunzip(cache.gzip(text)) != text) ++wrong;
+        if (test::gunzip(cache.gzip(test::text_parts(text))) != text) ++wrong;
       }
     });
   }
