@@ -1,6 +1,7 @@
 // Instructions per scrape, deterministically: the Linux reader (parsing and joining the dumps), the
-// collectors, the text serializer and gzip, run on a recorded kernel snapshot (bench/snapshot/<N>/,
-// written by kernel_floor): the ordinary Linux reader is given the recorded bytes instead of the
+// collectors, the text serializer and gzip as the server serves a gzip scrape (family parts,
+// server/gzip_cache.h), run on a recorded kernel snapshot (bench/snapshot/<N>/, written by
+// kernel_floor): the ordinary Linux reader is given the recorded bytes instead of the
 // kernel's (LinuxSource), so no system call and no kernel state enters the count.
 //
 //   valgrind --tool=callgrind --collect-atstart=no replay DIR SCRAPES [COLLECT]
@@ -8,13 +9,15 @@
 // default collector, as a plain /metrics scrape. One scrape runs first, outside the count, so that
 // the reader's caches are warm as in a running exporter; collection is switched on
 // (CALLGRIND_TOGGLE_COLLECT) only around the SCRAPES scrapes after it. Without valgrind it prints
-// wall time per scrape, which is only indicative. REPLAY_GZIP=kept|fresh: see main().
+// wall time per scrape, which is only indicative. REPLAY_GZIP=kept|fresh and REPLAY_EVICT=MiB:
+// see main().
 
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <valgrind/callgrind.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,10 +25,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/content_encoding.h"
 #include "server/gzip_cache.h"
-#include "collector/exposition_text.h"
+#include "cmd/family_parts.h"
 #include "collector/collector.h"
 #include "collector/scrape.h"
 #include "platform/linux/linux_reader.h"
@@ -152,26 +156,35 @@ int main(int argc, char** argv) {
   {
     const auto families = scraper.scrape(selection);  // warm-up, not counted
     for (const auto& f : families) series += f.samples.size();
-    (void)cache.gzip(collector::exposition_text(families));
+    (void)cache.gzip(cmd::family_parts(collector::Families(families)));
   }
 
-  std::size_t text_bytes = 0, gzip_bytes = 0;
-  std::string last_body;
-  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t gzip_bytes = 0;
+  server::BodyParts last_parts;
   CALLGRIND_TOGGLE_COLLECT;
+  // REPLAY_EVICT=MiB: before each scrape, outside the figure below, write that much memory, so
+  // that every scrape starts with its data out of the caches, as a scrape in the bench rotation
+  // does after the other processes' turns (a bound on what a smaller working set could gain).
+  const char* evict_env = std::getenv("REPLAY_EVICT");
+  // Ignored under valgrind, whose count it would only add to.
+  std::vector<char> evict(evict_env && !RUNNING_ON_VALGRIND ? static_cast<std::size_t>(std::max(0, std::atoi(evict_env))) << 20 : 0);
+  double scrape_ms = 0;
   for (int k = 0; k < scrapes; ++k) {
-    const auto families = scraper.scrape(selection);
-    std::string body = collector::exposition_text(families);
+    for (std::size_t b = 0; b < evict.size(); b += 64) evict[b] = static_cast<char>(evict[b] + k);
+    const auto s0 = std::chrono::steady_clock::now();
+    // As the server serves a gzip scrape (cmd/routes.cpp, server/http_server.cpp): the families
+    // as parts, compressed where they changed.
+    server::BodyParts parts = cmd::family_parts(scraper.scrape(selection));
     server::GzipCache fresh(server::deflate_piece);
-    const std::string compressed = (kept ? cache : fresh).gzip(body);
-    text_bytes = body.size();
-    gzip_bytes = compressed.size();
-    if (k + 1 == scrapes) last_body = std::move(body);
+    gzip_bytes = (kept ? cache : fresh).gzip(parts).size();
+    scrape_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count();
+    if (k + 1 == scrapes) last_parts = std::move(parts);
   }
   CALLGRIND_TOGGLE_COLLECT;
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const std::string last_body = server::body_text(last_parts);
+  const std::size_t text_bytes = last_body.size();
   std::printf("replay series %zu scrapes %d text_bytes %zu gzip_bytes %zu wall_ms_per_scrape %.3f\n", series, scrapes,
-              text_bytes, gzip_bytes, ms / scrapes);
+              text_bytes, gzip_bytes, scrape_ms / scrapes);
   // REPLAY_TEXT_OUT=FILE keeps the served text, for bench/compress.cpp.
   if (const char* path = std::getenv("REPLAY_TEXT_OUT")) {
     std::ofstream(path, std::ios::binary) << last_body;

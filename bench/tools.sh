@@ -15,5 +15,5 @@ g++ -std=c++20 -O3 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Werror \
   "$build/libifmib_collector.a" "$build/libifmib_platform.a" "$build/libifmib_poller.a" "$build/libifmib_base.a" \
   -Wl,--as-needed -lprometheus-cpp-core -lspdlog -lfmt -lz -lisal -lmnl -lyaml-cpp -lcrypt -lssl \
   -lcrypto -lpthread
-g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -I. -o "$build/bench/compress" bench/compress.cpp \
+g++ -std=c++20 -O2 -Wall -Wextra -Werror -Wshadow -I. -o "$build/bench/compress" bench/compress.cpp tests/support/text_parts.cpp \
   "$build/libifmib_server.a" "$build/libifmib_base.a" -lz -ldeflate -lisal -lspdlog -lfmt -lpthread
