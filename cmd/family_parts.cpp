@@ -11,8 +11,7 @@ namespace {
 
 class FamilyPart final : public server::BodyPart {
  public:
-  explicit FamilyPart(collector::Family family)
-      : family_(std::move(family)), size_bound_(collector::family_text_size_bound(family_)) {}
+  explicit FamilyPart(collector::Family family) : family_(std::move(family)) {}
 
   std::string_view key() const override { return family_.spec.name; }
   bool same_text_as(const server::BodyPart& earlier) const override {
@@ -20,11 +19,12 @@ class FamilyPart final : public server::BodyPart {
     return other != nullptr && collector::same_text(family_, other->family_);
   }
   void write(std::string& out) const override { collector::append_family_text(out, family_); }
-  std::size_t size_bound() const override { return size_bound_; }
+  // Asked only of a part whose text is written: a walk over its samples, which an unchanged
+  // family need not pay.
+  std::size_t size_bound() const override { return collector::family_text_size_bound(family_); }
 
  private:
   collector::Family family_;
-  std::size_t size_bound_;
 };
 
 }  // namespace

@@ -66,12 +66,13 @@ std::string GzipCache::gzip(const BodyParts& parts) {
       ++reused;
       continue;
     }
-    if (part->size_bound() < smallest_kept_) {
+    const std::size_t bound = part->size_bound();
+    if (bound < smallest_kept_) {
       part->write(run);
       continue;
     }
     text.clear();
-    text.reserve(part->size_bound());
+    text.reserve(bound);
     part->write(text);
     if (text.size() < smallest_kept_) {
       run += text;

@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "collector/ether_collector.h"
 #include "collector/ifmib_collector.h"
 #include "tests/support/exposition.h"
@@ -297,4 +302,33 @@ TEST_CASE("ether: collision frequencies and chipset (FreeBSD)") {
   CHECK(out.value("ifmib_dot3_collision_frequency_frames_total", {{"device", "eth0"}, {"collisions", "16"}}) == 1);
   CHECK(out.find("ifmib_dot3_collision_frequency_frames_total").size() == 16);
   CHECK(out.value("ifmib_dot3_chipset_info", {{"device", "eth0"}, {"vendor", "2"}, {"part", "3"}}) == 1);
+}
+
+TEST_CASE("ifmib: a flag is 1 exactly when its name is set, in any order, with unknown names, past 64 names") {
+  test::FakeReader reader;
+  auto eth = ethernet_interface();
+  // Out of the table's order, a name the table lacks (FreeBSD's "bitN"), one name twice.
+  eth.flags = {"multicast", "bit31", "up", "promisc", "up"};
+  // A table of 70 names: the first 64 come from a bit mask, the rest from a search.
+  static const auto kMany = [] {
+    static std::vector<std::string> names;
+    for (int k = 0; k < 70; ++k) names.push_back("f" + std::to_string(k));
+    static std::vector<std::string_view> views(names.begin(), names.end());
+    return std::span<const std::string_view>(views);
+  }();
+  auto wide = loopback_interface();
+  wide.name = "w0";
+  wide.known_flags = kMany;
+  wide.flags = {"f69", "f3", "f64", "f63", "f0"};
+  reader.interfaces_result = std::vector{eth, wide};
+  const auto out = collect_ifmib(reader);
+  for (const std::string_view flag : test::kKnownFlags) {
+    const bool on = flag == "up" || flag == "multicast" || flag == "promisc";
+    CHECK(out.value("ifmib_flag", {{"device", "eth0"}, {"flag", std::string(flag)}}) == (on ? 1 : 0));
+  }
+  for (int k = 0; k < 70; ++k) {
+    const bool on = k == 0 || k == 3 || k == 63 || k == 64 || k == 69;
+    CAPTURE(k);
+    CHECK(out.value("ifmib_flag", {{"device", "w0"}, {"flag", "f" + std::to_string(k)}}) == (on ? 1 : 0));
+  }
 }
