@@ -213,8 +213,11 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   }
   // Counts per device and family: devices and memberships are both in device order, so one
   // pass over the memberships serves all devices.
+  // Each device's label rendered once for its five series (checking and escaping a name per
+  // series was a tenth of the collector's instructions, bench/callgrind.sh).
   auto next = memberships.begin();
   for (const auto device : devices) {
+    const RenderedLabels device_label({{"device", device}});
     for (AddressFamily family : {AddressFamily::inet, AddressFamily::inet6, AddressFamily::link}) {
       std::size_t groups = 0, sources = 0;
       for (; next != memberships.end() && next->first->device == device && next->first->family == family; ++next) {
@@ -223,9 +226,9 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
       }
       if (!wanted(query, family)) continue;
       const char* name = platform::to_string(family);
-      add_sample(f[kGroups], {{"device", device}, {"family", name}}, static_cast<double>(groups));
+      add_sample(f[kGroups], device_label, {{"family", name}}, static_cast<double>(groups));
       if (family != AddressFamily::link) {
-        add_sample(f[kSources], {{"device", device}, {"family", name}}, static_cast<double>(sources));
+        add_sample(f[kSources], device_label, {{"family", name}}, static_cast<double>(sources));
       }
     }
   }
