@@ -18,6 +18,14 @@ void append_le32(std::string& out, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
 }
 
+// Closes a member whose pieces are in `out`: the final block, then the CRC-32 and length (mod
+// 2^32) of the whole text.
+void append_trailer(std::string& out, std::uint32_t crc, std::uint64_t size) {
+  out.append(kLastBlock, sizeof kLastBlock);
+  append_le32(out, crc);
+  append_le32(out, static_cast<std::uint32_t>(size));
+}
+
 }  // namespace
 
 GzipCache::GzipCache(PieceCompressor compress, std::size_t smallest_kept)
@@ -87,9 +95,7 @@ std::string GzipCache::gzip(const BodyParts& parts) {
     keep(std::move(key), std::move(piece));
   }
   if (!compress_run()) return {};
-  out.append(kLastBlock, sizeof kLastBlock);
-  append_le32(out, crc);
-  append_le32(out, static_cast<std::uint32_t>(size));
+  append_trailer(out, crc, size);
   const std::lock_guard lock(mutex_);
   reused_ += reused;
   compressed_ += compressed;
@@ -106,9 +112,7 @@ std::string GzipCache::gzip(std::string_view text) {
     const std::lock_guard lock(mutex_);
     ++compressed_;
   }
-  out.append(kLastBlock, sizeof kLastBlock);
-  append_le32(out, gzip_crc32(text));
-  append_le32(out, static_cast<std::uint32_t>(text.size()));
+  append_trailer(out, gzip_crc32(text), text.size());
   return out;
 }
 
