@@ -148,8 +148,17 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   f.reserve(kCount);
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
 
-  std::unordered_map<std::uint32_t, const std::string*> names;  // ifindex -> name, for masters
-  for (const auto& i : *interfaces) names.emplace(i.index, &i.name);
+  // ifindex -> name, for masters; built at the first interface that has one (most hosts have
+  // none, and a node per interface was a tenth of the collector's own instructions).
+  std::unordered_map<std::uint32_t, const std::string*> names;
+  const auto name_of = [&](std::uint32_t index) -> const std::string* {
+    if (names.empty()) {
+      names.reserve(interfaces->size());
+      for (const auto& i : *interfaces) names.emplace(i.index, &i.name);
+    }
+    const auto found = names.find(index);
+    return found == names.end() ? nullptr : found->second;
+  };
   FlagLabels flag_labels(f[kFlag]);
 
   for (const auto& i : *interfaces) {
@@ -171,9 +180,8 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     add_sample(f[kOperUp], device, i.oper_status == platform::OperStatus::up ? 1 : 0);
     add_sample(f[kOperStatus], device, static_cast<double>(i.oper_status));
     if (i.master_index) {
-      const auto master = names.find(*i.master_index);
       // A master that vanished between the dump's messages has no name: no series rather than a wrong one.
-      if (master != names.end()) add_sample(f[kMaster], device, {{"master", *master->second}}, 1);
+      if (const std::string* master = name_of(*i.master_index)) add_sample(f[kMaster], device, {{"master", *master}}, 1);
     }
     if (i.lower_index) {
       add_sample(f[kLower], device,

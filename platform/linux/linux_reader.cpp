@@ -60,7 +60,7 @@ class LinuxReader final : public Reader {
     out.reserve(rows->size());
     present.reserve(rows->size());
     for (auto& row : *rows) {
-      Interface i = std::move(row.interface);
+      Interface& i = out.emplace_back(std::move(row.interface));  // one move of ~450 bytes, not two
       i.tx_queue_length = row.txqlen;
       // Driver and speed need one ethtool ioctl per interface: cached, refetched only when the
       // interface is renamed, changes carrier or goes up/down (see ethtool_cache.h).
@@ -70,7 +70,6 @@ class LinuxReader final : public Reader {
       i.full_duplex = info.full_duplex;
       i.autonegotiation = info.autonegotiation;
       present.push_back(i.index);
-      out.push_back(std::move(i));
     }
     ethtool_.prune(present);
     return out;

@@ -27,8 +27,7 @@ constexpr auto kMcastRules = mcast_rules();
 
 using McastTable = std::array<const nlattr*, IFA_MAX + 1>;
 
-Result<MulticastRow> decode_group(const ifaddrmsg& ifa, const McastTable& tb, const MessagePlace& place) {
-  MulticastRow row;
+Status decode_group(const ifaddrmsg& ifa, const McastTable& tb, const MessagePlace& place, MulticastRow& row) {
   row.ifindex = ifa.ifa_index;
   std::size_t address_length = 0;
   switch (ifa.ifa_family) {
@@ -52,7 +51,7 @@ Result<MulticastRow> decode_group(const ifaddrmsg& ifa, const McastTable& tb, co
   const auto* payload = static_cast<const std::uint8_t*>(mnl_attr_get_payload(group));
   row.group = row.family == AddressFamily::inet ? ipv4_text(std::span<const std::uint8_t, 4>(payload, 4))
                                                 : ipv6_text(std::span<const std::uint8_t, 16>(payload, 16));
-  return row;
+  return ok_status();
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "platform/linux/netlink_message.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -8,22 +9,13 @@ namespace ifmib::platform::netlink {
 
 namespace {
 
-// mnl_attr_ok() without the call: a whole attribute header and payload fit in `left` bytes.
-bool attribute_fits(const std::uint8_t* at, std::size_t left) {
-  if (left < sizeof(nlattr)) return false;
-  std::uint16_t length = 0;
-  std::memcpy(&length, at, sizeof length);  // nla_len, the first field
-  return length >= sizeof(nlattr) && length <= left;
-}
-
-std::uint16_t attribute_length(const std::uint8_t* at) {
-  std::uint16_t length = 0;
-  std::memcpy(&length, at, sizeof length);
-  return length;
+// Both failure paths stay out of line, so that the walk below keeps its state in registers.
+[[gnu::cold, gnu::noinline]] Error malformed_at(std::size_t offset) {
+  return Error::invalid("attributes", "truncated or malformed attribute at offset " + std::to_string(offset));
 }
 
 // The rule of `type` holds for `attr`, else the error.
-Status check_rule(const nlattr* attr, std::uint16_t type, const AttributeRule& rule) {
+[[gnu::cold, gnu::noinline]] Status check_rule(const nlattr* attr, std::uint16_t type, const AttributeRule& rule) {
   const std::size_t length = mnl_attr_get_payload_len(attr);
   if (rule.type != MNL_TYPE_UNSPEC && mnl_attr_validate(attr, rule.type) < 0) {
     Error error = Error::from_errno("attribute " + std::to_string(type), errno);
@@ -44,22 +36,28 @@ Status parse_attributes(const void* payload, std::size_t length, std::span<const
                         std::span<const AttributeRule> rules) {
   for (auto& slot : table) slot = nullptr;
   // libmnl's mnl_attr_for_each_payload walk, written out: its calls per attribute were most of
-  // the cost of parsing a link dump (some 50 attributes per interface). One pass that fails on
+  // the cost of parsing a link dump (some 50 attributes per interface), and so were ours to
+  // libmnl's accessors and validator (AttributeRule::accepts() instead). One pass that fails on
   // the first truncated attribute (libmnl's own walk stops silently there); a failure leaves the
   // table half filled, and callers use it only on success.
   const auto* const begin = static_cast<const std::uint8_t*>(payload);
-  for (std::size_t offset = 0; offset < length; offset += MNL_ALIGN(attribute_length(begin + offset))) {
-    if (!attribute_fits(begin + offset, length - offset)) {
-      return Error::invalid("attributes", "truncated or malformed attribute at offset " + std::to_string(offset));
+  for (std::size_t offset = 0; offset < length;) {
+    const std::size_t left = length - offset;
+    if (left < sizeof(nlattr)) return malformed_at(offset);
+    nlattr header;
+    std::memcpy(&header, begin + offset, sizeof header);
+    if (header.nla_len < sizeof(nlattr) || header.nla_len > left) return malformed_at(offset);
+    const std::uint16_t type = header.nla_type & NLA_TYPE_MASK;  // mnl_attr_get_type()
+    if (type < table.size()) {
+      const auto* attr = reinterpret_cast<const nlattr*>(begin + offset);
+      // Most attributes of a dump have no rule (the parser does not read them) and pass; the
+      // full check runs only to word a failure.
+      if (type < rules.size() && !rules[type].accepts(header.nla_len - MNL_ATTR_HDRLEN)) {
+        if (auto status = check_rule(attr, type, rules[type]); !status) return status;
+      }
+      table[type] = attr;
     }
-    const auto* attr = reinterpret_cast<const nlattr*>(begin + offset);
-    const std::uint16_t type = attr->nla_type & NLA_TYPE_MASK;  // mnl_attr_get_type()
-    if (type >= table.size()) continue;
-    // Most attributes of a dump have no rule (the parser does not read them): skip the call.
-    if (type < rules.size() && (rules[type].type != MNL_TYPE_UNSPEC || rules[type].min_length != 0)) {
-      if (auto status = check_rule(attr, type, rules[type]); !status) return status;
-    }
-    table[type] = attr;
+    offset += MNL_ALIGN(header.nla_len);
   }
   return ok_status();
 }
@@ -98,6 +96,19 @@ Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_li
                           "truncated: " + std::to_string(left) + " trailing bytes do not hold a whole message");
   }
   return ok_status();
+}
+
+std::size_t count_messages(std::span<const std::uint8_t> bytes) {
+  std::size_t count = 0;
+  std::size_t offset = 0;
+  while (bytes.size() - offset >= sizeof(nlmsghdr)) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, bytes.data() + offset, sizeof length);  // nlmsg_len, the first field
+    if (length < sizeof(nlmsghdr) || length > bytes.size() - offset) break;
+    ++count;
+    offset += std::min<std::size_t>(NLMSG_ALIGN(length), bytes.size() - offset);
+  }
+  return count;
 }
 
 int errno_of_nlmsgerr(int error) {

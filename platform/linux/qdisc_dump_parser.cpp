@@ -52,10 +52,9 @@ constexpr std::uint32_t kMaxTxQueueMinor = 0xFFDF;
 
 using QdiscTable = std::array<const nlattr*, TCA_MAX + 1>;
 
-Result<QdiscRow> decode_qdisc(const tcmsg& tcm, const QdiscTable& tb, const MessagePlace& place) {
+Status decode_qdisc(const tcmsg& tcm, const QdiscTable& tb, const MessagePlace& place, QdiscRow& row) {
   if (tb[TCA_KIND] == nullptr) return Error::invalid(place.text(), "no TCA_KIND");
 
-  QdiscRow row;
   row.ifindex = static_cast<std::uint32_t>(tcm.tcm_ifindex);
   row.handle = tcm.tcm_handle;
   row.parent = tcm.tcm_parent;
@@ -103,7 +102,7 @@ Result<QdiscRow> decode_qdisc(const tcmsg& tcm, const QdiscTable& tb, const Mess
     }
     row.packet_limit = attribute_field<std::uint32_t>(tb[TCA_OPTIONS], offsetof(tc_fifo_qopt, limit));
   }
-  return row;
+  return ok_status();
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "platform/linux/link_dump_parser.h"
 #include "platform/linux/mcast_dump_parser.h"
 #include "platform/linux/qdisc_dump_parser.h"
 #include "tests/support/fixtures.h"
@@ -58,4 +59,47 @@ TEST_CASE("a last message without its alignment padding is still whole") {
   auto bytes = with_header({}, 17, NLMSG_NOOP);
   bytes.push_back(0);
   CHECK(netlink::for_each_message(bytes, {}, [](const nlmsghdr&) { return ifmib::ok_status(); }).ok());
+}
+
+TEST_CASE("an attribute rule's quick length check agrees with libmnl's mnl_attr_validate") {
+  // parse_attributes() decides with AttributeRule::accepts() and asks mnl_attr_validate only to
+  // word a failure: the two must agree on every length, or a bad attribute would pass (or a good
+  // one fail). libmnl is the independent judge here, for every type a parser uses.
+  const mnl_attr_data_type types[] = {MNL_TYPE_UNSPEC, MNL_TYPE_U8, MNL_TYPE_U16, MNL_TYPE_U32,
+                                      MNL_TYPE_U64, MNL_TYPE_STRING, MNL_TYPE_NESTED};
+  const std::size_t minimums[] = {0, 1, 3, 4, 8, 20};
+  for (const auto type : types) {
+    for (const std::size_t min : minimums) {
+      const bool fixed = type == MNL_TYPE_U8 || type == MNL_TYPE_U16 || type == MNL_TYPE_U32 || type == MNL_TYPE_U64;
+      if (fixed && min != 0) continue;  // never written that way (the constructor refuses above the size)
+      const netlink::AttributeRule rule{type, min};
+      for (std::size_t length = 0; length <= 64; ++length) {
+        alignas(nlattr) std::uint8_t buffer[MNL_ATTR_HDRLEN + 64] = {};
+        auto* attr = reinterpret_cast<nlattr*>(buffer);
+        attr->nla_type = 1;
+        attr->nla_len = static_cast<std::uint16_t>(MNL_ATTR_HDRLEN + length);
+        const bool libmnl = (type == MNL_TYPE_UNSPEC || mnl_attr_validate(attr, type) == 0) && length >= min;
+        CAPTURE(type);
+        CAPTURE(min);
+        CAPTURE(length);
+        CHECK(rule.accepts(length) == libmnl);
+        // And parse_attributes() itself, which returns what check_rule() says.
+        const nlattr* table[2] = {};
+        const netlink::AttributeRule rules[2] = {{}, rule};
+        CHECK(netlink::parse_attributes(buffer, MNL_ALIGN(attr->nla_len), table, rules).ok() == libmnl);
+      }
+    }
+  }
+}
+
+TEST_CASE("count_messages counts the whole messages a dump's rows are reserved for") {
+  const auto bytes = ifmib::test::read_fixture_bytes("linux/netlink_link_dump.bin");
+  const auto rows = netlink::parse_link_dump(bytes);
+  REQUIRE(rows.ok());
+  CHECK(netlink::count_messages(bytes) == rows->size());
+  // A cut last message is not counted, and nothing past the end is read.
+  const std::span<const std::uint8_t> cut(bytes.data(), bytes.size() - 1);
+  CHECK(netlink::count_messages(cut) == rows->size() - 1);
+  CHECK(netlink::count_messages({}) == 0);
+  CHECK(netlink::count_messages(with_header({}, 0, NLMSG_NOOP)) == 0);  // a zero length ends the walk
 }
