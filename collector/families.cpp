@@ -85,6 +85,15 @@ void add_sample(Family& family, LabelSlice labels, LabelSlice more, double value
   family.samples.push_back({labels, more, value});
 }
 
+void add_bit_samples(Family& family, LabelSlice labels, std::span<const LabelSlice> more, std::uint64_t set) {
+  const std::size_t first = family.samples.size();
+  family.samples.resize(first + more.size());
+  Sample* out = family.samples.data() + first;
+  for (std::size_t k = 0; k < more.size(); ++k) {
+    out[k] = {labels, more[k], k < 64 && (set >> k & 1) != 0 ? 1.0 : 0.0};
+  }
+}
+
 void append_label(Families& families, std::string_view name, std::string_view value) {
   std::string pair;
   append_pair(pair, name, value);

@@ -126,6 +126,11 @@ LabelSlice add_shared_labels(Family& family, const RenderedLabels& labels);
 /// for this family. No label text is copied.
 void add_sample(Family& family, LabelSlice labels, LabelSlice more, double value);
 
+/// Appends one sample per element of `more`: labels `labels`, then more[k], value 1 where bit k
+/// of `set` is (k < 64), else 0. An interface's flag series in one call: 19 calls of the one
+/// above per interface were a twentieth of a collect[]=ifmib scrape's instructions.
+void add_bit_samples(Family& family, LabelSlice labels, std::span<const LabelSlice> more, std::uint64_t set);
+
 /// Adds the label `name="value"` after the existing labels of every sample of every family.
 void append_label(Families& families, std::string_view name, std::string_view value);
 

@@ -81,35 +81,6 @@ constexpr MetricRow<Metric> kRows[] = {
 };
 constexpr auto kMetrics = metric_table<kCount>(kRows);
 
-bool contains(const std::vector<std::string>& names, std::string_view name) {
-  for (const auto& n : names) {
-    if (n == name) return true;
-  }
-  return false;
-}
-
-// Bit k set when known[k] is among `set` (the first 64 names only). Both decoders list the set
-// flags in the order of their known names, so each name is looked for after the last one found,
-// and the whole list once more only when that fails: some 19 comparisons per interface instead of
-// one search of `set` per known flag (19 x 5).
-std::uint64_t set_flags(const std::vector<std::string>& set, const platform::StaticNames& known) {
-  std::uint64_t bits = 0;
-  std::size_t from = 0;
-  for (const auto& name : set) {
-    std::size_t k = from;
-    while (k < known.size() && known[k] != name) ++k;
-    if (k == known.size()) {
-      // Out of order, or a name the OS has no known flag for (FreeBSD's "bitN").
-      k = 0;
-      while (k < known.size() && known[k] != name) ++k;
-      if (k == known.size()) continue;
-    }
-    if (k < 64) bits |= std::uint64_t{1} << k;
-    from = k + 1;
-  }
-  return bits;
-}
-
 // `flag="<name>"` for each name of an OS's flag list, written into the flag family once per
 // scrape and shared by every interface's flag series, as is each interface's device label
 // (add_shared_labels): the flag series are a third of the interface MIB's (19 of 41 per interface
@@ -170,11 +141,8 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     const auto& flag_label = flag_labels.of(i.known_flags);
     if (i.known_flags.size() != 0) {
       const LabelSlice flag_device = add_shared_labels(f[kFlag], device);
-      const std::uint64_t set = set_flags(i.flags, i.known_flags);
-      for (std::size_t k = 0; k < i.known_flags.size(); ++k) {
-        const bool on = k < 64 ? (set >> k & 1) != 0 : contains(i.flags, i.known_flags[k]);
-        add_sample(f[kFlag], flag_device, flag_label[k], on ? 1 : 0);
-      }
+      // known_flags_set has a bit for the first 64 known flags; no decoder knows more.
+      add_bit_samples(f[kFlag], flag_device, flag_label, i.known_flags_set);
     }
     add_sample(f[kAdminUp], device, i.admin_up ? 1 : 0);
     add_sample(f[kOperUp], device, i.oper_status == platform::OperStatus::up ? 1 : 0);

@@ -2,6 +2,15 @@
 
 namespace ifmib::platform {
 
+std::vector<std::string> set_flag_names(const Interface& i) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < i.known_flags.size() && k < 64; ++k) {
+    if ((i.known_flags_set >> k & 1) != 0) names.emplace_back(i.known_flags[k]);
+  }
+  names.insert(names.end(), i.unknown_flags.begin(), i.unknown_flags.end());
+  return names;
+}
+
 const char* to_string(AddressFamily family) {
   switch (family) {
     case AddressFamily::inet: return "inet";

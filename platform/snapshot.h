@@ -97,12 +97,18 @@ struct Interface {
   std::string alias;           // Linux IFALIAS; FreeBSD: empty
   bool admin_up = false;       // IFF_UP (ifAdminStatus up)
   OperStatus oper_status = OperStatus::unknown;  // Linux IFLA_OPERSTATE; FreeBSD derived (ifmib_decode.cpp)
-  std::vector<std::string> flags;           // IFF_* flags that are set, lower-case names ("up", "broadcast", ...)
   /// Every flag name this OS's decoder knows, set or not, in a fixed order: the same list for
   /// every interface of a system, so that a flag that flips changes a value, never a series.
   /// The decoder's static table: one list shared by every interface instead of some twenty
   /// strings copied into each.
   StaticNames known_flags;
+  /// The IFF_* flags that are set, as bits over known_flags: bit k when known_flags[k] is set
+  /// (no decoder knows more than 64; a static_assert in each says so). Bits, not a list of
+  /// names: five strings and a vector per interface were a twentieth of a collect[]=ifmib
+  /// scrape's instructions. set_flag_names() gives the names.
+  std::uint64_t known_flags_set = 0;
+  /// Set flags without a name in known_flags (FreeBSD's "bit<N>"), for --dump; not exported.
+  std::vector<std::string> unknown_flags;
   std::optional<std::uint32_t> promiscuous_listeners;
   std::optional<std::uint32_t> mtu;         // bytes
   std::optional<std::uint64_t> baudrate_bits_per_second;
@@ -131,6 +137,9 @@ struct Interface {
 
   bool operator==(const Interface&) const = default;
 };
+
+/// The names of the flags set on `i`, known ones in known_flags order, then unknown_flags.
+std::vector<std::string> set_flag_names(const Interface& i);
 
 /// One transmit queue below an interface's send queue: a hardware/driver TX queue.
 /// Linux: a child qdisc of a multiqueue root (mq, mqprio), named by its TX queue index.

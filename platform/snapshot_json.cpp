@@ -40,7 +40,7 @@ nlohmann::ordered_json to_json(const Interface& i) {
   j["alias"] = i.alias;
   j["admin_up"] = i.admin_up;
   j["oper_status"] = to_string(i.oper_status);
-  j["flags"] = i.flags;
+  j["flags"] = set_flag_names(i);
   put(j, "promiscuous_listeners", i.promiscuous_listeners);
   put(j, "mtu", i.mtu);
   put(j, "baudrate_bits_per_second", i.baudrate_bits_per_second);

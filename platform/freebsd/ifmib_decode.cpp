@@ -143,11 +143,27 @@ std::string decode_driver_name(std::span<const std::uint8_t> bytes) { return nul
 
 std::vector<std::string> flag_names(std::uint32_t flags) {
   std::vector<std::string> out;
-  std::uint32_t named = 0;
   for (const auto& [bit, name] : kFlagNames) {
-    named |= bit;
     if (flags & bit) out.emplace_back(name);
   }
+  std::vector<std::string> unknown = unknown_flag_names(flags);
+  out.insert(out.end(), unknown.begin(), unknown.end());
+  return out;
+}
+
+std::uint64_t known_flag_bits(std::uint32_t flags) {
+  static_assert(kFlagNames.size() <= 64, "Interface::known_flags_set holds 64 flags");
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < kFlagNames.size(); ++k) {
+    if ((flags & kFlagNames[k].first) != 0) bits |= std::uint64_t{1} << k;
+  }
+  return bits;
+}
+
+std::vector<std::string> unknown_flag_names(std::uint32_t flags) {
+  std::uint32_t named = 0;
+  for (const auto& [bit, name] : kFlagNames) named |= bit;
+  std::vector<std::string> out;
   for (unsigned bit = 0; bit < 32; ++bit) {
     const std::uint32_t mask = std::uint32_t{1} << bit;
     if ((flags & mask) && !(named & mask)) out.push_back("bit" + std::to_string(bit));
@@ -201,7 +217,8 @@ Interface to_interface(const IfmibRow& row, std::uint32_t index, std::string dri
   const auto flags = static_cast<std::uint32_t>(row.flags);
   out.admin_up = (flags & kIffUp) != 0;
   out.oper_status = oper_status_from(flags, row.link_state);
-  out.flags = flag_names(flags);
+  out.known_flags_set = known_flag_bits(flags);
+  out.unknown_flags = unknown_flag_names(flags);
   out.known_flags = known_flag_names();
   if (row.pcount >= 0) out.promiscuous_listeners = static_cast<std::uint32_t>(row.pcount);
   out.mtu = row.mtu;

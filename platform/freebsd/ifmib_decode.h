@@ -48,6 +48,11 @@ std::string decode_driver_name(std::span<const std::uint8_t> bytes);
 /// reported as "bit<N>".
 std::vector<std::string> flag_names(std::uint32_t flags);
 
+/// The named bits of `flags` as Interface::known_flags_set: bit k for known_flag_names()[k].
+std::uint64_t known_flag_bits(std::uint32_t flags);
+/// The "bit<N>" names of the set bits that have no name, in bit order (Interface::unknown_flags).
+std::vector<std::string> unknown_flag_names(std::uint32_t flags);
+
 /// Every named flag flag_names() can return (not the "bit<N>" ones), in the same order
 /// (Interface::known_flags): a static table.
 std::span<const std::string_view> known_flag_names();

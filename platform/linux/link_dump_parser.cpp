@@ -165,7 +165,7 @@ Status decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace
   if (tb[IFLA_IFALIAS] != nullptr) out.alias = attribute_string(tb[IFLA_IFALIAS]);
   out.admin_up = (ifi.ifi_flags & IFF_UP) != 0;
   out.oper_status = oper_status_from(tb[IFLA_OPERSTATE]);
-  out.flags = link_flag_names(ifi.ifi_flags);
+  out.known_flags_set = link_flag_bits(ifi.ifi_flags);
   out.known_flags = known_link_flags();
   if (tb[IFLA_PROMISCUITY] != nullptr) out.promiscuous_listeners = mnl_attr_get_u32(tb[IFLA_PROMISCUITY]);
   if (tb[IFLA_MTU] != nullptr) out.mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
@@ -224,6 +224,15 @@ std::vector<std::string> link_flag_names(std::uint32_t flags) {
     if ((flags & bit) != 0) names.emplace_back(name);
   }
   return names;
+}
+
+std::uint64_t link_flag_bits(std::uint32_t flags) {
+  static_assert(std::size(kLinkFlagNames) <= 64, "Interface::known_flags_set holds 64 flags");
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < std::size(kLinkFlagNames); ++k) {
+    if ((flags & kLinkFlagNames[k].first) != 0) bits |= std::uint64_t{1} << k;
+  }
+  return bits;
 }
 
 std::span<const std::string_view> known_link_flags() { return kKnownLinkFlags; }

@@ -39,6 +39,10 @@ std::string link_type_name(std::uint16_t arphrd);
 /// Lower-case names of the IFF_* bits set in `flags` (include/uapi/linux/if.h), in bit order.
 std::vector<std::string> link_flag_names(std::uint32_t flags);
 
+/// The IFF_* bits set in `flags` as Interface::known_flags_set: bit k for known_link_flags()[k].
+/// Bits this code has no name for are left out, as link_flag_names() leaves them out.
+std::uint64_t link_flag_bits(std::uint32_t flags);
+
 /// Every IFF_* name link_flag_names() can return, in the same order (Interface::known_flags): a
 /// static table.
 std::span<const std::string_view> known_link_flags();

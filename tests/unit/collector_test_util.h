@@ -8,6 +8,19 @@ namespace ifmib::test {
 // Interface::known_flags views a static table, as the decoders' do.
 inline constexpr std::string_view kKnownFlags[] = {"up", "broadcast", "loopback", "running", "promisc", "multicast"};
 
+// Sets the flags named in `names` on `i` as a decoder does: a name of i.known_flags (set those
+// first) as its bit of known_flags_set, any other name in unknown_flags.
+inline void set_flags(platform::Interface& i, std::initializer_list<std::string_view> names) {
+  i.known_flags_set = 0;
+  i.unknown_flags.clear();
+  for (const std::string_view name : names) {
+    std::size_t k = 0;
+    while (k < i.known_flags.size() && i.known_flags[k] != name) ++k;
+    if (k < i.known_flags.size() && k < 64) i.known_flags_set |= std::uint64_t{1} << k;
+    else i.unknown_flags.emplace_back(name);
+  }
+}
+
 inline platform::Interface ethernet_interface() {
   platform::Interface i;
   i.name = "eth0";
@@ -17,8 +30,8 @@ inline platform::Interface ethernet_interface() {
   i.alias = "uplink";
   i.admin_up = true;
   i.oper_status = platform::OperStatus::up;
-  i.flags = {"up", "broadcast", "running", "multicast"};
   i.known_flags = kKnownFlags;
+  set_flags(i, {"up", "broadcast", "running", "multicast"});
   i.promiscuous_listeners = 1;
   i.mtu = 1500;
   i.baudrate_bits_per_second = 10'000'000'000ULL;
@@ -44,8 +57,8 @@ inline platform::Interface loopback_interface() {
   i.index = 1;
   i.type = "loopback";
   i.admin_up = true;
-  i.flags = {"up", "loopback", "running"};
   i.known_flags = kKnownFlags;
+  set_flags(i, {"up", "loopback", "running"});
   i.mtu = 65536;
   i.counters.rx_bytes = 42;
   return i;

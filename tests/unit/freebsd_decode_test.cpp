@@ -76,7 +76,8 @@ TEST_CASE("freebsd ifmibdata -> Interface and SendQueue") {
   CHECK(i.oper_status == OperStatus::up);  // IFF_RUNNING (0x40 in 0x8943) and LINK_STATE_UP
   CHECK(i.known_flags.data() == known_flag_names().data());  // the static table
   CHECK(i.known_flags.size() == 22);
-  CHECK(i.flags == std::vector<std::string>{"up", "broadcast", "running", "promisc", "simplex", "multicast"});
+  CHECK(set_flag_names(i) == std::vector<std::string>{"up", "broadcast", "running", "promisc", "simplex", "multicast"});
+  CHECK(i.unknown_flags.empty());
   CHECK(i.promiscuous_listeners == std::optional<std::uint32_t>(1));
   CHECK(i.mtu == std::optional<std::uint32_t>(1500));
   CHECK(i.baudrate_bits_per_second == std::optional<std::uint64_t>(1000000000ULL));
@@ -111,7 +112,14 @@ TEST_CASE("freebsd ifmibdata: loopback, unknown link state, unnamed flag bits") 
   const Interface i = to_interface(*row, 1, "lo0", std::nullopt);
   CHECK(i.type == "loopback");
   CHECK(i.oper_status == OperStatus::unknown);  // running, LINK_STATE_UNKNOWN
-  CHECK(i.flags == std::vector<std::string>{"up", "loopback", "running", "multicast"});
+  CHECK(set_flag_names(i) == std::vector<std::string>{"up", "loopback", "running", "multicast"});
+  // Every flag word decodes to the same names as flag_names(): known bits, then "bit<N>".
+  for (const std::uint32_t flags : {0u, 0x8943u, 0x20u | 0x800000u | 0x1000000u | 0x80000000u, 0xffffffffu}) {
+    auto r = *row;
+    r.flags = static_cast<std::int32_t>(flags);
+    CAPTURE(flags);
+    CHECK(set_flag_names(to_interface(r, 1, "lo0", std::nullopt)) == flag_names(flags));
+  }
   CHECK_FALSE(i.ether.has_value());
   CHECK(flag_names(0x20 | 0x800000 | 0x1000000 | 0x80000000u) ==
         std::vector<std::string>{"bit5", "bit23", "bit24", "bit31"});
