@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace ifmib::collector {
@@ -15,13 +16,16 @@ namespace {
 
 // Appends `raw` as a label value of the text format: made printable UTF-8, then backslash,
 // double quote and newline escaped.
-void append_label_value(std::string& out, std::string_view raw) {
-  // Nearly every value (device names, addresses, families) is plain ASCII with nothing to
-  // escape: append it whole rather than byte by byte (bench/callgrind.sh).
-  const bool plain = std::all_of(raw.begin(), raw.end(), [](char c) {
+// Nearly every value (device names, addresses, families) is plain ASCII with nothing to escape,
+// and is then appended whole rather than byte by byte (bench/callgrind.sh).
+bool is_plain_label_value(std::string_view raw) {
+  return std::all_of(raw.begin(), raw.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
   });
-  if (plain) {
+}
+
+void append_label_value(std::string& out, std::string_view raw) {
+  if (is_plain_label_value(raw)) {
     out.append(raw);
     return;
   }
@@ -35,6 +39,21 @@ void append_pair(std::string& out, std::string_view name, std::string_view value
   out += '"';
 }
 
+// `name="value"` for a value known to need no escaping: one growth of `out` and three copies
+// instead of four appends (the device label of every interface, the info labels).
+void append_plain_pair(std::string& out, std::string_view name, std::string_view value) {
+  const std::size_t at = out.size();
+  out.resize(at + name.size() + value.size() + 3);
+  char* p = out.data() + at;
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = '=';
+  *p++ = '"';
+  std::memcpy(p, value.data(), value.size());
+  p += value.size();
+  *p = '"';
+}
+
 std::uint32_t checked_offset(std::size_t n) {
   if (n > UINT32_MAX) throw std::length_error("label text of one family exceeds 4 GiB");
   return static_cast<std::uint32_t>(n);
@@ -44,7 +63,8 @@ std::uint32_t checked_offset(std::size_t n) {
 void append_pairs(std::string& out, std::size_t begin, std::initializer_list<Label> labels) {
   for (const auto& [name, raw] : labels) {
     if (out.size() != begin) out += ',';
-    append_pair(out, name, raw);
+    if (is_plain_label_value(raw)) append_plain_pair(out, name, raw);
+    else append_pair(out, name, raw);
   }
 }
 

@@ -304,7 +304,7 @@ TEST_CASE("ether: collision frequencies and chipset (FreeBSD)") {
   CHECK(out.value("ifmib_dot3_chipset_info", {{"device", "eth0"}, {"vendor", "2"}, {"part", "3"}}) == 1);
 }
 
-TEST_CASE("ifmib: a flag is 1 exactly when its bit is set; unnamed flags make no series, names past 64 read 0") {
+TEST_CASE("ifmib: a flag is 1 exactly when its bit is set, unnamed flags make no series, names past 64 read 0") {
   test::FakeReader reader;
   auto eth = ethernet_interface();
   // A name the table lacks (FreeBSD's "bitN") goes to unknown_flags and makes no series.
