@@ -99,25 +99,38 @@ EthtoolKey ethtool_key(const Interface& interface) {
   return EthtoolKey{interface.name, interface.link_changes, interface.admin_up};
 }
 
-EthtoolInfo EthtoolCache::get(std::uint32_t ifindex, const EthtoolKey& key) {
+namespace {
+// ethtool_key(interface) == key, without copying the name.
+bool same_key(const EthtoolKey& key, const Interface& interface) {
+  return key.admin_up == interface.admin_up && key.link_changes == interface.link_changes && key.name == interface.name;
+}
+}  // namespace
+
+void EthtoolCache::lookup(std::span<const Interface> interfaces, const Use& use) {
+  std::vector<std::size_t> misses;
   {
     std::lock_guard lock(mutex_);
-    const auto it = entries_.find(ifindex);
-    if (it != entries_.end() && it->second.key == key) return it->second.info;
+    const std::uint64_t now = ++lookups_;
+    for (std::size_t k = 0; k < interfaces.size(); ++k) {
+      const auto it = entries_.find(interfaces[k].index);
+      if (it != entries_.end() && same_key(it->second.key, interfaces[k])) {
+        it->second.seen = now;
+        use(k, it->second.info);
+      } else {
+        misses.push_back(k);
+      }
+    }
+    // In the same critical section as the marking, so that a concurrent lookup cannot erase
+    // what this one found. A miss's stale entry goes too; it is fetched again below.
+    std::erase_if(entries_, [now](const auto& entry) { return entry.second.seen != now; });
   }
-  EthtoolInfo info = fetch_(key.name);
-  std::lock_guard lock(mutex_);
-  entries_.insert_or_assign(ifindex, Entry{key, info});
-  return info;
-}
-
-void EthtoolCache::prune(std::span<const std::uint32_t> present) {
-  // A sorted vector, not a hash set: one allocation per scrape instead of one per interface.
-  std::vector<std::uint32_t> keep(present.begin(), present.end());
-  std::sort(keep.begin(), keep.end());
-  std::lock_guard lock(mutex_);
-  std::erase_if(entries_,
-                [&keep](const auto& entry) { return !std::binary_search(keep.begin(), keep.end(), entry.first); });
+  for (const std::size_t k : misses) {
+    const Interface& interface = interfaces[k];
+    EthtoolInfo info = fetch_(interface.name);
+    use(k, info);
+    std::lock_guard lock(mutex_);
+    entries_.insert_or_assign(interface.index, Entry{ethtool_key(interface), std::move(info), lookups_});
+  }
 }
 
 std::size_t EthtoolCache::size() const {

@@ -56,22 +56,20 @@ class LinuxReader final : public Reader {
     auto rows = read_links(source_);
     if (!rows) return rows.error();
     std::vector<Interface> out;
-    std::vector<std::uint32_t> present;
     out.reserve(rows->size());
-    present.reserve(rows->size());
     for (auto& row : *rows) {
       Interface& i = out.emplace_back(std::move(row.interface));  // one move of ~450 bytes, not two
       i.tx_queue_length = row.txqlen;
-      // Driver and speed need one ethtool ioctl per interface: cached, refetched only when the
-      // interface is renamed, changes carrier or goes up/down (see ethtool_cache.h).
-      netlink::EthtoolInfo info = ethtool_.get(i.index, netlink::ethtool_key(i));
-      i.driver = info.driver.empty() ? row.kind : info.driver;
+    }
+    // Driver and speed need one ethtool ioctl per interface: cached, refetched only when the
+    // interface is renamed, changes carrier or goes up/down (see ethtool_cache.h).
+    ethtool_.lookup(out, [&](std::size_t k, const netlink::EthtoolInfo& info) {
+      Interface& i = out[k];
+      i.driver = info.driver.empty() ? (*rows)[k].kind : info.driver;
       i.baudrate_bits_per_second = info.speed_bits_per_second;
       i.full_duplex = info.full_duplex;
       i.autonegotiation = info.autonegotiation;
-      present.push_back(i.index);
-    }
-    ethtool_.prune(present);
+    });
     return out;
   }
 

@@ -21,6 +21,34 @@ struct CountingFetch {
   }
 };
 
+ifmib::platform::Interface interface(std::uint32_t index, const netlink::EthtoolKey& key) {
+  ifmib::platform::Interface i;
+  i.index = index;
+  i.name = key.name;
+  i.link_changes = key.link_changes;
+  i.admin_up = key.admin_up;
+  return i;
+}
+
+// lookup() of `interfaces` (a whole dump): what it gave each, in their order; each exactly once.
+std::vector<netlink::EthtoolInfo> lookup(netlink::EthtoolCache& cache,
+                                         const std::vector<ifmib::platform::Interface>& interfaces) {
+  std::vector<netlink::EthtoolInfo> out(interfaces.size());
+  std::vector<int> calls(interfaces.size(), 0);
+  cache.lookup(interfaces, [&](std::size_t k, const netlink::EthtoolInfo& info) {
+    REQUIRE(k < interfaces.size());
+    out[k] = info;
+    ++calls[k];
+  });
+  for (const int n : calls) CHECK(n == 1);
+  return out;
+}
+
+// The lookup of a dump that holds this one interface (and so forgets every other).
+netlink::EthtoolInfo get(netlink::EthtoolCache& cache, std::uint32_t index, const netlink::EthtoolKey& key) {
+  return lookup(cache, {interface(index, key)}).front();
+}
+
 }  // namespace
 
 TEST_CASE("ethtool cache: one fetch per interface until its key changes") {
@@ -28,43 +56,50 @@ TEST_CASE("ethtool cache: one fetch per interface until its key changes") {
   netlink::EthtoolCache cache(CountingFetch{&calls});
   const netlink::EthtoolKey eth0{"eth0", 3, true};
 
-  const auto first = cache.get(2, eth0);
+  const auto first = get(cache, 2, eth0);
   CHECK(first.driver == "virtio_net");
   CHECK(first.speed_bits_per_second == 10'000'000'000ull);
-  CHECK(cache.get(2, eth0) == first);
-  CHECK(cache.get(2, eth0) == first);
+  CHECK(get(cache, 2, eth0) == first);
+  CHECK(get(cache, 2, eth0) == first);
   CHECK(calls == 1);
 
   SUBCASE("carrier change refetches") {
-    cache.get(2, {"eth0", 4, true});
+    get(cache, 2, {"eth0", 4, true});
     CHECK(calls == 2);
   }
   SUBCASE("admin down refetches") {
-    cache.get(2, {"eth0", 3, false});
+    get(cache, 2, {"eth0", 3, false});
     CHECK(calls == 2);
   }
   SUBCASE("rename refetches, under the new name") {
-    CHECK(cache.get(2, {"lan0", 3, true}).driver == "veth");
+    CHECK(get(cache, 2, {"lan0", 3, true}).driver == "veth");
     CHECK(calls == 2);
   }
   SUBCASE("another ifindex is its own entry") {
-    cache.get(3, eth0);
+    const auto both = lookup(cache, {interface(2, eth0), interface(3, eth0)});
     CHECK(calls == 2);
     CHECK(cache.size() == 2);
+    CHECK(both[0] == first);
+    CHECK(both[1] == first);
   }
 }
 
-TEST_CASE("ethtool cache: prune forgets vanished interfaces") {
+TEST_CASE("ethtool cache: a lookup forgets the interfaces its dump no longer holds") {
   std::atomic<int> calls = 0;
   netlink::EthtoolCache cache(CountingFetch{&calls});
-  for (std::uint32_t i = 1; i <= 4; ++i) cache.get(i, {"if" + std::to_string(i), 0, true});
-  const std::vector<std::uint32_t> present{3, 1};  // any order
-  cache.prune(present);
-  CHECK(cache.size() == 2);
-  cache.get(3, {"if3", 0, true});
-  CHECK(calls == 4);  // still cached
-  cache.get(2, {"if2", 0, true});
-  CHECK(calls == 5);  // forgotten, fetched again
+  const auto of = [](std::uint32_t i) { return interface(i, {"if" + std::to_string(i), 0, true}); };
+  lookup(cache, {of(1), of(2), of(3), of(4)});
+  CHECK(calls == 4);
+  CHECK(cache.size() == 4);
+  // A dump in another order with a new interface: 3 and 1 cached, 5 fetched, 2 and 4 forgotten.
+  const auto infos = lookup(cache, {of(3), of(5), of(1)});
+  CHECK(calls == 5);
+  CHECK(cache.size() == 3);
+  CHECK(infos[1].driver == "veth");
+  lookup(cache, {of(3), of(5), of(1), of(2)});
+  CHECK(calls == 6);  // 2 was forgotten, fetched again
+  lookup(cache, {});
+  CHECK(cache.size() == 0);
 }
 
 TEST_CASE("ethtool cache: ethtool_key takes name, carrier changes and admin state") {
@@ -75,15 +110,16 @@ TEST_CASE("ethtool cache: ethtool_key takes name, carrier changes and admin stat
   CHECK(netlink::ethtool_key(i) == netlink::EthtoolKey{"v\"q\\x", 7, true});
 }
 
-TEST_CASE("ethtool cache: concurrent gets are safe") {
+TEST_CASE("ethtool cache: concurrent lookups are safe") {
   std::atomic<int> calls = 0;
   netlink::EthtoolCache cache(CountingFetch{&calls});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&cache, t] {
       for (int n = 0; n < 200; ++n) {
-        cache.get(static_cast<std::uint32_t>(n % 8), {"if", static_cast<std::uint64_t>(t % 2), true});
-        if (n % 50 == 0) cache.prune(std::vector<std::uint32_t>{0, 1, 2, 3});
+        std::vector<ifmib::platform::Interface> dump;
+        for (int k = 0; k <= n % 8; ++k) dump.push_back(interface(static_cast<std::uint32_t>(k), {"if", static_cast<std::uint64_t>(t % 2), true}));
+        cache.lookup(dump, [](std::size_t, const netlink::EthtoolInfo& info) { CHECK(info.driver == "veth"); });
       }
     });
   }
