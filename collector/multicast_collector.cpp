@@ -132,7 +132,7 @@ struct Membership {
 // Merges each run of equal keys in `sorted` into one Membership, in key order.
 std::vector<Membership> merge_runs(const std::vector<const platform::MulticastGroup*>& sorted) {
   std::vector<Membership> out;
-  std::vector<std::string_view> sources;
+  std::vector<platform::Address> sources;
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t end = i + 1;
     while (end < sorted.size() && membership_key(*sorted[end]) == membership_key(*sorted[i])) ++end;
@@ -201,12 +201,13 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
     for (const auto& m : memberships) {
       const auto& g = *m.first;
       const char* family = platform::to_string(g.family);
+      const std::string group = platform::address_text(g.family, g.group);
       if (g.family != AddressFamily::link) {
-        add_sample(f[kGroupSources], {{"device", g.device}, {"family", family}, {"group", g.group}, {"mode", mode_label(m.mode)}},
+        add_sample(f[kGroupSources], {{"device", g.device}, {"family", family}, {"group", group}, {"mode", mode_label(m.mode)}},
                    static_cast<double>(m.sources));
       }
       if (m.users) {
-        add_sample(f[kGroupUsers], {{"device", g.device}, {"family", family}, {"group", g.group}},
+        add_sample(f[kGroupUsers], {{"device", g.device}, {"family", family}, {"group", group}},
                    static_cast<double>(*m.users));
       }
     }

@@ -1,5 +1,7 @@
 #include "platform/snapshot.h"
 
+#include "platform/address_text.h"
+
 namespace ifmib::platform {
 
 std::vector<std::string> set_flag_names(const Interface& i) {
@@ -9,6 +11,16 @@ std::vector<std::string> set_flag_names(const Interface& i) {
   }
   names.insert(names.end(), i.unknown_flags.begin(), i.unknown_flags.end());
   return names;
+}
+
+std::string address_text(AddressFamily family, const Address& address) {
+  if (family == AddressFamily::inet && address.size == 4) {
+    return ipv4_text(std::span<const std::uint8_t, 4>(address.bytes.data(), 4));
+  }
+  if (family == AddressFamily::inet6 && address.size == 16) {
+    return ipv6_text(std::span<const std::uint8_t, 16>(address.bytes.data(), 16));
+  }
+  return link_text(address.view());
 }
 
 const char* to_string(AddressFamily family) {

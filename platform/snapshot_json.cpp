@@ -103,9 +103,11 @@ nlohmann::ordered_json to_json(const MulticastSnapshot& m) {
     j["device"] = g.device;
     j["index"] = g.index;
     j["family"] = to_string(g.family);
-    j["group"] = g.group;
+    j["group"] = address_text(g.family, g.group);
     if (g.mode) j["mode"] = to_string(*g.mode);
-    j["sources"] = g.sources;
+    nlohmann::ordered_json sources = nlohmann::ordered_json::array();
+    for (const auto& source : g.sources) sources.push_back(address_text(g.family, source));
+    j["sources"] = std::move(sources);
     put(j, "users", g.users);
     groups.push_back(std::move(j));
   }

@@ -455,7 +455,7 @@ class FreebsdReader final : public Reader {
       g.device = e.device;
       g.index = e.index;
       g.family = e.family;
-      g.group = e.group;
+      g.group = e.address;
       if (e.family != AddressFamily::link) {
         auto f = filters_of(e);
         if (!f) {

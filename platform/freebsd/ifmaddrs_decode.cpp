@@ -52,7 +52,7 @@ bool is_small_scope_multicast(const std::array<std::uint8_t, 16>& a) {
   return a[0] == 0xff && ((a[1] & 0x0f) == 0x1 || (a[1] & 0x0f) == 0x2);
 }
 
-// Fills family, group text and group bytes from the RTAX_IFA sockaddr. nullopt: family we skip.
+// Fills family, group text, address and bytes from the RTAX_IFA sockaddr. nullopt: family we skip.
 Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t> sa) {
   MembershipEntry e;
   const std::uint8_t family = sa.size() > L::sockaddr::kFamily ? sa[L::sockaddr::kFamily] : 0;
@@ -64,6 +64,7 @@ Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t>
       e.family = AddressFamily::inet;
       std::copy_n(sa.begin() + L::sockaddr_in::kAddr, 4, e.group_bytes.begin());
       e.group = ipv4_text(std::span<const std::uint8_t, 4>(e.group_bytes.data(), 4));
+      e.address = Address::of(std::span<const std::uint8_t>(e.group_bytes.data(), 4));
       return std::optional<MembershipEntry>(std::move(e));
     }
     case L::kAfInet6: {
@@ -81,6 +82,7 @@ Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t>
         e.group_bytes[2] = e.group_bytes[3] = 0;
       }
       e.group = ipv6_text(std::span<const std::uint8_t, 16>(e.group_bytes.data(), 16));
+      e.address = Address::of(e.group_bytes);
       return std::optional<MembershipEntry>(std::move(e));
     }
     case L::kAfLink: {
@@ -90,6 +92,7 @@ Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t>
       const auto n = std::min(dl->lladdr.size(), e.group_bytes.size());
       std::copy_n(dl->lladdr.begin(), n, e.group_bytes.begin());
       e.group = link_text(dl->lladdr);
+      e.address = Address::of(dl->lladdr);
       return std::optional<MembershipEntry>(std::move(e));
     }
     default:

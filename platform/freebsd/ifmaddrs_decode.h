@@ -20,6 +20,7 @@ struct MembershipEntry {
   std::string device;       // name from the RTAX_IFP sockaddr_dl; "" when the message has none
   AddressFamily family = AddressFamily::inet;
   std::string group;        // text: "224.0.0.1", "ff02::1", "01:00:5e:00:00:01"
+  Address address;          // the same address as the snapshot carries it (the whole link address)
   /// The group address as stored (network order): 4 bytes used for inet, 16 for inet6 (with any
   /// KAME embedded zone removed), alen bytes for link. Keys the mcast.filters sysctl.
   std::array<std::uint8_t, 16> group_bytes{};

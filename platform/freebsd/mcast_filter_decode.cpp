@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "platform/freebsd/abi_layout.h"
-#include "platform/address_text.h"
 #include "platform/freebsd/host_bytes.h"
 
 namespace ifmib::platform::freebsd {
@@ -39,12 +38,12 @@ Error wrong_length(const char* what, std::size_t got, std::size_t want) {
 
 Result<std::optional<FilterState>> decode_ip_mcast_filters(std::span<const std::uint8_t> bytes) {
   return decode_filters<4>(bytes, "net.inet.ip.mcast.filters",
-                           [](std::span<const std::uint8_t, 4> a) { return ipv4_text(a); });
+                           [](std::span<const std::uint8_t, 4> a) { return Address::of(a); });
 }
 
 Result<std::optional<FilterState>> decode_ip6_mcast_filters(std::span<const std::uint8_t> bytes) {
   return decode_filters<16>(bytes, "net.inet6.ip6.mcast.filters",
-                            [](std::span<const std::uint8_t, 16> a) { return ipv6_text(a); });
+                            [](std::span<const std::uint8_t, 16> a) { return Address::of(a); });
 }
 
 Result<IgmpInfo> decode_igmp_ifinfo(std::span<const std::uint8_t> bytes) {

@@ -18,7 +18,7 @@ namespace ifmib::platform::freebsd {
 struct FilterState {
   std::uint32_t raw_mode = 0;          // MCAST_UNDEFINED 0, INCLUDE 1, EXCLUDE 2, or anything else
   std::optional<FilterMode> mode;      // empty for MCAST_UNDEFINED and unknown values
-  std::vector<std::string> sources;    // in-mode sources, text form, kernel order
+  std::vector<Address> sources;        // in-mode sources, network order, kernel order
 
   bool operator==(const FilterState&) const = default;
 };

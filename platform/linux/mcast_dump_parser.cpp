@@ -7,7 +7,6 @@
 
 #include <array>
 
-#include "platform/address_text.h"
 #include "platform/linux/netlink_message.h"
 
 namespace ifmib::platform::netlink {
@@ -49,8 +48,7 @@ Status decode_group(const ifaddrmsg& ifa, const McastTable& tb, const MessagePla
                                      " bytes for family " + std::to_string(ifa.ifa_family));
   }
   const auto* payload = static_cast<const std::uint8_t*>(mnl_attr_get_payload(group));
-  row.group = row.family == AddressFamily::inet ? ipv4_text(std::span<const std::uint8_t, 4>(payload, 4))
-                                                : ipv6_text(std::span<const std::uint8_t, 16>(payload, 16));
+  row.group = Address::of(std::span<const std::uint8_t>(payload, address_length));
   return ok_status();
 }
 

@@ -16,7 +16,7 @@ namespace ifmib::platform::netlink {
 struct MulticastRow {
   std::uint32_t ifindex = 0;                     // ifaddrmsg.ifa_index
   AddressFamily family = AddressFamily::inet;    // inet or inet6, from ifaddrmsg.ifa_family
-  std::string group;                             // IFA_MULTICAST in inet_ntop form ("ff02::1")
+  Address group;                                 // IFA_MULTICAST, 4 or 16 bytes, network order
 
   bool operator==(const MulticastRow&) const = default;
 };

@@ -13,7 +13,6 @@
 #include <utility>
 
 #include "base/hex_digit.h"
-#include "platform/address_text.h"
 
 namespace ifmib::platform::procfs {
 
@@ -104,34 +103,40 @@ bool is_signed_decimal(std::string_view field) {
   return parse_unsigned<std::uint64_t>(field).has_value();
 }
 
-// 32 hex digits in network order (%pi6) to inet_ntop's form.
-std::optional<std::string> ipv6_text_of_hex(std::string_view hex) {
-  std::array<std::uint8_t, 16> bytes{};
-  if (hex.size() != 32 || !hex_bytes(hex, bytes)) return std::nullopt;
-  return platform::ipv6_text(bytes);
+// 32 hex digits in network order (%pi6).
+std::optional<Address> ipv6_of_hex(std::string_view hex) {
+  Address a;
+  if (hex.size() != 32 || !hex_bytes(hex, std::span(a.bytes.data(), 16))) return std::nullopt;
+  a.size = 16;
+  return a;
 }
 
 // "%08X" of a __be32 read as a host integer: the digits are the address bytes in host order.
-std::optional<std::string> ipv4_from_host_hex(std::string_view hex, std::endian host) {
-  std::array<std::uint8_t, 4> bytes{};
-  if (hex.size() != 8 || !hex_bytes(hex, bytes)) return std::nullopt;
-  if (host == std::endian::little) std::reverse(bytes.begin(), bytes.end());
-  return platform::ipv4_text(bytes);
+std::optional<Address> ipv4_from_host_hex(std::string_view hex, std::endian host) {
+  Address a;
+  if (hex.size() != 8 || !hex_bytes(hex, std::span(a.bytes.data(), 4))) return std::nullopt;
+  if (host == std::endian::little) std::reverse(a.bytes.begin(), a.bytes.begin() + 4);
+  a.size = 4;
+  return a;
 }
 
 // "0x%08x" of ntohl(addr): the digits read in network order.
-std::optional<std::string> ipv4_from_network_hex(std::string_view field) {
-  std::array<std::uint8_t, 4> bytes{};
-  if (field.size() != 10 || field.substr(0, 2) != "0x" || !hex_bytes(field.substr(2), bytes)) return std::nullopt;
-  return platform::ipv4_text(bytes);
+std::optional<Address> ipv4_from_network_hex(std::string_view field) {
+  Address a;
+  if (field.size() != 10 || field.substr(0, 2) != "0x" || !hex_bytes(field.substr(2), std::span(a.bytes.data(), 4))) {
+    return std::nullopt;
+  }
+  a.size = 4;
+  return a;
 }
 
-// "%*phN" (contiguous hex bytes, at most MAX_ADDR_LEN of them) to "01:00:5e:00:00:01".
-std::optional<std::string> link_address_text(std::string_view hex) {
-  std::array<std::uint8_t, 32> bytes{};  // MAX_ADDR_LEN in include/linux/netdevice.h
-  const auto size = hex_bytes(hex, bytes);
+// "%*phN": contiguous hex bytes, at most MAX_ADDR_LEN (32, include/linux/netdevice.h) of them.
+std::optional<Address> link_address(std::string_view hex) {
+  Address a;
+  const auto size = hex_bytes(hex, a.bytes);
   if (!size) return std::nullopt;
-  return platform::link_text(std::span<const std::uint8_t>(bytes.data(), *size));
+  a.size = static_cast<std::uint8_t>(*size);
+  return a;
 }
 
 // Room for one row per line of `text` (an upper bound: headers and interface lines count too),
@@ -204,7 +209,7 @@ Result<std::vector<SourceFilterRow>> parse_source_filter(std::string_view file, 
     const auto inc = parse_unsigned<std::uint64_t>(f[4]);
     const auto exc = parse_unsigned<std::uint64_t>(f[5]);
     if (!inc || !exc) return bad_field("INC/EXC count");
-    rows.push_back({*index, std::string(f[1]), std::move(*group), std::move(*source), *inc, *exc});
+    rows.push_back({*index, std::string(f[1]), *group, *source, *inc, *exc});
     return std::nullopt;
   });
   if (!status) return status.error();
@@ -242,7 +247,7 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
     if (table.interfaces.empty()) return "group line before any interface line";
     const auto f = split_fields(line);
     if (f.size() != 4) return "expected 4 fields, got " + std::to_string(f.size());
-    auto group = ipv4_from_host_hex(f[0], host);
+    const auto group = ipv4_from_host_hex(f[0], host);
     if (!group) return bad_field("group");
     const auto users = parse_unsigned<std::uint32_t>(f[1]);
     if (!users) return bad_field("users");
@@ -253,7 +258,7 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
     }
     if (!is_signed_decimal(f[3])) return bad_field("reporter");
     const IgmpInterface& owner = table.interfaces.back();
-    table.groups.push_back({owner.index, owner.device, std::move(*group), *users});
+    table.groups.push_back({owner.index, owner.device, *group, *users});
     return std::nullopt;
   });
   if (!status) return status.error();
@@ -269,13 +274,13 @@ Result<std::vector<GroupRow>> parse_igmp6(std::string_view text) {
     if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
     const auto index = parse_unsigned<std::uint32_t>(f[0]);
     if (!index) return bad_field("index");
-    auto group = ipv6_text_of_hex(f[2]);
+    const auto group = ipv6_of_hex(f[2]);
     if (!group) return bad_field("group");
     const auto users = parse_unsigned<std::uint32_t>(f[3]);
     if (!users) return bad_field("users");
     if (!all_hex(f[4])) return bad_field("flags");
     if (!is_signed_decimal(f[5])) return bad_field("timer");
-    rows.push_back({*index, std::string(f[1]), std::move(*group), *users});
+    rows.push_back({*index, std::string(f[1]), *group, *users});
     return std::nullopt;
   });
   if (!status) return status.error();
@@ -287,7 +292,7 @@ Result<std::vector<SourceFilterRow>> parse_mcfilter(std::string_view text) {
 }
 
 Result<std::vector<SourceFilterRow>> parse_mcfilter6(std::string_view text) {
-  return parse_source_filter("/proc/net/mcfilter6", text, ipv6_text_of_hex);
+  return parse_source_filter("/proc/net/mcfilter6", text, ipv6_of_hex);
 }
 
 Result<std::vector<LinkGroupRow>> parse_dev_mcast(std::string_view text) {
@@ -303,9 +308,9 @@ Result<std::vector<LinkGroupRow>> parse_dev_mcast(std::string_view text) {
     if (!users) return bad_field("users");
     const auto global_use = parse_unsigned<std::uint32_t>(f[3]);
     if (!global_use) return bad_field("global_use");
-    auto address = link_address_text(f[4]);
-    if (!address || address->empty()) return bad_field("address");
-    rows.push_back({*index, std::string(f[1]), std::move(*address), *users, *global_use});
+    const auto address = link_address(f[4]);
+    if (!address || address->size == 0) return bad_field("address");
+    rows.push_back({*index, std::string(f[1]), *address, *users, *global_use});
     return std::nullopt;
   });
   if (!status) return status.error();
@@ -316,11 +321,10 @@ namespace {
 
 struct Filter {
   FilterMode mode = FilterMode::exclude;
-  std::vector<std::string> sources;
+  std::vector<Address> sources;
 };
 
-// Keys view the rows' group text, which outlives the index.
-using SourceIndex = std::map<std::pair<std::uint32_t, std::string_view>, std::vector<const SourceFilterRow*>>;
+using SourceIndex = std::map<std::pair<std::uint32_t, Address>, std::vector<const SourceFilterRow*>>;
 
 SourceIndex index_sources(const std::vector<SourceFilterRow>& rows) {
   SourceIndex out;
@@ -353,8 +357,9 @@ SourceIndex index_sources(const std::vector<SourceFilterRow>& rows) {
 // INCLUDE {A, B}, the kernel says EXCLUDE {}). Sources on the kernel's tomb lists (kept only to
 // send IGMPv3/MLDv2 change reports) are not printed and play no part. Rows with INC == EXC == 0
 // should not exist (ip_mc_del1_src frees such a source) and count for nothing.
-Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, std::string_view group,
+Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, const Address& group,
                      std::uint32_t users) {
+  if (index.empty()) return {};
   const auto it = index.find({ifindex, group});
   if (it == index.end()) return {};
   const auto& rows = it->second;
@@ -375,7 +380,7 @@ Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, std::strin
   return filter;
 }
 
-// Moves the rows' text into the snapshot rather than copying it: tens of thousands of strings
+// Moves the rows' device names into the snapshot rather than copying them: thousands of strings
 // per scrape at 1000 interfaces.
 void add_ip_groups(std::vector<GroupRow>& groups, const std::vector<SourceFilterRow>& sources,
                    AddressFamily family, bool users, std::vector<MulticastGroup>& out) {
@@ -386,7 +391,7 @@ void add_ip_groups(std::vector<GroupRow>& groups, const std::vector<SourceFilter
     g.device = std::move(row.device);
     g.index = row.index;
     g.family = family;
-    g.group = std::move(row.group);
+    g.group = row.group;
     g.mode = filter.mode;
     g.sources = std::move(filter.sources);
     if (users) g.users = row.users;
@@ -418,7 +423,7 @@ MulticastSnapshot to_multicast_snapshot(ProcfsMulticastRows rows, const Multicas
       g.device = std::move(row.device);
       g.index = row.index;
       g.family = AddressFamily::link;
-      g.group = std::move(row.address);
+      g.group = row.address;
       if (query.users) g.users = row.users;
       snap.groups.push_back(std::move(g));
     }

@@ -45,7 +45,7 @@ struct IgmpInterface {
 struct GroupRow {
   std::uint32_t index = 0;
   std::string device;
-  std::string group;        // canonical text: "224.0.0.1", "ff02::1"
+  Address group;            // 4 or 16 bytes, network order
   std::uint32_t users = 0;  // references holding the membership (sockets plus the kernel's own)
 
   bool operator==(const GroupRow&) const = default;
@@ -63,8 +63,8 @@ struct IgmpTable {
 struct SourceFilterRow {
   std::uint32_t index = 0;
   std::string device;  // at most 6 characters: the kernel prints "%6.6s"; join on index instead
-  std::string group;
-  std::string source;
+  Address group;   // 4 or 16 bytes, network order
+  Address source;
   std::uint64_t include_count = 0;  // sockets that include this source (sf_count[MCAST_INCLUDE])
   std::uint64_t exclude_count = 0;  // sockets that block this source (sf_count[MCAST_EXCLUDE])
 
@@ -75,7 +75,7 @@ struct SourceFilterRow {
 struct LinkGroupRow {
   std::uint32_t index = 0;
   std::string device;
-  std::string address;           // lower-case hex pairs joined by ':' ("01:00:5e:00:00:01")
+  Address address;               // the link-layer address
   std::uint32_t users = 0;       // netdev_hw_addr refcount
   std::uint32_t global_use = 0;  // 1 for a static entry added with `ip maddr add`
 

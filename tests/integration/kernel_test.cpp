@@ -278,7 +278,7 @@ TEST_CASE("multicast: IPv6 groups from RTM_GETMULTICAST equal /proc/net/igmp6") 
     for (const auto& g : snapshot->groups) {
       if (g.family == platform::AddressFamily::inet6) {
         ++from_reader[g.device];
-        if (g.users) problem = "users reported for " + g.group + " though the dump has none";
+        if (g.users) problem = "users reported for " + platform::address_text(g.family, g.group) + " though the dump has none";
       }
     }
   }).join();

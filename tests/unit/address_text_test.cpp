@@ -13,6 +13,8 @@
 #include <string>
 
 #include "platform/address_text.h"
+#include "platform/snapshot.h"
+#include "tests/support/address.h"
 
 using namespace ifmib;
 
@@ -95,4 +97,33 @@ TEST_CASE("address text: link-layer addresses in lower-case colon hex") {
   CHECK(platform::link_text(one) == "fe");
   const std::uint8_t infiniband[20] = {0x00, 0xff, 0x12};  // 20-byte addresses exist (ARPHRD_INFINIBAND)
   CHECK(platform::link_text(infiniband) == "00:ff:12:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00");
+}
+
+TEST_CASE("address text: a snapshot Address prints as its family says, and compares by its bytes") {
+  using platform::AddressFamily;
+  const std::uint8_t v4[] = {224, 0, 0, 251};
+  std::uint8_t v6[16] = {0xff, 0x02};
+  v6[15] = 1;
+  const std::uint8_t mac[] = {0x33, 0x33, 0x00, 0x00, 0x00, 0x01};
+  const auto a4 = platform::Address::of(v4), a6 = platform::Address::of(v6), ll = platform::Address::of(mac);
+  CHECK(platform::address_text(AddressFamily::inet, a4) == system_text(AF_INET, v4));
+  CHECK(platform::address_text(AddressFamily::inet6, a6) == system_text(AF_INET6, v6));
+  CHECK(platform::address_text(AddressFamily::link, ll) == "33:33:00:00:00:01");
+  // A length that does not fit the family is shown as bytes, never read past them.
+  CHECK(platform::address_text(AddressFamily::inet6, a4) == "e0:00:00:fb");
+  CHECK(platform::address_text(AddressFamily::inet, platform::Address{}) == "");
+  // Longer than 32 bytes: the first 32 are kept.
+  const std::array<std::uint8_t, 40> long_one{};
+  CHECK(platform::Address::of(long_one).size == 32);
+  // Equal exactly when the bytes and the length are; ordered by bytes.
+  CHECK(platform::Address::of(v4) == a4);
+  CHECK_FALSE(platform::Address::of(std::span<const std::uint8_t>(v4, 3)) == a4);
+  const std::uint8_t lower[] = {224, 0, 0, 22};
+  CHECK(platform::Address::of(lower) < a4);
+  // The tests' own text parser (tests/support/address.cpp) agrees with both directions.
+  CHECK(test::address(AddressFamily::inet, "224.0.0.251") == a4);
+  CHECK(test::address(AddressFamily::inet6, "ff02::1") == a6);
+  CHECK(test::address(AddressFamily::link, "33:33:00:00:00:01") == ll);
+  CHECK_THROWS(test::address(AddressFamily::link, "33:33:0"));
+  CHECK_THROWS(test::address(AddressFamily::inet, "ff02::1"));
 }

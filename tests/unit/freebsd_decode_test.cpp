@@ -11,6 +11,7 @@
 #include "platform/freebsd/media_decode.h"
 #include "platform/freebsd/mcast_filter_decode.h"
 #include "platform/freebsd/stack_decode.h"
+#include "tests/support/address.h"
 #include "tests/unit/freebsd_fixture.h"
 
 using namespace ifmib;
@@ -189,7 +190,7 @@ TEST_CASE("freebsd mcast filters: include with sources, exclude with none, not j
   REQUIRE(inc);
   REQUIRE(inc->has_value());
   CHECK((*inc)->mode == std::optional<FilterMode>(FilterMode::include));
-  CHECK((*inc)->sources == std::vector<std::string>{"10.0.0.1", "192.0.2.7"});
+  CHECK(ifmib::test::texts(AddressFamily::inet, (*inc)->sources) == std::vector<std::string>{"10.0.0.1", "192.0.2.7"});
 
   const auto exc = decode_ip_mcast_filters(hex_fixture("ip_filters_exclude_none.hex"));
   REQUIRE(exc);
@@ -214,7 +215,7 @@ TEST_CASE("freebsd mcast filters: include with sources, exclude with none, not j
   REQUIRE(inc6);
   REQUIRE(inc6->has_value());
   CHECK((*inc6)->mode == std::optional<FilterMode>(FilterMode::include));
-  CHECK((*inc6)->sources == std::vector<std::string>{"2001:db8::1", "fe80::1"});
+  CHECK(ifmib::test::texts(AddressFamily::inet6, (*inc6)->sources) == std::vector<std::string>{"2001:db8::1", "fe80::1"});
 }
 
 TEST_CASE("freebsd IGMP/MLD ifinfo: v3/v2 carry protocol variables, v2/v1 do not") {

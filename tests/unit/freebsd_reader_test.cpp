@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "platform/freebsd/freebsd_reader.h"
+#include "tests/support/address.h"
 #include "tests/unit/freebsd_fixture.h"
 
 using namespace ifmib;
@@ -221,9 +222,9 @@ MulticastGroup group(std::string dev, std::uint32_t index, AddressFamily f, std:
   out.device = std::move(dev);
   out.index = index;
   out.family = f;
-  out.group = std::move(g);
+  out.group = ifmib::test::address(f, g);
   out.mode = mode;
-  out.sources = std::move(sources);
+  out.sources = ifmib::test::addresses(f, sources);
   return out;
 }
 
@@ -358,7 +359,7 @@ TEST_CASE("freebsd reader: the query selects families, never whether sources com
   for (const auto& g : snap->groups) CHECK(g.family == AddressFamily::inet);
   CHECK(snap->groups[1].mode == std::optional<FilterMode>(FilterMode::include));
   // Sources are part of the membership (MulticastQuery's contract), with or without users.
-  CHECK(snap->groups[1].sources == std::vector<std::string>{"10.0.0.1", "192.0.2.7"});
+  CHECK(ifmib::test::texts(AddressFamily::inet, snap->groups[1].sources) == std::vector<std::string>{"10.0.0.1", "192.0.2.7"});
   REQUIRE(snap->protocols.size() == 2);    // IGMP only
 }
 
@@ -370,7 +371,7 @@ TEST_CASE("freebsd reader: a kernel without INET6 names still serves every group
   const auto snap = reader->multicast({});
   REQUIRE_MESSAGE(snap, snap.error().text());
   REQUIRE(snap->groups.size() == 8);
-  CHECK(snap->groups[3].group == "ff02::1");
+  CHECK(address_text(AddressFamily::inet6, snap->groups[3].group) == "ff02::1");
   CHECK_FALSE(snap->groups[3].mode.has_value());
   CHECK(snap->protocols.size() == 2);  // IGMP only
 }

@@ -9,6 +9,7 @@
 #include "collector/collector.h"
 #include "collector/exporter_metrics.h"
 #include "collector/scrape.h"
+#include "tests/support/address.h"
 #include "tests/support/exposition.h"
 #include "tests/support/fake_reader.h"
 #include "tests/unit/collector_test_util.h"
@@ -96,8 +97,8 @@ TEST_CASE("label names: every label a full scrape emits is valid and not reserve
   q.queues = {tx};
   reader->send_queues_result = std::vector{q};
   platform::MulticastSnapshot m;
-  m.groups = {{"eth0", 2, platform::AddressFamily::inet, "232.1.1.1", platform::FilterMode::include, {"10.0.0.1"}, 2},
-              {"eth0", 2, platform::AddressFamily::link, "01:00:5e:00:00:01", std::nullopt, {}, 1}};
+  m.groups = {ifmib::test::membership("eth0", 2, platform::AddressFamily::inet, "232.1.1.1", platform::FilterMode::include, {"10.0.0.1"}, 2),
+              ifmib::test::membership("eth0", 2, platform::AddressFamily::link, "01:00:5e:00:00:01", std::nullopt, {}, 1)};
   m.protocols = {{"eth0", 2, platform::AddressFamily::inet, 3, 2, 125, 10, 1}};
   reader->multicast_result = m;
   collector::Options options;

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "collector/multicast_collector.h"
+#include "tests/support/address.h"
 #include "tests/support/exposition.h"
 #include "tests/support/fake_reader.h"
 
@@ -13,14 +14,14 @@ namespace {
 platform::MulticastSnapshot sample_snapshot() {
   platform::MulticastSnapshot s;
   s.groups = {
-      {"eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
-      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.1", "10.0.0.2"}, 1},
-      {"eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 2},
-      {"eth0", 2, AddressFamily::link, "01:00:5e:00:00:01", std::nullopt, {}, 1},
-      {"eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt},
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.1", "10.0.0.2"}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 2),
+      ifmib::test::membership("eth0", 2, AddressFamily::link, "01:00:5e:00:00:01", std::nullopt, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt),
       // Reported twice (FreeBSD lists a link group once per layer-3 group): merged, not duplicated.
-      {"eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt},
-      {"lo", 1, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
+      ifmib::test::membership("eth0", 2, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, std::nullopt),
+      ifmib::test::membership("lo", 1, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1),
   };
   s.protocols = {{"eth0", 2, AddressFamily::inet, 3, 2, 125, 10, 1},
                  {"lo", 1, AddressFamily::inet, 2, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
@@ -113,14 +114,14 @@ TEST_CASE("multicast: groups in any order, a device's rows apart, repeats merged
   test::FakeReader reader;
   platform::MulticastSnapshot s;
   s.groups = {
-      {"eth1", 3, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, 1},
-      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.2", "10.0.0.1"}, 1},
-      {"eth1", 3, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
-      {"eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1},
-      {"eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1},
-      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.3", "10.0.0.1"}, 1},
-      {"eth1", 3, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1},
-      {"eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::exclude, {"10.0.0.9"}, 1},
+      ifmib::test::membership("eth1", 3, AddressFamily::link, "33:33:00:00:00:01", std::nullopt, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.2", "10.0.0.1"}, 1),
+      ifmib::test::membership("eth1", 3, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "224.0.0.1", FilterMode::exclude, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::include, {"10.0.0.3", "10.0.0.1"}, 1),
+      ifmib::test::membership("eth1", 3, AddressFamily::inet6, "ff02::1", FilterMode::exclude, {}, 1),
+      ifmib::test::membership("eth0", 2, AddressFamily::inet, "232.1.1.1", FilterMode::exclude, {"10.0.0.9"}, 1),
   };
   reader.multicast_result = s;
   const auto out = collect_multicast(reader, {}, true);

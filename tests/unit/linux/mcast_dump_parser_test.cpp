@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/address.h"
 #include "tests/support/fixtures.h"
 #include "tests/unit/linux/netlink_test_builder.h"
 
@@ -31,7 +32,7 @@ std::vector<Membership> memberships(const std::vector<netlink::MulticastRow>& ro
   std::vector<Membership> out;
   for (const auto& r : rows) {
     CHECK(r.family == family);
-    out.emplace_back(r.ifindex, r.group);
+    out.emplace_back(r.ifindex, ifmib::platform::address_text(r.family, r.group));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -87,8 +88,8 @@ TEST_CASE("multicast dump: hand-built messages") {
     const auto rows = netlink::parse_mcast_dump(ifmib::test::concat({a, b_bytes}));
     REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
     REQUIRE(rows->size() == 2);
-    CHECK(rows->at(0) == netlink::MulticastRow{7, AddressFamily::inet, "239.0.0.9"});
-    CHECK(rows->at(1) == netlink::MulticastRow{8, AddressFamily::inet6, "ff3e::1234"});
+    CHECK(rows->at(0) == netlink::MulticastRow{7, AddressFamily::inet, ifmib::test::address(AddressFamily::inet, "239.0.0.9")});
+    CHECK(rows->at(1) == netlink::MulticastRow{8, AddressFamily::inet6, ifmib::test::address(AddressFamily::inet6, "ff3e::1234")});
   }
   SUBCASE("empty dump") {
     const auto rows = netlink::parse_mcast_dump({});

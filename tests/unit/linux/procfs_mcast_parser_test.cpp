@@ -11,7 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/address.h"
 #include "tests/support/fixtures.h"
+
+namespace ifmib::platform {
+
+// For doctest's messages: the text of the family the length implies.
+std::ostream& operator<<(std::ostream& os, const Address& a) {
+  const AddressFamily family = a.size == 4 ? AddressFamily::inet : a.size == 16 ? AddressFamily::inet6 : AddressFamily::link;
+  return os << address_text(family, a);
+}
+
+}  // namespace ifmib::platform
 
 namespace ifmib::platform::procfs {
 
@@ -39,6 +50,12 @@ using namespace ifmib::platform;
 using namespace ifmib::platform::procfs;
 using ifmib::test::read_fixture_text;
 
+// Addresses as the parsers' expected values are written: from text, by an independent parser
+// (inet_pton, tests/support/address.cpp).
+Address a4(const char* text) { return ifmib::test::address(AddressFamily::inet, text); }
+Address a6(const char* text) { return ifmib::test::address(AddressFamily::inet6, text); }
+Address ll(const char* text) { return ifmib::test::address(AddressFamily::link, text); }
+
 const std::string kHostile = "v\"q\\x";  // the interface name v"q\x
 
 template <class Row>
@@ -49,7 +66,7 @@ std::vector<Row> rows_of(const std::vector<Row>& rows, std::uint32_t index) {
 }
 
 const MulticastGroup* find_group(const MulticastSnapshot& snap, AddressFamily family, std::uint32_t index,
-                                 const std::string& group) {
+                                 const Address& group) {
   for (const auto& g : snap.groups) {
     if (g.family == family && g.index == index && g.group == group) return &g;
   }
@@ -97,16 +114,16 @@ TEST_CASE("procfs igmp: groups are decoded from little-endian hex and keep their
   // a: 239.3.3.3 (two sockets), 239.2.2.2 (one, with a blocked source), 232.1.1.1 (SSM),
   // 239.1.1.1 (two any-source sockets), and the all-hosts group the kernel joins itself.
   const std::vector<GroupRow> want_a = {
-      {3, "a", "239.3.3.3", 2}, {3, "a", "239.2.2.2", 1}, {3, "a", "232.1.1.1", 1},
-      {3, "a", "239.1.1.1", 2}, {3, "a", "224.0.0.1", 1},
+      {3, "a", a4("239.3.3.3"), 2}, {3, "a", a4("239.2.2.2"), 1}, {3, "a", a4("232.1.1.1"), 1},
+      {3, "a", a4("239.1.1.1"), 2}, {3, "a", a4("224.0.0.1"), 1},
   };
   CHECK(rows_of(t->groups, 3) == want_a);
   const std::vector<GroupRow> want_long = {
-      {5, "veth-long-name0", "232.4.4.4", 1}, {5, "veth-long-name0", "239.4.4.4", 1},
-      {5, "veth-long-name0", "224.0.0.1", 1},
+      {5, "veth-long-name0", a4("232.4.4.4"), 1}, {5, "veth-long-name0", a4("239.4.4.4"), 1},
+      {5, "veth-long-name0", a4("224.0.0.1"), 1},
   };
   CHECK(rows_of(t->groups, 5) == want_long);
-  CHECK(rows_of(t->groups, 7) == std::vector<GroupRow>{{7, kHostile, "224.0.0.1", 1}});
+  CHECK(rows_of(t->groups, 7) == std::vector<GroupRow>{{7, kHostile, a4("224.0.0.1"), 1}});
 }
 
 TEST_CASE("procfs igmp: the group field follows the printing host's byte order") {
@@ -120,8 +137,8 @@ TEST_CASE("procfs igmp: the group field follows the printing host's byte order")
   const auto b = parse_igmp(be, std::endian::big);
   REQUIRE(l);
   REQUIRE(b);
-  CHECK(l->groups.at(0).group == "192.168.2.3");
-  CHECK(b->groups.at(0).group == "192.168.2.3");
+  CHECK(l->groups.at(0).group == a4("192.168.2.3"));
+  CHECK(b->groups.at(0).group == a4("192.168.2.3"));
 }
 
 TEST_CASE("procfs igmp6: captured file, canonical IPv6 text") {
@@ -129,22 +146,22 @@ TEST_CASE("procfs igmp6: captured file, canonical IPv6 text") {
   REQUIRE(rows);
   CHECK(rows->size() == 27);
   const std::vector<GroupRow> want_a = {
-      {3, "a", "ff15::2", 1},          {3, "a", "ff3e::1234", 1},       {3, "a", "ff15::1", 1},
-      {3, "a", "ff02::1:ff04:2375", 1}, {3, "a", "ff02::1:ff00:1", 1}, {3, "a", "ff02::1", 1},
-      {3, "a", "ff01::1", 1},
+      {3, "a", a6("ff15::2"), 1},          {3, "a", a6("ff3e::1234"), 1},       {3, "a", a6("ff15::1"), 1},
+      {3, "a", a6("ff02::1:ff04:2375"), 1}, {3, "a", a6("ff02::1:ff00:1"), 1}, {3, "a", a6("ff02::1"), 1},
+      {3, "a", a6("ff01::1"), 1},
   };
   CHECK(rows_of(*rows, 3) == want_a);
-  CHECK(rows->front() == GroupRow{1, "lo", "ff02::1", 1});
-  CHECK(rows_of(*rows, 7).front() == GroupRow{7, kHostile, "ff15::5", 1});
+  CHECK(rows->front() == GroupRow{1, "lo", a6("ff02::1"), 1});
+  CHECK(rows_of(*rows, 7).front() == GroupRow{7, kHostile, a6("ff15::5"), 1});
 }
 
 TEST_CASE("procfs mcfilter: captured file reads in network order, device cut to 6 characters") {
   const auto rows = parse_mcfilter(read_fixture_text("linux/proc_net_mcfilter.txt"));
   REQUIRE(rows);
   const std::vector<SourceFilterRow> want = {
-      {3, "a", "239.3.3.3", "10.0.0.30", 1, 0},       {3, "a", "239.2.2.2", "10.0.0.20", 0, 1},
-      {3, "a", "232.1.1.1", "10.0.0.10", 1, 0},       {3, "a", "232.1.1.1", "10.0.0.11", 1, 0},
-      {5, "veth-l", "232.4.4.4", "10.0.1.40", 1, 0},
+      {3, "a", a4("239.3.3.3"), a4("10.0.0.30"), 1, 0},       {3, "a", a4("239.2.2.2"), a4("10.0.0.20"), 0, 1},
+      {3, "a", a4("232.1.1.1"), a4("10.0.0.10"), 1, 0},       {3, "a", a4("232.1.1.1"), a4("10.0.0.11"), 1, 0},
+      {5, "veth-l", a4("232.4.4.4"), a4("10.0.1.40"), 1, 0},
   };
   CHECK(*rows == want);
 }
@@ -153,10 +170,10 @@ TEST_CASE("procfs mcfilter6: captured file") {
   const auto rows = parse_mcfilter6(read_fixture_text("linux/proc_net_mcfilter6.txt"));
   REQUIRE(rows);
   const std::vector<SourceFilterRow> want = {
-      {3, "a", "ff15::2", "fd00::20", 0, 1},
-      {3, "a", "ff3e::1234", "fd00::10", 1, 0},
-      {3, "a", "ff3e::1234", "fd00::11", 1, 0},
-      {5, "veth-l", "ff3e::4444", "fd00:1::40", 1, 0},
+      {3, "a", a6("ff15::2"), a6("fd00::20"), 0, 1},
+      {3, "a", a6("ff3e::1234"), a6("fd00::10"), 1, 0},
+      {3, "a", a6("ff3e::1234"), a6("fd00::11"), 1, 0},
+      {5, "veth-l", a6("ff3e::4444"), a6("fd00:1::40"), 1, 0},
   };
   CHECK(*rows == want);
 }
@@ -167,11 +184,11 @@ TEST_CASE("procfs dev_mcast: captured file, colon-separated addresses, static en
   CHECK(rows->size() == 29);
   const auto a = rows_of(*rows, 3);
   // `ip maddr add 01:00:5e:01:02:03 dev a` is the static (global_use 1) entry.
-  CHECK(std::count(a.begin(), a.end(), LinkGroupRow{3, "a", "01:00:5e:01:02:03", 1, 1}) == 1);
+  CHECK(std::count(a.begin(), a.end(), LinkGroupRow{3, "a", ll("01:00:5e:01:02:03"), 1, 1}) == 1);
   // 239.1.1.1 joined by two sockets maps to 01:00:5e:01:01:01 with two references.
-  CHECK(std::count(a.begin(), a.end(), LinkGroupRow{3, "a", "01:00:5e:01:01:01", 2, 0}) == 1);
-  CHECK(rows_of(*rows, 7).back() == LinkGroupRow{7, kHostile, "33:33:00:00:00:05", 1, 0});
-  CHECK(rows_of(*rows, 5).at(4) == LinkGroupRow{5, "veth-long-name0", "01:00:5e:04:04:04", 2, 0});
+  CHECK(std::count(a.begin(), a.end(), LinkGroupRow{3, "a", ll("01:00:5e:01:01:01"), 2, 0}) == 1);
+  CHECK(rows_of(*rows, 7).back() == LinkGroupRow{7, kHostile, ll("33:33:00:00:00:05"), 1, 0});
+  CHECK(rows_of(*rows, 5).at(4) == LinkGroupRow{5, "veth-long-name0", ll("01:00:5e:04:04:04"), 2, 0});
 }
 
 TEST_CASE("procfs parsers: empty and header-only files give no rows") {
@@ -200,20 +217,20 @@ TEST_CASE("procfs parsers: a hostile device name is kept byte for byte") {
                                std::endian::little);
   REQUIRE(igmp);
   CHECK(igmp->interfaces == std::vector<IgmpInterface>{{9, kHostile, 1, 2}});
-  CHECK(igmp->groups == std::vector<GroupRow>{{9, kHostile, "224.0.0.1", 1}});
+  CHECK(igmp->groups == std::vector<GroupRow>{{9, kHostile, a4("224.0.0.1"), 1}});
 
   const auto mcf = parse_mcfilter("Idx Device        MCA        SRC    INC    EXC\n"
                                   "  9  v\"q\\x 0xe0010101 0x0a000001      1      0\n");
   REQUIRE(mcf);
-  CHECK(*mcf == std::vector<SourceFilterRow>{{9, kHostile, "224.1.1.1", "10.0.0.1", 1, 0}});
+  CHECK(*mcf == std::vector<SourceFilterRow>{{9, kHostile, a4("224.1.1.1"), a4("10.0.0.1"), 1, 0}});
 
   const auto igmp6 = parse_igmp6("9    v\"q\\x           ff020000000000000000000000000001     1 0000000C 0\n");
   REQUIRE(igmp6);
-  CHECK(*igmp6 == std::vector<GroupRow>{{9, kHostile, "ff02::1", 1}});
+  CHECK(*igmp6 == std::vector<GroupRow>{{9, kHostile, a6("ff02::1"), 1}});
 
   const auto dev = parse_dev_mcast("9    v\"q\\x           1     0     01005e000001\n");
   REQUIRE(dev);
-  CHECK(*dev == std::vector<LinkGroupRow>{{9, kHostile, "01:00:5e:00:00:01", 1, 0}});
+  CHECK(*dev == std::vector<LinkGroupRow>{{9, kHostile, ll("01:00:5e:00:00:01"), 1, 0}});
 }
 
 TEST_CASE("procfs parsers: a malformed line fails the whole file and names the line") {
@@ -288,55 +305,55 @@ TEST_CASE("procfs multicast snapshot: filter modes derived from the captured set
   CHECK(snap.groups.size() == 13 + 27 + 29);
 
   SUBCASE("inet") {
-    const auto* any = find_group(snap, AddressFamily::inet, 3, "239.1.1.1");
+    const auto* any = find_group(snap, AddressFamily::inet, 3, a4("239.1.1.1"));
     REQUIRE(any);
     CHECK(any->device == "a");
     CHECK(any->mode == FilterMode::exclude);
     CHECK(any->sources.empty());
     CHECK(any->users == 2u);
 
-    const auto* ssm = find_group(snap, AddressFamily::inet, 3, "232.1.1.1");
+    const auto* ssm = find_group(snap, AddressFamily::inet, 3, a4("232.1.1.1"));
     REQUIRE(ssm);
     CHECK(ssm->mode == FilterMode::include);
-    CHECK(ssm->sources == std::vector<std::string>{"10.0.0.10", "10.0.0.11"});
+    CHECK(ssm->sources == std::vector<Address>{a4("10.0.0.10"), a4("10.0.0.11")});
 
-    const auto* blocked = find_group(snap, AddressFamily::inet, 3, "239.2.2.2");
+    const auto* blocked = find_group(snap, AddressFamily::inet, 3, a4("239.2.2.2"));
     REQUIRE(blocked);
     CHECK(blocked->mode == FilterMode::exclude);
-    CHECK(blocked->sources == std::vector<std::string>{"10.0.0.20"});
+    CHECK(blocked->sources == std::vector<Address>{a4("10.0.0.20")});
 
     // One socket includes 10.0.0.30, another joined any-source: the kernel's filter is EXCLUDE {}.
-    const auto* mixed = find_group(snap, AddressFamily::inet, 3, "239.3.3.3");
+    const auto* mixed = find_group(snap, AddressFamily::inet, 3, a4("239.3.3.3"));
     REQUIRE(mixed);
     CHECK(mixed->mode == FilterMode::exclude);
     CHECK(mixed->sources.empty());
 
     // mcfilter shows "veth-l"; the name comes from the igmp file through the ifindex.
-    const auto* long_name = find_group(snap, AddressFamily::inet, 5, "232.4.4.4");
+    const auto* long_name = find_group(snap, AddressFamily::inet, 5, a4("232.4.4.4"));
     REQUIRE(long_name);
     CHECK(long_name->device == "veth-long-name0");
     CHECK(long_name->mode == FilterMode::include);
-    CHECK(long_name->sources == std::vector<std::string>{"10.0.1.40"});
+    CHECK(long_name->sources == std::vector<Address>{a4("10.0.1.40")});
   }
   SUBCASE("inet6") {
-    const auto* ssm = find_group(snap, AddressFamily::inet6, 3, "ff3e::1234");
+    const auto* ssm = find_group(snap, AddressFamily::inet6, 3, a6("ff3e::1234"));
     REQUIRE(ssm);
     CHECK(ssm->mode == FilterMode::include);
-    CHECK(ssm->sources == std::vector<std::string>{"fd00::10", "fd00::11"});
-    const auto* blocked = find_group(snap, AddressFamily::inet6, 3, "ff15::2");
+    CHECK(ssm->sources == std::vector<Address>{a6("fd00::10"), a6("fd00::11")});
+    const auto* blocked = find_group(snap, AddressFamily::inet6, 3, a6("ff15::2"));
     REQUIRE(blocked);
     CHECK(blocked->mode == FilterMode::exclude);
-    CHECK(blocked->sources == std::vector<std::string>{"fd00::20"});
-    const auto* any = find_group(snap, AddressFamily::inet6, 3, "ff15::1");
+    CHECK(blocked->sources == std::vector<Address>{a6("fd00::20")});
+    const auto* any = find_group(snap, AddressFamily::inet6, 3, a6("ff15::1"));
     REQUIRE(any);
     CHECK(any->mode == FilterMode::exclude);
     CHECK(any->sources.empty());
-    const auto* hostile = find_group(snap, AddressFamily::inet6, 7, "ff15::5");
+    const auto* hostile = find_group(snap, AddressFamily::inet6, 7, a6("ff15::5"));
     REQUIRE(hostile);
     CHECK(hostile->device == kHostile);
   }
   SUBCASE("link") {
-    const auto* stat = find_group(snap, AddressFamily::link, 3, "01:00:5e:01:02:03");
+    const auto* stat = find_group(snap, AddressFamily::link, 3, ll("01:00:5e:01:02:03"));
     REQUIRE(stat);
     CHECK_FALSE(stat->mode.has_value());
     CHECK(stat->sources.empty());
@@ -359,10 +376,10 @@ TEST_CASE("procfs multicast snapshot: the query selects families and users, neve
   const auto brief = to_multicast_snapshot(rows, MulticastQuery{true, true, true, false});
   const auto full = to_multicast_snapshot(rows, MulticastQuery{true, true, true, true});
   CHECK(brief.groups.size() == 13 + 27 + 29);
-  const auto* blocked = find_group(brief, AddressFamily::inet, 3, "239.2.2.2");
+  const auto* blocked = find_group(brief, AddressFamily::inet, 3, a4("239.2.2.2"));
   REQUIRE(blocked);
   CHECK(blocked->mode == FilterMode::exclude);
-  CHECK(blocked->sources == std::vector<std::string>{"10.0.0.20"});  // EXCLUDE {10.0.0.20}
+  CHECK(blocked->sources == std::vector<Address>{a4("10.0.0.20")});  // EXCLUDE {10.0.0.20}
   CHECK_FALSE(blocked->users.has_value());
   // Mode and sources are the membership itself: the same with and without users.
   REQUIRE(brief.groups.size() == full.groups.size());
@@ -384,34 +401,34 @@ TEST_CASE("procfs multicast snapshot: the query selects families and users, neve
 TEST_CASE("procfs multicast snapshot: derivation rule edge cases (documented limits pinned)") {
   ProcfsMulticastRows rows;
   rows.igmp.interfaces = {{2, "eth0", 3, 3}};
-  rows.igmp.groups = {{2, "eth0", "232.0.0.1", 2}, {2, "eth0", "232.0.0.2", 1}, {2, "eth0", "239.0.0.9", 2}};
+  rows.igmp.groups = {{2, "eth0", a4("232.0.0.1"), 2}, {2, "eth0", a4("232.0.0.2"), 1}, {2, "eth0", a4("239.0.0.9"), 2}};
   rows.mcfilter = {
       // 232.0.0.1: users 2 but only one include row: an any-source socket exists.
-      {2, "eth0", "232.0.0.1", "10.0.0.1", 1, 0},
+      {2, "eth0", a4("232.0.0.1"), a4("10.0.0.1"), 1, 0},
       // 232.0.0.2: a source neither included nor blocked counts for nothing.
-      {2, "eth0", "232.0.0.2", "10.0.0.2", 1, 0},
-      {2, "eth0", "232.0.0.2", "10.0.0.3", 0, 0},
+      {2, "eth0", a4("232.0.0.2"), a4("10.0.0.2"), 1, 0},
+      {2, "eth0", a4("232.0.0.2"), a4("10.0.0.3"), 0, 0},
       // 239.0.0.9: one socket blocks .4, and .5 is both blocked and included: .5 passes.
-      {2, "eth0", "239.0.0.9", "10.0.0.4", 0, 1},
-      {2, "eth0", "239.0.0.9", "10.0.0.5", 1, 1},
+      {2, "eth0", a4("239.0.0.9"), a4("10.0.0.4"), 0, 1},
+      {2, "eth0", a4("239.0.0.9"), a4("10.0.0.5"), 1, 1},
       // No such group in igmp (read at another instant): ignored.
-      {2, "eth0", "239.9.9.9", "10.0.0.6", 1, 0},
+      {2, "eth0", a4("239.9.9.9"), a4("10.0.0.6"), 1, 0},
   };
   const auto snap = to_multicast_snapshot(rows, MulticastQuery{true, false, false, true});
   REQUIRE(snap.groups.size() == 3);
   CHECK(snap.groups[0].mode == FilterMode::exclude);
   CHECK(snap.groups[0].sources.empty());
   CHECK(snap.groups[1].mode == FilterMode::include);
-  CHECK(snap.groups[1].sources == std::vector<std::string>{"10.0.0.2"});
+  CHECK(snap.groups[1].sources == std::vector<Address>{a4("10.0.0.2")});
   CHECK(snap.groups[2].mode == FilterMode::exclude);
-  CHECK(snap.groups[2].sources == std::vector<std::string>{"10.0.0.4"});
+  CHECK(snap.groups[2].sources == std::vector<Address>{a4("10.0.0.4")});
 
   // Known limit: one include socket with two sources plus an any-source socket looks like
   // INCLUDE {A, B} (users 2 == sum of INC), although the kernel filter is EXCLUDE {}.
   ProcfsMulticastRows ambiguous;
   ambiguous.igmp.interfaces = {{2, "eth0", 1, 3}};
-  ambiguous.igmp.groups = {{2, "eth0", "232.0.0.7", 2}};
-  ambiguous.mcfilter = {{2, "eth0", "232.0.0.7", "10.0.0.1", 1, 0}, {2, "eth0", "232.0.0.7", "10.0.0.2", 1, 0}};
+  ambiguous.igmp.groups = {{2, "eth0", a4("232.0.0.7"), 2}};
+  ambiguous.mcfilter = {{2, "eth0", a4("232.0.0.7"), a4("10.0.0.1"), 1, 0}, {2, "eth0", a4("232.0.0.7"), a4("10.0.0.2"), 1, 0}};
   const auto amb = to_multicast_snapshot(ambiguous, MulticastQuery{true, false, false, true});
   REQUIRE(amb.groups.size() == 1);
   CHECK(amb.groups[0].mode == FilterMode::include);
@@ -431,7 +448,7 @@ TEST_CASE("procfs dev_mcast: every byte value as an address digit, accepted exac
     if (hex) {
       const int value = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
       const char expected[] = {"0123456789abcdef"[value], '1', '\0'};
-      CHECK(r->at(0).address == std::string("01:00:5e:00:00:") + expected);
+      CHECK(address_text(AddressFamily::link, r->at(0).address) == std::string("01:00:5e:00:00:") + expected);
     }
   }
 }
