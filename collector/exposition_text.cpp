@@ -1,5 +1,6 @@
 #include "collector/exposition_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -11,10 +12,9 @@ namespace ifmib::collector {
 
 namespace {
 
-char* copy(char* p, std::string_view text) {
-  std::memcpy(p, text.data(), text.size());
-  return p + text.size();
-}
+// std::copy_n, not memcpy: an empty view may have a null data() (a label piece left empty),
+// which memcpy must not get even for 0 bytes.
+char* copy(char* p, std::string_view text) { return std::copy_n(text.data(), text.size(), p); }
 
 // The most characters write_value writes: std::to_chars' shortest round-trip form of a double
 // is at most 24 ("-2.2250738585072014e-308").

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 
 namespace ifmib::collector {
@@ -44,13 +43,12 @@ void append_pair(std::string& out, std::string_view name, std::string_view value
 void append_plain_pair(std::string& out, std::string_view name, std::string_view value) {
   const std::size_t at = out.size();
   out.resize(at + name.size() + value.size() + 3);
-  char* p = out.data() + at;
-  std::memcpy(p, name.data(), name.size());
-  p += name.size();
+  // std::copy_n, not memcpy: an empty view may have a null data(), which memcpy must not get
+  // even for 0 bytes (fuzz/exposition_label_fuzz found it).
+  char* p = std::copy_n(name.data(), name.size(), out.data() + at);
   *p++ = '=';
   *p++ = '"';
-  std::memcpy(p, value.data(), value.size());
-  p += value.size();
+  p = std::copy_n(value.data(), value.size(), p);
   *p = '"';
 }
 

@@ -132,6 +132,22 @@ TEST_CASE("exposition text: exact bytes of a small family") {
         "ifmib_send_queue_drops_total{device=\"eth0\"} 17\n");
 }
 
+TEST_CASE("exposition text: an empty label value with no data at all renders as an empty string") {
+  // A default std::string_view has a null data(); copying its 0 bytes with memcpy is undefined
+  // (found by fuzz/exposition_label_fuzz on an empty input). Every path that writes label text.
+  collector::Families families;
+  auto f = collector::make_family({"ifmib_info", prometheus::MetricType::Gauge, "Info."});
+  collector::add_sample(f, {{"device", std::string_view()}, {"alias", std::string_view()}}, 1);
+  const collector::RenderedLabels device({{"device", std::string_view()}});
+  collector::add_sample(f, device, {{"alias", std::string_view()}}, 2);
+  families.push_back(std::move(f));
+  collector::append_label(families, "netns", std::string_view());
+  CHECK(collector::exposition_text(families) ==
+        "# HELP ifmib_info Info.\n# TYPE ifmib_info gauge\n"
+        "ifmib_info{device=\"\",alias=\"\",netns=\"\"} 1\n"
+        "ifmib_info{device=\"\",alias=\"\",netns=\"\"} 2\n");
+}
+
 TEST_CASE("exposition text: shared label slices join with one comma, or none when one is empty") {
   collector::Families families;
   auto f = collector::make_family({"ifmib_flag", prometheus::MetricType::Gauge, "Flags."});
