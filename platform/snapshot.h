@@ -140,6 +140,19 @@ struct Interface {
   bool operator==(const Interface&) const = default;
 };
 
+/// Interface::known_flags_set of an OS's flag word, for a decoder whose known_flags are the names
+/// of `table`, (bit, name) pairs in that order: bit k when table[k]'s bit is set in `flags`.
+template <class Table>
+constexpr std::uint64_t known_flags_set_of(std::uint32_t flags, const Table& table) {
+  std::uint64_t set = 0;
+  std::size_t k = 0;
+  for (const auto& [bit, name] : table) {
+    if ((flags & bit) != 0 && k < 64) set |= std::uint64_t{1} << k;
+    ++k;
+  }
+  return set;
+}
+
 /// The names of the flags set on `i`, known ones in known_flags order, then unknown_flags.
 std::vector<std::string> set_flag_names(const Interface& i);
 

@@ -153,11 +153,7 @@ std::vector<std::string> flag_names(std::uint32_t flags) {
 
 std::uint64_t known_flag_bits(std::uint32_t flags) {
   static_assert(kFlagNames.size() <= 64, "Interface::known_flags_set holds 64 flags");
-  std::uint64_t bits = 0;
-  for (std::size_t k = 0; k < kFlagNames.size(); ++k) {
-    if ((flags & kFlagNames[k].first) != 0) bits |= std::uint64_t{1} << k;
-  }
-  return bits;
+  return known_flags_set_of(flags, kFlagNames);
 }
 
 std::vector<std::string> unknown_flag_names(std::uint32_t flags) {

@@ -228,11 +228,7 @@ std::vector<std::string> link_flag_names(std::uint32_t flags) {
 
 std::uint64_t link_flag_bits(std::uint32_t flags) {
   static_assert(std::size(kLinkFlagNames) <= 64, "Interface::known_flags_set holds 64 flags");
-  std::uint64_t bits = 0;
-  for (std::size_t k = 0; k < std::size(kLinkFlagNames); ++k) {
-    if ((flags & kLinkFlagNames[k].first) != 0) bits |= std::uint64_t{1} << k;
-  }
-  return bits;
+  return known_flags_set_of(flags, kLinkFlagNames);
 }
 
 std::span<const std::string_view> known_link_flags() { return kKnownLinkFlags; }
