@@ -395,13 +395,13 @@ class FreebsdReader final : public Reader {
     const std::size_t words = v6 ? 4 : 1;
     for (std::size_t w = 0; w < words; ++w) {
       int word = 0;
-      std::memcpy(&word, e.group_bytes.data() + 4 * w, sizeof word);
+      std::memcpy(&word, e.group.bytes.data() + 4 * w, sizeof word);
       mib.push_back(word);
     }
     auto bytes = read(mib);
     if (!bytes) return bytes.error();
     auto decoded = v6 ? decode_ip6_mcast_filters(*bytes) : decode_ip_mcast_filters(*bytes);
-    if (!decoded) return decoded.error().within("group " + e.group);
+    if (!decoded) return decoded.error().within("group " + address_text(e.family, e.group));
     return decoded;
   }
 
@@ -455,7 +455,7 @@ class FreebsdReader final : public Reader {
       g.device = e.device;
       g.index = e.index;
       g.family = e.family;
-      g.group = e.address;
+      g.group = e.group;
       if (e.family != AddressFamily::link) {
         auto f = filters_of(e);
         if (!f) {

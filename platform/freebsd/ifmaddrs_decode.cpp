@@ -46,13 +46,13 @@ Result<LinkAddr> parse_sockaddr_dl(std::span<const std::uint8_t> sa) {
   return out;
 }
 
-bool is_small_scope_multicast(const std::array<std::uint8_t, 16>& a) {
+bool is_small_scope_multicast(const std::array<std::uint8_t, 32>& a) {
   // ff01::/16 (interface-local) and ff02::/16 (link-local) carry a KAME embedded zone in
   // bytes 2-3 inside the kernel; see sa6_recoverscope in sys/netinet6/scope6.c.
   return a[0] == 0xff && ((a[1] & 0x0f) == 0x1 || (a[1] & 0x0f) == 0x2);
 }
 
-// Fills family, group text, address and bytes from the RTAX_IFA sockaddr. nullopt: family we skip.
+// Fills family and group from the RTAX_IFA sockaddr. nullopt: family we skip.
 Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t> sa) {
   MembershipEntry e;
   const std::uint8_t family = sa.size() > L::sockaddr::kFamily ? sa[L::sockaddr::kFamily] : 0;
@@ -62,9 +62,7 @@ Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t>
         return Error::invalid("sockaddr_in", "sa_len " + std::to_string(sa.size()) + " too short");
       }
       e.family = AddressFamily::inet;
-      std::copy_n(sa.begin() + L::sockaddr_in::kAddr, 4, e.group_bytes.begin());
-      e.group = ipv4_text(std::span<const std::uint8_t, 4>(e.group_bytes.data(), 4));
-      e.address = Address::of(std::span<const std::uint8_t>(e.group_bytes.data(), 4));
+      e.group = Address::of(sa.subspan(L::sockaddr_in::kAddr, 4));
       return std::optional<MembershipEntry>(std::move(e));
     }
     case L::kAfInet6: {
@@ -72,27 +70,23 @@ Result<std::optional<MembershipEntry>> parse_group(std::span<const std::uint8_t>
         return Error::invalid("sockaddr_in6", "sa_len " + std::to_string(sa.size()) + " too short");
       }
       e.family = AddressFamily::inet6;
-      std::copy_n(sa.begin() + L::sockaddr_in6::kAddr, 16, e.group_bytes.begin());
+      e.group = Address::of(sa.subspan(L::sockaddr_in6::kAddr, 16));
       e.scope_id = load<std::uint32_t>(sa, L::sockaddr_in6::kScopeId);
       // With net.inet6.ip6.deembed_scopeid=0 the kernel leaves the zone embedded; recover it
       // the way sa6_recoverscope does, so the text and the filters key are the clean address.
-      if (is_small_scope_multicast(e.group_bytes) && (e.group_bytes[2] | e.group_bytes[3]) != 0) {
-        const std::uint32_t zone = (static_cast<std::uint32_t>(e.group_bytes[2]) << 8) | e.group_bytes[3];
+      auto& g = e.group.bytes;
+      if (is_small_scope_multicast(g) && (g[2] | g[3]) != 0) {
+        const std::uint32_t zone = (static_cast<std::uint32_t>(g[2]) << 8) | g[3];
         if (e.scope_id == 0) e.scope_id = zone;
-        e.group_bytes[2] = e.group_bytes[3] = 0;
+        g[2] = g[3] = 0;
       }
-      e.group = ipv6_text(std::span<const std::uint8_t, 16>(e.group_bytes.data(), 16));
-      e.address = Address::of(e.group_bytes);
       return std::optional<MembershipEntry>(std::move(e));
     }
     case L::kAfLink: {
       auto dl = parse_sockaddr_dl(sa);
       if (!dl) return dl.error();
       e.family = AddressFamily::link;
-      const auto n = std::min(dl->lladdr.size(), e.group_bytes.size());
-      std::copy_n(dl->lladdr.begin(), n, e.group_bytes.begin());
-      e.group = link_text(dl->lladdr);
-      e.address = Address::of(dl->lladdr);
+      e.group = Address::of(dl->lladdr);
       return std::optional<MembershipEntry>(std::move(e));
     }
     default:

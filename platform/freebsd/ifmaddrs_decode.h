@@ -19,11 +19,10 @@ struct MembershipEntry {
   std::uint32_t index = 0;  // ifmam_index (the ifindex)
   std::string device;       // name from the RTAX_IFP sockaddr_dl; "" when the message has none
   AddressFamily family = AddressFamily::inet;
-  std::string group;        // text: "224.0.0.1", "ff02::1", "01:00:5e:00:00:01"
-  Address address;          // the same address as the snapshot carries it (the whole link address)
-  /// The group address as stored (network order): 4 bytes used for inet, 16 for inet6 (with any
-  /// KAME embedded zone removed), alen bytes for link. Keys the mcast.filters sysctl.
-  std::array<std::uint8_t, 16> group_bytes{};
+  /// The group address as stored (network order): 4 bytes for inet, 16 for inet6 (with any KAME
+  /// embedded zone removed), the link-layer address for link. Keys the mcast.filters sysctl;
+  /// address_text() gives "224.0.0.1", "ff02::1", "01:00:5e:00:00:01".
+  Address group;
   std::uint32_t scope_id = 0;  // inet6: sin6_scope_id (the ifindex for link-local scope), else 0
   std::string lladdr;          // RTAX_GATEWAY link-layer mapping ("01:00:5e:00:00:01"), or ""
 
