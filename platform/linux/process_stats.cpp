@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "platform/linux/procfs_file.h"
+#include "platform/linux/text_fields.h"
 
 namespace ifmib::platform::procfs {
 
@@ -29,13 +29,7 @@ std::vector<std::string_view> split_blanks(std::string_view text) {
   return out;
 }
 
-std::optional<std::uint64_t> parse_u64(std::string_view field) {
-  std::uint64_t value = 0;
-  if (field.empty() || field.front() == '-') return std::nullopt;
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
-  return value;
-}
+std::optional<std::uint64_t> parse_u64(std::string_view field) { return parse_decimal<std::uint64_t>(field); }
 
 Error invalid(std::string_view file, std::string detail) {
   return Error::invalid("parse " + std::string(file), std::move(detail));

@@ -3,8 +3,6 @@
 #include <netinet/in.h>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -13,6 +11,7 @@
 #include <utility>
 
 #include "base/hex_digit.h"
+#include "platform/linux/text_fields.h"
 
 namespace ifmib::platform::procfs {
 
@@ -21,53 +20,6 @@ namespace {
 constexpr std::size_t kQuotedLineMax = 120;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-// The whitespace-separated fields of one line. No file has more than 6 per line; a line with
-// more keeps counting (size() stays right for the callers' checks) but stores the first few only.
-// Fixed storage, not a std::vector: one allocation per line was a visible share of parsing
-// 12 000 lines per scrape at 1000 interfaces (perf).
-class Fields {
- public:
-  static constexpr std::size_t kStored = 8;
-  void push_back(std::string_view field) {
-    if (count_ < kStored) stored_[count_] = field;
-    ++count_;
-  }
-  std::size_t size() const { return count_; }
-  std::string_view operator[](std::size_t i) const { return stored_.at(i); }
-
- private:
-  std::array<std::string_view, kStored> stored_{};
-  std::size_t count_ = 0;
-};
-
-// What each byte is to split_fields(): part of a field, a blank between fields, or the '\n'
-// that ends every line LineParser hands out.
-enum class ByteClass : std::uint8_t { field, blank, end };
-constexpr auto kByteClass = [] {
-  std::array<ByteClass, 256> table{};
-  table[static_cast<unsigned char>(' ')] = ByteClass::blank;
-  table[static_cast<unsigned char>('\t')] = ByteClass::blank;
-  table[static_cast<unsigned char>('\n')] = ByteClass::end;
-  return table;
-}();
-
-// `line` is a line of LineParser: the byte after it is its '\n', which ends both loops without a
-// bounds check per byte (the split was an eighth of a full scrape's instructions at 1000
-// interfaces, bench/callgrind.sh). A '\n' cannot occur inside a line, so none is skipped.
-Fields split_fields(std::string_view line) {
-  Fields fields;
-  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
-  const auto cls = [](const unsigned char* at) { return kByteClass[*at]; };
-  for (;;) {
-    while (cls(p) == ByteClass::blank) ++p;
-    if (cls(p) == ByteClass::end) break;
-    const auto* const start = p;
-    while (cls(p) == ByteClass::field) ++p;
-    fields.push_back({reinterpret_cast<const char*>(start), static_cast<std::size_t>(p - start)});
-  }
-  return fields;
-}
 
 // `hex` (an even number of hex digits, at most 2 * out.size()) decoded pairwise into `out`;
 // the number of bytes, or nullopt when a character is not a hex digit or the length does not fit.
@@ -84,23 +36,13 @@ std::optional<std::size_t> hex_bytes(std::string_view hex, std::span<std::uint8_
   return hex.size() / 2;
 }
 
-// Unsigned decimal number, the whole field, no sign. (Hex fields go through hex_bytes.)
-template <class T>
-std::optional<T> parse_unsigned(std::string_view field) {
-  if (field.empty() || field.front() == '-' || field.front() == '+') return std::nullopt;
-  T value{};
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
-  return value;
-}
-
 bool all_hex(std::string_view field) {
   return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) { return hex_digit_value(c) >= 0; });
 }
 
 bool is_signed_decimal(std::string_view field) {
   if (!field.empty() && field.front() == '-') field.remove_prefix(1);
-  return parse_unsigned<std::uint64_t>(field).has_value();
+  return parse_decimal<std::uint64_t>(field).has_value();
 }
 
 // 32 hex digits in network order (%pi6).
@@ -139,10 +81,6 @@ std::optional<Address> link_address(std::string_view hex) {
   return a;
 }
 
-// Room for one row per line of `text` (an upper bound: headers and interface lines count too),
-// so that rows are appended without the vector moving thousands of them as it grows.
-std::size_t line_count(std::string_view text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
-
 // Walks the lines of one file and builds the "line N: why: <text>" error.
 class LineParser {
  public:
@@ -150,7 +88,6 @@ class LineParser {
 
   // Runs `on_line(line) -> std::optional<std::string>` (an error reason) on every line after the
   // header. Text that does not end in '\n' was cut short: seq_file always ends a record with one.
-  // Every line handed out is followed by its '\n' in the text (split_fields() relies on it).
   template <class F>
   Status run(bool has_header, F&& on_line) {
     if (text_.empty()) return ok_status();
@@ -195,19 +132,20 @@ template <class AddressParser>
 Result<std::vector<SourceFilterRow>> parse_source_filter(std::string_view file, std::string_view text,
                                                          AddressParser address) {
   std::vector<SourceFilterRow> rows;
-  rows.reserve(line_count(text));
+  rows.reserve(count_lines(text));
+  FieldSplitter fields_of(text);
   const Status status = LineParser(file, text).run(true, [&](std::string_view line) -> std::optional<std::string> {
-    const auto f = split_fields(line);
+    const auto f = fields_of(line);
     if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
     SourceFilterRow row;
-    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    const auto index = parse_decimal<std::uint32_t>(f[0]);
     if (!index) return bad_field("index");
     auto group = address(f[2]);
     if (!group) return bad_field("group address");
     auto source = address(f[3]);
     if (!source) return bad_field("source address");
-    const auto inc = parse_unsigned<std::uint64_t>(f[4]);
-    const auto exc = parse_unsigned<std::uint64_t>(f[5]);
+    const auto inc = parse_decimal<std::uint64_t>(f[4]);
+    const auto exc = parse_decimal<std::uint64_t>(f[5]);
     if (!inc || !exc) return bad_field("INC/EXC count");
     rows.push_back({*index, std::string(f[1]), *group, *source, *inc, *exc});
     return std::nullopt;
@@ -220,7 +158,8 @@ Result<std::vector<SourceFilterRow>> parse_source_filter(std::string_view file, 
 
 Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
   IgmpTable table;
-  table.groups.reserve(line_count(text));
+  table.groups.reserve(count_lines(text));
+  FieldSplitter fields_of(text);
   const Status status = LineParser("/proc/net/igmp", text).run(true, [&](std::string_view line) -> std::optional<std::string> {
     if (line.empty()) return "empty line";
     if (line.front() != '\t') {
@@ -230,14 +169,14 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
       if (tab == std::string_view::npos || colon == std::string_view::npos || colon < tab) {
         return "expected \"index<TAB>device: count querier\"";
       }
-      const auto index = parse_unsigned<std::uint32_t>(line.substr(0, tab));
+      const auto index = parse_decimal<std::uint32_t>(line.substr(0, tab));
       if (!index) return bad_field("index");
       std::string_view device = line.substr(tab + 1, colon - tab - 1);
       while (!device.empty() && device.back() == ' ') device.remove_suffix(1);
       if (device.empty() || std::any_of(device.begin(), device.end(), is_space)) return bad_field("device");
-      const auto f = split_fields(line.substr(colon + 1));
+      const auto f = fields_of(line.substr(colon + 1));
       if (f.size() != 2) return "expected count and querier after ':'";
-      const auto count = parse_unsigned<std::uint32_t>(f[0]);
+      const auto count = parse_decimal<std::uint32_t>(f[0]);
       if (!count) return bad_field("count");
       if (f[1].size() != 2 || f[1][0] != 'V' || f[1][1] < '1' || f[1][1] > '3') return bad_field("querier");
       table.interfaces.push_back({*index, std::string(device), *count, static_cast<std::uint32_t>(f[1][1] - '0')});
@@ -245,14 +184,14 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
     }
     // "\t\t\t\t%08X %5d %d:%08lX\t\t%d": group, users, timer running:expiry, reporter.
     if (table.interfaces.empty()) return "group line before any interface line";
-    const auto f = split_fields(line);
+    const auto f = fields_of(line);
     if (f.size() != 4) return "expected 4 fields, got " + std::to_string(f.size());
     const auto group = ipv4_from_host_hex(f[0], host);
     if (!group) return bad_field("group");
-    const auto users = parse_unsigned<std::uint32_t>(f[1]);
+    const auto users = parse_decimal<std::uint32_t>(f[1]);
     if (!users) return bad_field("users");
     const std::size_t colon = f[2].find(':');
-    if (colon == std::string_view::npos || !parse_unsigned<std::uint32_t>(f[2].substr(0, colon)) ||
+    if (colon == std::string_view::npos || !parse_decimal<std::uint32_t>(f[2].substr(0, colon)) ||
         !all_hex(f[2].substr(colon + 1))) {
       return bad_field("timer");
     }
@@ -267,16 +206,17 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
 
 Result<std::vector<GroupRow>> parse_igmp6(std::string_view text) {
   std::vector<GroupRow> rows;
-  rows.reserve(line_count(text));
+  rows.reserve(count_lines(text));
+  FieldSplitter fields_of(text);
   const Status status = LineParser("/proc/net/igmp6", text).run(false, [&](std::string_view line) -> std::optional<std::string> {
     // "%-4d %-15s %pi6 %5d %08X %ld": index, device, group, users, flags, timer.
-    const auto f = split_fields(line);
+    const auto f = fields_of(line);
     if (f.size() != 6) return "expected 6 fields, got " + std::to_string(f.size());
-    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    const auto index = parse_decimal<std::uint32_t>(f[0]);
     if (!index) return bad_field("index");
     const auto group = ipv6_of_hex(f[2]);
     if (!group) return bad_field("group");
-    const auto users = parse_unsigned<std::uint32_t>(f[3]);
+    const auto users = parse_decimal<std::uint32_t>(f[3]);
     if (!users) return bad_field("users");
     if (!all_hex(f[4])) return bad_field("flags");
     if (!is_signed_decimal(f[5])) return bad_field("timer");
@@ -297,16 +237,17 @@ Result<std::vector<SourceFilterRow>> parse_mcfilter6(std::string_view text) {
 
 Result<std::vector<LinkGroupRow>> parse_dev_mcast(std::string_view text) {
   std::vector<LinkGroupRow> rows;
-  rows.reserve(line_count(text));
+  rows.reserve(count_lines(text));
+  FieldSplitter fields_of(text);
   const Status status = LineParser("/proc/net/dev_mcast", text).run(false, [&](std::string_view line) -> std::optional<std::string> {
     // "%-4d %-15s %-5d %-5d %*phN": index, device, refcount, global_use, address.
-    const auto f = split_fields(line);
+    const auto f = fields_of(line);
     if (f.size() != 5) return "expected 5 fields, got " + std::to_string(f.size());
-    const auto index = parse_unsigned<std::uint32_t>(f[0]);
+    const auto index = parse_decimal<std::uint32_t>(f[0]);
     if (!index) return bad_field("index");
-    const auto users = parse_unsigned<std::uint32_t>(f[2]);
+    const auto users = parse_decimal<std::uint32_t>(f[2]);
     if (!users) return bad_field("users");
-    const auto global_use = parse_unsigned<std::uint32_t>(f[3]);
+    const auto global_use = parse_decimal<std::uint32_t>(f[3]);
     if (!global_use) return bad_field("global_use");
     const auto address = link_address(f[4]);
     if (!address || address->size == 0) return bad_field("address");
