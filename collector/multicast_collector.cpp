@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <iterator>
-#include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace ifmib::collector {
@@ -65,17 +66,24 @@ bool wanted(const platform::MulticastQuery& q, AddressFamily family) {
   return false;
 }
 
-// One (device, family, group) may be reported more than once (FreeBSD lists a link-layer group
-// once per layer-3 group that maps to it). Series must be unique, so memberships are merged.
-// Groups are sorted by this key rather than collected in a map: at 1000 interfaces the map's
-// nodes and key copies were 40% of the collector's instructions (bench/callgrind.sh).
-auto membership_key(const platform::MulticastGroup& g) { return std::tie(g.device, g.family, g.group); }
+// One (device, family, group), the membership key, may be reported more than once (FreeBSD
+// lists a link-layer group once per layer-3 group that maps to it). Series must be unique, so
+// memberships are merged. Groups are sorted by the key rather than collected in a map: at 1000
+// interfaces the map's nodes and key copies were 40% of the collector's instructions
+// (bench/callgrind.sh).
 
-// Sorts by membership_key, stably: where a key repeats, the last mode reported wins, as the
+// Groups in membership-key order, each with its device's rank among the device names (name
+// order): later steps compare ranks, not names (a memcmp call per comparison, perf).
+struct SortedGroups {
+  std::vector<const platform::MulticastGroup*> groups;
+  std::vector<std::uint32_t> device_rank;  // of groups[i]
+};
+
+// Sorts by the membership key, stably: where a key repeats, the last mode reported wins, as the
 // platform listed them. Device names are ranked once, the groups bucketed by that rank, and only
 // each device's dozen groups compared: one stable_sort of all of them by the whole key cost
 // 7.3 M instructions per scrape at 1000 interfaces, this 3.9 M (bench/callgrind.sh).
-void sort_by_membership_key(std::vector<const platform::MulticastGroup*>& groups) {
+SortedGroups sort_by_membership_key(const std::vector<const platform::MulticastGroup*>& groups) {
   std::unordered_map<std::string_view, std::uint32_t> id_of;
   std::vector<std::string_view> names;
   std::vector<std::uint32_t> ids;
@@ -103,9 +111,16 @@ void sort_by_membership_key(std::vector<const platform::MulticastGroup*>& groups
   std::vector<std::size_t> start(names.size() + 1, 0);
   for (const auto id : ids) ++start[rank[id] + 1];
   for (std::size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
-  std::vector<const platform::MulticastGroup*> out(groups.size());
+  SortedGroups sorted;
+  auto& out = sorted.groups;
+  out.resize(groups.size());
+  sorted.device_rank.resize(groups.size());
   std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-  for (std::size_t i = 0; i < groups.size(); ++i) out[fill[rank[ids[i]]]++] = groups[i];
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const std::uint32_t r = rank[ids[i]];
+    sorted.device_rank[fill[r]] = r;
+    out[fill[r]++] = groups[i];
+  }
   // Insertion sort: stable, and for a device's dozen groups cheaper than std::stable_sort,
   // which allocates a buffer per call (a thousand calls per scrape).
   const auto before = [](const platform::MulticastGroup* a, const platform::MulticastGroup* b) {
@@ -119,25 +134,33 @@ void sort_by_membership_key(std::vector<const platform::MulticastGroup*>& groups
       out[j] = g;
     }
   }
-  groups = std::move(out);
+  return sorted;
 }
 
 struct Membership {
   const platform::MulticastGroup* first = nullptr;  // device, family and group of the run
+  std::uint32_t device_rank = 0;                    // SortedGroups::device_rank of the run
   std::optional<platform::FilterMode> mode;         // the last one reported
   std::size_t sources = 0;                          // distinct sources over the run
   std::optional<std::uint64_t> users;               // summed over the run
 };
 
 // Merges each run of equal keys in `sorted` into one Membership, in key order.
-std::vector<Membership> merge_runs(const std::vector<const platform::MulticastGroup*>& sorted) {
+std::vector<Membership> merge_runs(const SortedGroups& by_key) {
+  const auto& sorted = by_key.groups;
+  const auto same_key = [&](std::size_t a, std::size_t b) {
+    return by_key.device_rank[a] == by_key.device_rank[b] && sorted[a]->family == sorted[b]->family &&
+           sorted[a]->group == sorted[b]->group;
+  };
   std::vector<Membership> out;
+  out.reserve(sorted.size());
   std::vector<platform::Address> sources;
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t end = i + 1;
-    while (end < sorted.size() && membership_key(*sorted[end]) == membership_key(*sorted[i])) ++end;
+    while (end < sorted.size() && same_key(end, i)) ++end;
     Membership m;
     m.first = sorted[i];
+    m.device_rank = by_key.device_rank[i];
     sources.clear();
     for (std::size_t k = i; k < end; ++k) {
       const auto& g = *sorted[k];
@@ -152,6 +175,13 @@ std::vector<Membership> merge_runs(const std::vector<const platform::MulticastGr
   }
   return out;
 }
+
+using ProtocolKey = std::pair<std::string_view, AddressFamily>;
+struct ProtocolKeyHash {
+  std::size_t operator()(const ProtocolKey& k) const {
+    return std::hash<std::string_view>{}(k.first) ^ static_cast<std::size_t>(k.second);
+  }
+};
 
 const char* mode_label(const std::optional<platform::FilterMode>& mode) {
   return mode ? platform::to_string(*mode) : "undefined";
@@ -173,15 +203,18 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   for (const auto& g : snapshot->groups) {
     if (wanted(query, g.family) && options_.devices.accepts(g.device)) sorted.push_back(&g);
   }
-  sort_by_membership_key(sorted);
-  const std::vector<Membership> memberships = merge_runs(sorted);
+  const std::vector<Membership> memberships = merge_runs(sort_by_membership_key(sorted));
 
   // Every device with a group or a protocol row; a device we know of with no group in a family
   // is a real 0.
   // The memberships' devices are already in name order; only the protocol rows' need sorting.
   std::vector<std::string_view> group_devices;
+  std::vector<std::uint32_t> group_device_ranks;  // of group_devices[k]
   for (const auto& m : memberships) {
-    if (group_devices.empty() || group_devices.back() != m.first->device) group_devices.push_back(m.first->device);
+    if (group_device_ranks.empty() || group_device_ranks.back() != m.device_rank) {
+      group_devices.push_back(m.first->device);
+      group_device_ranks.push_back(m.device_rank);
+    }
   }
   std::vector<std::string_view> protocol_devices;
   for (const auto& p : snapshot->protocols) {
@@ -216,12 +249,18 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   // pass over the memberships serves all devices.
   // Each device's label rendered once for its five series (checking and escaping a name per
   // series was a tenth of the collector's instructions, bench/callgrind.sh).
+  // group_devices is the part of devices with memberships, in the same order: one name
+  // comparison per device finds a device's memberships, which then go by rank.
   auto next = memberships.begin();
+  std::size_t next_group_device = 0;
   for (const auto device : devices) {
     const RenderedLabels device_label({{"device", device}});
+    const bool has_groups = next_group_device < group_devices.size() && group_devices[next_group_device] == device;
+    const std::uint32_t rank = has_groups ? group_device_ranks[next_group_device++] : 0;
     for (AddressFamily family : {AddressFamily::inet, AddressFamily::inet6, AddressFamily::link}) {
       std::size_t groups = 0, sources = 0;
-      for (; next != memberships.end() && next->first->device == device && next->first->family == family; ++next) {
+      for (; has_groups && next != memberships.end() && next->device_rank == rank && next->first->family == family;
+           ++next) {
         ++groups;
         sources += next->sources;
       }
@@ -234,7 +273,10 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
     }
   }
 
-  std::set<std::pair<std::string_view, AddressFamily>> seen_protocols;  // views of the snapshot
+  // A platform may list a device's protocol twice; the first row counts. Hashed: an ordered set
+  // compared names with a memcmp call per step (perf).
+  std::unordered_set<ProtocolKey, ProtocolKeyHash> seen_protocols;  // views of the snapshot
+  seen_protocols.reserve(snapshot->protocols.size());
   for (const auto& p : snapshot->protocols) {
     if (!wanted(query, p.family) || !options_.devices.accepts(p.device)) continue;
     if (!seen_protocols.insert({p.device, p.family}).second) continue;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <cstddef>
 #include <cstdint>
@@ -218,11 +219,33 @@ struct Address {
   }
   std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
 
-  bool operator==(const Address&) const = default;
-  /// By bytes, then length. Written out: FreeBSD 13's libc++ has no operator<=> for std::array.
+  // Compared eight bytes at a time, inline: the multicast collector sorts and merges some
+  // 10 000 groups per scrape at 1000 interfaces, and a memcmp call per comparison was a few
+  // percent of a full scrape (perf).
+  friend bool operator==(const Address& a, const Address& b) {
+    std::uint64_t differ = 0;
+    for (std::size_t k = 0; k < kWords; ++k) differ |= a.word(k) ^ b.word(k);
+    return differ == 0 && a.size == b.size;
+  }
+  /// By bytes (as memcmp orders them), then length. Written out: FreeBSD 13's libc++ has no
+  /// operator<=> for std::array.
   friend bool operator<(const Address& a, const Address& b) {
-    const int order = std::memcmp(a.bytes.data(), b.bytes.data(), a.bytes.size());
-    return order != 0 ? order < 0 : a.size < b.size;
+    for (std::size_t k = 0; k < kWords; ++k) {
+      const std::uint64_t x = a.word(k), y = b.word(k);
+      if (x != y) return x < y;
+    }
+    return a.size < b.size;
+  }
+
+ private:
+  static constexpr std::size_t kWords = 4;
+  static_assert(sizeof(bytes) == kWords * sizeof(std::uint64_t));
+  // Bytes 8k..8k+7 as one integer whose order is theirs: the first byte most significant.
+  std::uint64_t word(std::size_t k) const {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + k * sizeof w, sizeof w);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w;
   }
 };
 
