@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <optional>
 #include <span>
 #include <utility>
@@ -265,13 +264,41 @@ struct Filter {
   std::vector<Address> sources;
 };
 
-using SourceIndex = std::map<std::pair<std::uint32_t, Address>, std::vector<const SourceFilterRow*>>;
+// Source rows sorted by (interface, group), each key's rows in file order. Groups come in runs
+// per interface, so an interface's rows are found once per run (one bisection) and a group's
+// among them by a short scan. (A lookup per group, in a std::map, a hash table or by bisection,
+// was most of joining thousands of groups to their sources, perf.)
+class SourceIndex {
+ public:
+  using Rows = std::span<const SourceFilterRow* const>;
+  explicit SourceIndex(const std::vector<SourceFilterRow>& rows) {
+    sorted_.reserve(rows.size());
+    for (const auto& row : rows) sorted_.push_back(&row);
+    std::stable_sort(sorted_.begin(), sorted_.end(), [](const SourceFilterRow* a, const SourceFilterRow* b) {
+      return a->index != b->index ? a->index < b->index : a->group < b->group;
+    });
+  }
+  /// Every row of interface `index`, sorted by group.
+  Rows of_interface(std::uint32_t index) const {
+    const auto range = std::equal_range(sorted_.begin(), sorted_.end(), index, ByIndex{});
+    return {range.first, range.second};
+  }
+  /// The rows of `group` among one interface's `rows`, in file order; empty when there are none.
+  static Rows of_group(Rows rows, const Address& group) {
+    std::size_t first = 0;
+    while (first < rows.size() && !(rows[first]->group == group)) ++first;
+    std::size_t last = first;
+    while (last < rows.size() && rows[last]->group == group) ++last;
+    return rows.subspan(first, last - first);
+  }
 
-SourceIndex index_sources(const std::vector<SourceFilterRow>& rows) {
-  SourceIndex out;
-  for (const auto& row : rows) out[{row.index, row.group}].push_back(&row);
-  return out;
-}
+ private:
+  struct ByIndex {
+    bool operator()(const SourceFilterRow* r, std::uint32_t index) const { return r->index < index; }
+    bool operator()(std::uint32_t index, const SourceFilterRow* r) const { return index < r->index; }
+  };
+  std::vector<const SourceFilterRow*> sorted_;
+};
 
 // Linux prints no filter mode, so it is derived from the per-source counts. What the kernel
 // keeps (net/ipv4/igmp.c: struct ip_mc_list, ip_mc_add_src, sf_setstate; net/ipv6/mcast.c has
@@ -298,12 +325,8 @@ SourceIndex index_sources(const std::vector<SourceFilterRow>& rows) {
 // INCLUDE {A, B}, the kernel says EXCLUDE {}). Sources on the kernel's tomb lists (kept only to
 // send IGMPv3/MLDv2 change reports) are not printed and play no part. Rows with INC == EXC == 0
 // should not exist (ip_mc_del1_src frees such a source) and count for nothing.
-Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, const Address& group,
-                     std::uint32_t users) {
-  if (index.empty()) return {};
-  const auto it = index.find({ifindex, group});
-  if (it == index.end()) return {};
-  const auto& rows = it->second;
+Filter derive_filter(SourceIndex::Rows rows, std::uint32_t users) {
+  if (rows.empty()) return {};
   Filter filter;
   if (std::any_of(rows.begin(), rows.end(), [](const SourceFilterRow* r) { return r->exclude_count > 0; })) {
     for (const SourceFilterRow* r : rows) {
@@ -325,9 +348,15 @@ Filter derive_filter(const SourceIndex& index, std::uint32_t ifindex, const Addr
 // per scrape at 1000 interfaces.
 void add_ip_groups(std::vector<GroupRow>& groups, const std::vector<SourceFilterRow>& sources,
                    AddressFamily family, bool users, std::vector<MulticastGroup>& out) {
-  const SourceIndex index = index_sources(sources);
+  const SourceIndex index(sources);
+  SourceIndex::Rows interface_rows = index.of_interface(groups.empty() ? 0 : groups.front().index);
+  std::uint32_t interface = groups.empty() ? 0 : groups.front().index;
   for (GroupRow& row : groups) {
-    Filter filter = derive_filter(index, row.index, row.group, row.users);
+    if (row.index != interface) {
+      interface = row.index;
+      interface_rows = index.of_interface(interface);
+    }
+    Filter filter = derive_filter(SourceIndex::of_group(interface_rows, row.group), row.users);
     MulticastGroup g;
     g.device = std::move(row.device);
     g.index = row.index;
