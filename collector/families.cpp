@@ -11,6 +11,11 @@ namespace ifmib::collector {
 
 Family make_family(const MetricSpec& spec) { return Family{spec, {}, {}}; }
 
+void reserve(Family& family, std::size_t samples, std::size_t label_bytes) {
+  family.samples.reserve(family.samples.size() + samples);
+  family.labels.reserve(family.labels.size() + label_bytes);
+}
+
 namespace {
 
 // Appends `raw` as a label value of the text format: made printable UTF-8, then backslash,

@@ -111,6 +111,14 @@ class RenderedLabels {
   std::string text_;
 };
 
+/// Room for `samples` more samples and `label_bytes` more label text: a family built sample by
+/// sample then does not regrow (and copy) its vector and string a dozen times. A hint only.
+void reserve(Family& family, std::size_t samples, std::size_t label_bytes);
+/// About the label text `device="<name>",` takes (unescaped), for reserve().
+constexpr std::size_t device_label_size(std::string_view name) {
+  return name.size() + std::string_view("device=\"\",").size();
+}
+
 /// Appends one sample. Label values are made valid UTF-8 (interface names are arbitrary bytes)
 /// and escaped for the text format.
 void add_sample(Family& family, std::initializer_list<Label> labels, double value);

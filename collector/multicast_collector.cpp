@@ -229,6 +229,12 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
 
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
+  // Sized once (see the interface MIB's collector): a count per device and family.
+  std::size_t device_label_bytes = 0;
+  for (const auto device : devices) device_label_bytes += device_label_size(device);
+  constexpr std::size_t kFamilyLabel = std::string_view(",family=\"inet6\"").size();
+  reserve(f[kGroups], 3 * devices.size(), 3 * (device_label_bytes + devices.size() * kFamilyLabel));
+  reserve(f[kSources], 2 * devices.size(), 2 * (device_label_bytes + devices.size() * kFamilyLabel));
 
   if (detail) {
     for (const auto& m : memberships) {

@@ -65,6 +65,10 @@ Result<Families> SendQueueCollector::collect(platform::Reader& reader) const {
 
   Families f;
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
+  // Sized once, as the interface MIB's families are (see there).
+  std::size_t device_label_bytes = 0;
+  for (const auto& q : *queues) device_label_bytes += device_label_size(q.device);
+  for (auto& family : f) reserve(family, queues->size(), device_label_bytes);
   const auto put = [&f](Metric m, const RenderedLabels& labels, const std::optional<std::uint64_t>& v) {
     if (v) add_sample(f[m], labels, static_cast<double>(*v));
   };
