@@ -43,6 +43,28 @@ bool accepts_gzip(std::string_view header) {
 }
 
 #if IFMIB_HAVE_ISAL
+namespace {
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx"))) void zero_upper_vector_halves() { __builtin_ia32_vzeroupper(); }
+#endif
+
+// ISA-L runs its AVX-512 code where the CPU has it and returns without vzeroupper, leaving the
+// upper halves of the vector registers dirty. Until something clears them, every SSE
+// instruction after it (the rest of this program is built for baseline x86-64: doubles, struct
+// copies) runs with a false dependency on those halves: on the bench host, formatting a family's
+// text right after a deflate took 200 us instead of 22, and the slowdown lasted into the next
+// scrape (glibc's AVX-512 string functions do not clear them either). Called after every ISA-L
+// call; a no-op where there is no AVX (then ISA-L used none) or no x86.
+void after_isal() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool avx = __builtin_cpu_supports("avx");
+  if (avx) zero_upper_vector_halves();
+#endif
+}
+
+}  // namespace
+
 std::optional<std::string> deflate_piece(std::string_view text) {
   // Level 1 favours CPU: scrapes are frequent and exposition text compresses well even at the
   // fastest level. ISA-L's igzip rather than libdeflate or zlib, chosen by bench/compress.cpp on
@@ -74,7 +96,9 @@ std::optional<std::string> deflate_piece(std::string_view text) {
     stream.next_out = reinterpret_cast<std::uint8_t*>(out.get() + used);
     stream.avail_out = static_cast<std::uint32_t>(std::min<std::size_t>(capacity - used, UINT32_MAX));
     const std::uint32_t room = stream.avail_out;
-    if (isal_deflate(&stream) != COMP_OK) return std::nullopt;
+    const int status = isal_deflate(&stream);
+    after_isal();
+    if (status != COMP_OK) return std::nullopt;
     used += room - stream.avail_out;
     // Room left over means the flush is complete (igzip_lib.h, isal_deflate).
     if (stream.avail_in == 0 && stream.avail_out != 0) break;
@@ -89,7 +113,9 @@ std::optional<std::string> deflate_piece(std::string_view text) {
 }
 
 std::uint32_t gzip_crc32(std::string_view text) {
-  return crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  const std::uint32_t crc = crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  after_isal();
+  return crc;
 }
 #else
 std::optional<std::string> deflate_piece(std::string_view text) { return deflate_piece_zlib(text); }
