@@ -135,10 +135,22 @@ TEST_CASE("procfs file: reads whole files, small and larger than the first buffe
   for (int i = 0; big.size() < 700 * 1024; ++i) big += "line " + std::to_string(i) + "\n";
   std::ofstream(name, std::ios::binary) << big;
   const auto got = read_proc_file(name);
-  std::remove(name);
   REQUIRE(got);
   CHECK(got->size() == big.size());
   CHECK(*got == big);
+
+  // The next read of a path starts from the size it had (a hint): past it the buffer grows as
+  // before, and a file that shrank is read as it is now.
+  const std::string bigger = big + big + "tail\n";
+  std::ofstream(name, std::ios::binary | std::ios::trunc) << bigger;
+  const auto grown = read_proc_file(name);
+  REQUIRE(grown);
+  CHECK(*grown == bigger);
+  std::ofstream(name, std::ios::binary | std::ios::trunc) << "short\n";
+  const auto shrunk = read_proc_file(name);
+  std::remove(name);
+  REQUIRE(shrunk);
+  CHECK(*shrunk == "short\n");
 }
 
 TEST_CASE("procfs file: a missing file names the path and errno") {
