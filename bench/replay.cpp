@@ -13,6 +13,7 @@
 // see main().
 
 #include <linux/rtnetlink.h>
+#include <malloc.h>
 #include <sys/socket.h>
 #include <valgrind/callgrind.h>
 #include <zlib.h>
@@ -126,6 +127,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: replay SNAPSHOT_DIR [SCRAPES] [COLLECT,...]\n");
     return 2;
   }
+  // The exporter's malloc settings (cmd/main.cpp tune_malloc), so that the wall time printed
+  // without valgrind is not a page fault per fresh buffer, as the exporter's is not.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_ARENA_MAX, 1);
   const int scrapes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   auto reader = std::make_shared<RecordedReader>(argv[1]);
   std::vector<std::string> enabled;
