@@ -29,8 +29,6 @@ std::vector<std::string_view> split_blanks(std::string_view text) {
   return out;
 }
 
-std::optional<std::uint64_t> parse_u64(std::string_view field) { return parse_decimal<std::uint64_t>(field); }
-
 Error invalid(std::string_view file, std::string detail) {
   return Error::invalid("parse " + std::string(file), std::move(detail));
 }
@@ -51,7 +49,7 @@ Result<std::optional<std::uint64_t>> parse_max_open_files(std::string_view limit
     const auto f = split_blanks(line.substr(kName.size()));
     if (f.empty()) return invalid("/proc/self/limits", "\"Max open files\" has no soft limit");
     if (f[0] == "unlimited") return std::optional<std::uint64_t>();
-    const auto soft = parse_u64(f[0]);
+    const auto soft = parse_decimal<std::uint64_t>(f[0]);
     if (!soft) return invalid("/proc/self/limits", "bad \"Max open files\" soft limit");
     return std::optional<std::uint64_t>(*soft);
   }
@@ -94,7 +92,7 @@ Result<ProcessStats> parse_process_stats(std::string_view stat, std::string_view
   if (rest.size() < kRss - 2) {
     return invalid("/proc/self/stat", "expected at least " + std::to_string(kRss) + " fields");
   }
-  const auto field = [&](std::size_t number) { return parse_u64(rest[number - 3]); };
+  const auto field = [&](std::size_t number) { return parse_decimal<std::uint64_t>(rest[number - 3]); };
   const auto utime = field(kUtime), stime = field(kStime), start = field(kStarttime);
   const auto vsize = field(kVsize), rss = field(kRss);
   if (!utime || !stime || !start || !vsize || !rss) {
@@ -123,7 +121,7 @@ Result<double> parse_boot_time(std::string_view proc_stat) {
     start = end + 1;
     const auto f = split_blanks(line);
     if (f.empty() || f[0] != "btime") continue;
-    const auto value = f.size() == 2 ? parse_u64(f[1]) : std::nullopt;
+    const auto value = f.size() == 2 ? parse_decimal<std::uint64_t>(f[1]) : std::nullopt;
     if (!value) return invalid("/proc/stat", "bad btime line");
     return static_cast<double>(*value);
   }

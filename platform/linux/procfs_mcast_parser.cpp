@@ -18,8 +18,6 @@ namespace {
 
 constexpr std::size_t kQuotedLineMax = 120;
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
 // `hex` (an even number of hex digits, at most 2 * out.size()) decoded pairwise into `out`;
 // the number of bytes, or nullopt when a character is not a hex digit or the length does not fit.
 // One pass with no per-byte from_chars: the /proc/net multicast files are tens of thousands of
@@ -172,7 +170,7 @@ Result<IgmpTable> parse_igmp(std::string_view text, std::endian host) {
       if (!index) return bad_field("index");
       std::string_view device = line.substr(tab + 1, colon - tab - 1);
       while (!device.empty() && device.back() == ' ') device.remove_suffix(1);
-      if (device.empty() || std::any_of(device.begin(), device.end(), is_space)) return bad_field("device");
+      if (device.empty() || std::any_of(device.begin(), device.end(), is_blank)) return bad_field("device");
       const auto f = fields_of(line.substr(colon + 1));
       if (f.size() != 2) return "expected count and querier after ':'";
       const auto count = parse_decimal<std::uint32_t>(f[0]);

@@ -38,8 +38,6 @@ std::uint64_t blank_bytes(std::uint64_t w) {
   return ~(not_space & not_tab) & kHighBits;
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
 // Bit i set when byte i of the `len` (at most 64) bytes at `p` belongs to a field. A word's
 // eight high bits are gathered into eight adjacent bits by one multiplication (each lands on its
 // own bit of the top byte; no two partial products meet, so nothing carries).

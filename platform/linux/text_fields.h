@@ -42,6 +42,9 @@ class Fields {
   std::size_t count_ = 0;
 };
 
+/// The bytes that separate fields: what FieldSplitter splits on, and so what no field holds.
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 /// Splits the lines of one text into fields: maximal runs of bytes other than ' ' and '\t'.
 /// Every other byte, '\n' and control bytes included, belongs to a field: a device name may
 /// hold any byte but whitespace, '/' and ':' (dev_valid_name() in net/core/dev.c), and must
