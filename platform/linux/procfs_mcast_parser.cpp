@@ -284,7 +284,7 @@ class SourceIndex {
   /// The rows of `group` among one interface's `rows`, in file order; empty when there are none.
   static Rows of_group(Rows rows, const Address& group) {
     std::size_t first = 0;
-    while (first < rows.size() && !(rows[first]->group == group)) ++first;
+    while (first < rows.size() && rows[first]->group != group) ++first;
     std::size_t last = first;
     while (last < rows.size() && rows[last]->group == group) ++last;
     return rows.subspan(first, last - first);
@@ -347,12 +347,12 @@ Filter derive_filter(SourceIndex::Rows rows, std::uint32_t users) {
 void add_ip_groups(std::vector<GroupRow>& groups, const std::vector<SourceFilterRow>& sources,
                    AddressFamily family, bool users, std::vector<MulticastGroup>& out) {
   const SourceIndex index(sources);
-  SourceIndex::Rows interface_rows = index.of_interface(groups.empty() ? 0 : groups.front().index);
-  std::uint32_t interface = groups.empty() ? 0 : groups.front().index;
+  std::optional<std::uint32_t> interface;  // whose rows interface_rows holds
+  SourceIndex::Rows interface_rows;
   for (GroupRow& row : groups) {
     if (row.index != interface) {
       interface = row.index;
-      interface_rows = index.of_interface(interface);
+      interface_rows = index.of_interface(row.index);
     }
     Filter filter = derive_filter(SourceIndex::of_group(interface_rows, row.group), row.users);
     MulticastGroup g;
