@@ -12,9 +12,9 @@ namespace {
 using detail::load;
 namespace L = layout;
 
-template <std::size_t AddrSize, class Format>
-Result<std::optional<FilterState>> decode_filters(std::span<const std::uint8_t> bytes,
-                                                  const char* what, Format format) {
+// The mode word, then AddrSize-byte source addresses as stored (network order).
+template <std::size_t AddrSize>
+Result<std::optional<FilterState>> decode_filters(std::span<const std::uint8_t> bytes, const char* what) {
   if (bytes.empty()) return std::optional<FilterState>();
   if (bytes.size() < 4 || (bytes.size() - 4) % AddrSize != 0) {
     return Error::invalid(what, "length " + std::to_string(bytes.size()) + " is not 4 + " +
@@ -25,7 +25,7 @@ Result<std::optional<FilterState>> decode_filters(std::span<const std::uint8_t> 
   if (f.raw_mode == L::kMcastInclude) f.mode = FilterMode::include;
   if (f.raw_mode == L::kMcastExclude) f.mode = FilterMode::exclude;
   for (std::size_t off = 4; off < bytes.size(); off += AddrSize) {
-    f.sources.push_back(format(std::span<const std::uint8_t, AddrSize>(bytes.data() + off, AddrSize)));
+    f.sources.push_back(Address::of(bytes.subspan(off, AddrSize)));
   }
   return std::optional<FilterState>(std::move(f));
 }
@@ -37,13 +37,11 @@ Error wrong_length(const char* what, std::size_t got, std::size_t want) {
 }  // namespace
 
 Result<std::optional<FilterState>> decode_ip_mcast_filters(std::span<const std::uint8_t> bytes) {
-  return decode_filters<4>(bytes, "net.inet.ip.mcast.filters",
-                           [](std::span<const std::uint8_t, 4> a) { return Address::of(a); });
+  return decode_filters<4>(bytes, "net.inet.ip.mcast.filters");
 }
 
 Result<std::optional<FilterState>> decode_ip6_mcast_filters(std::span<const std::uint8_t> bytes) {
-  return decode_filters<16>(bytes, "net.inet6.ip6.mcast.filters",
-                            [](std::span<const std::uint8_t, 16> a) { return Address::of(a); });
+  return decode_filters<16>(bytes, "net.inet6.ip6.mcast.filters");
 }
 
 Result<IgmpInfo> decode_igmp_ifinfo(std::span<const std::uint8_t> bytes) {
