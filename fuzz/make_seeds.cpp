@@ -53,9 +53,7 @@ TEST_CASE("seed corpora from the unit fixtures") {
   write_seed("procfs_mcfilter6_fuzz", "mcfilter6", read_fixture_text("linux/proc_net_mcfilter6.txt"));
   write_seed("procfs_dev_mcast_fuzz", "dev_mcast", read_fixture_text("linux/proc_net_dev_mcast.txt"));
 
-  const std::string limits = read_fixture_text("linux/proc_self_limits.txt");
-  write_seed("process_stats_fuzz", "stat_and_limits",
-             read_fixture_text("linux/proc_self_stat_hostile_comm.txt") + std::string(1, '\0') + limits);
+  write_seed("process_stats_fuzz", "stat", read_fixture_text("linux/proc_self_stat_hostile_comm.txt"));
   write_seed("process_stats_fuzz", "proc_stat", read_fixture_text("linux/proc_stat.txt"));
 
   for (const char* name : {"ifmibdata_lo0", "ifmibdata_lan0", "ifmibdata_vlan0", "ifmibdata_gone0",

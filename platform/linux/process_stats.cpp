@@ -1,6 +1,7 @@
 #include "platform/linux/process_stats.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,24 +37,14 @@ Error invalid(std::string_view file, std::string detail) {
 // Field numbers of proc(5) /proc/pid/stat, counted from 1 (pid) and 2 (comm).
 constexpr std::size_t kUtime = 14, kStime = 15, kStarttime = 22, kVsize = 23, kRss = 24;
 
-Result<std::optional<std::uint64_t>> parse_max_open_files(std::string_view limits) {
-  // "Max open files            1024                 1048576              files     "
-  constexpr std::string_view kName = "Max open files";
-  std::size_t start = 0;
-  while (start < limits.size()) {
-    std::size_t end = limits.find('\n', start);
-    if (end == std::string_view::npos) end = limits.size();
-    const std::string_view line = limits.substr(start, end - start);
-    start = end + 1;
-    if (line.substr(0, kName.size()) != kName) continue;
-    const auto f = split_blanks(line.substr(kName.size()));
-    if (f.empty()) return invalid("/proc/self/limits", "\"Max open files\" has no soft limit");
-    if (f[0] == "unlimited") return std::optional<std::uint64_t>();
-    const auto soft = parse_decimal<std::uint64_t>(f[0]);
-    if (!soft) return invalid("/proc/self/limits", "bad \"Max open files\" soft limit");
-    return std::optional<std::uint64_t>(*soft);
-  }
-  return invalid("/proc/self/limits", "no \"Max open files\" line");
+// The soft RLIMIT_NOFILE, empty when unlimited: what /proc/self/limits shows as the soft "Max
+// open files" (proc_pid_limits() prints the same rlim_cur), without the kernel formatting all
+// sixteen limits into a file for it at every scrape.
+Result<std::optional<std::uint64_t>> max_open_files() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return Error::from_errno("getrlimit(RLIMIT_NOFILE)", errno);
+  if (limit.rlim_cur == RLIM_INFINITY) return std::optional<std::uint64_t>();
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(limit.rlim_cur));
 }
 
 Result<std::uint64_t> count_open_fds() {
@@ -78,8 +69,9 @@ Result<std::uint64_t> count_open_fds() {
 
 }  // namespace
 
-Result<ProcessStats> parse_process_stats(std::string_view stat, std::string_view limits, long clock_ticks,
-                                         long page_size, double boot_time_seconds, std::uint64_t open_fds) {
+Result<ProcessStats> parse_process_stats(std::string_view stat, long clock_ticks, long page_size,
+                                         double boot_time_seconds, std::uint64_t open_fds,
+                                         std::optional<std::uint64_t> max_fds) {
   if (clock_ticks <= 0 || page_size <= 0) {
     return Error::invalid("process stats", "clock ticks and page size must be positive");
   }
@@ -98,8 +90,6 @@ Result<ProcessStats> parse_process_stats(std::string_view stat, std::string_view
   if (!utime || !stime || !start || !vsize || !rss) {
     return invalid("/proc/self/stat", "bad utime, stime, starttime, vsize or rss");
   }
-  auto max_fds = parse_max_open_files(limits);
-  if (!max_fds) return max_fds.error();
 
   const double ticks = static_cast<double>(clock_ticks);
   ProcessStats out;
@@ -107,7 +97,7 @@ Result<ProcessStats> parse_process_stats(std::string_view stat, std::string_view
   out.resident_memory_bytes = *rss * static_cast<std::uint64_t>(page_size);
   out.virtual_memory_bytes = *vsize;
   out.open_fds = open_fds;
-  out.max_fds = *max_fds;
+  out.max_fds = max_fds;
   out.start_time_seconds = boot_time_seconds + static_cast<double>(*start) / ticks;
   return out;
 }
@@ -152,15 +142,15 @@ Result<double> boot_time_seconds() {
 Result<ProcessStats> read_process_stats() {
   auto stat = read_proc_file("/proc/self/stat");
   if (!stat) return stat.error();
-  auto limits = read_proc_file("/proc/self/limits");
-  if (!limits) return limits.error();
+  const auto max_fds = max_open_files();
+  if (!max_fds) return max_fds.error();
   const auto boot = boot_time_seconds();
   if (!boot) return boot.error();
   const auto fds = count_open_fds();
   if (!fds) return fds.error();
   const long ticks = ::sysconf(_SC_CLK_TCK);
   const long page = ::sysconf(_SC_PAGESIZE);
-  return parse_process_stats(*stat, *limits, ticks, page, *boot, *fds);
+  return parse_process_stats(*stat, ticks, page, *boot, *fds, *max_fds);
 }
 
 }  // namespace ifmib::platform::procfs

@@ -1,4 +1,4 @@
-// process_* numbers from /proc/self/{stat,limits} and /proc/stat, and the whole-file procfs read.
+// process_* numbers from /proc/self/stat, /proc/stat and RLIMIT_NOFILE, and the whole-file procfs read.
 
 #include "platform/linux/process_stats.h"
 
@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -27,21 +28,31 @@ using ifmib::test::read_fixture_text;
 const std::string kStat =
     "42 (a) (b) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 1000 1048576 256 "
     "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
-const std::string kLimits =
-    "Limit                     Soft Limit           Hard Limit           Units     \n"
-    "Max open files            1024                 4096                 files     \n";
+// The soft "Max open files" of /proc/self/limits, read by the test itself: the file the Prometheus
+// Go client reads, an independent source for the getrlimit() the reader uses.
+std::optional<std::string> soft_open_files_in_proc_limits() {
+  std::ifstream limits("/proc/self/limits");
+  for (std::string line; std::getline(limits, line);) {
+    if (line.rfind("Max open files", 0) != 0) continue;
+    std::istringstream fields(line.substr(std::string("Max open files").size()));
+    std::string soft;
+    fields >> soft;
+    return soft;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
 TEST_CASE("process stats: captured files, comm with spaces and ')'") {
   // Captured from a process whose comm was set to "x) (y z)"; see fixtures/linux/README.md.
   // Fields read by hand from the text: utime 7, stime 4, starttime 118289, vsize 16961536,
-  // rss 3332 pages; soft "Max open files" 20000; btime 1795585549.
+  // rss 3332 pages; btime 1795585549.
   const auto boot = parse_boot_time(read_fixture_text("linux/proc_stat.txt"));
   REQUIRE(boot);
   CHECK(*boot == 1795585549.0);
-  const auto s = parse_process_stats(read_fixture_text("linux/proc_self_stat_hostile_comm.txt"),
-                                     read_fixture_text("linux/proc_self_limits.txt"), 100, 4096, *boot, 9);
+  const auto s =
+      parse_process_stats(read_fixture_text("linux/proc_self_stat_hostile_comm.txt"), 100, 4096, *boot, 9, 20000);
   REQUIRE(s);
   CHECK(s->cpu_seconds == doctest::Approx(0.11));
   CHECK(s->virtual_memory_bytes == 16961536u);
@@ -52,7 +63,7 @@ TEST_CASE("process stats: captured files, comm with spaces and ')'") {
 }
 
 TEST_CASE("process stats: synthetic line, unlimited open files") {
-  const auto s = parse_process_stats(kStat, kLimits, 100, 4096, 1000.0, 5);
+  const auto s = parse_process_stats(kStat, 100, 4096, 1000.0, 5, 1024);
   REQUIRE(s);
   CHECK(s->cpu_seconds == doctest::Approx(3.0));
   CHECK(s->virtual_memory_bytes == 1048576u);
@@ -60,21 +71,18 @@ TEST_CASE("process stats: synthetic line, unlimited open files") {
   CHECK(s->max_fds == 1024u);
   CHECK(s->start_time_seconds == doctest::Approx(1010.0));
 
-  const auto unlimited = parse_process_stats(
-      kStat, "Max open files            unlimited            unlimited            files     \n", 100, 4096, 0, 5);
+  const auto unlimited = parse_process_stats(kStat, 100, 4096, 0, 5, std::nullopt);
   REQUIRE(unlimited);
   CHECK_FALSE(unlimited->max_fds.has_value());
 }
 
 TEST_CASE("process stats: malformed input is an error") {
-  CHECK_FALSE(parse_process_stats("42 a S 1 2 3\n", kLimits, 100, 4096, 0, 0));
-  CHECK_FALSE(parse_process_stats("42 (a) S 1 2 3\n", kLimits, 100, 4096, 0, 0));
-  CHECK_FALSE(parse_process_stats(kStat, "Max cpu time              unlimited            unlimited            seconds\n",
-                                  100, 4096, 0, 0));
-  CHECK_FALSE(parse_process_stats(kStat, kLimits, 0, 4096, 0, 0));
+  CHECK_FALSE(parse_process_stats("42 a S 1 2 3\n", 100, 4096, 0, 0, 1024));
+  CHECK_FALSE(parse_process_stats("42 (a) S 1 2 3\n", 100, 4096, 0, 0, 1024));
+  CHECK_FALSE(parse_process_stats(kStat, 0, 4096, 0, 0, 1024));
   std::string bad_rss = kStat;
   bad_rss.replace(bad_rss.find(" 256 "), 5, " x56 ");
-  const auto r = parse_process_stats(bad_rss, kLimits, 100, 4096, 0, 0);
+  const auto r = parse_process_stats(bad_rss, 100, 4096, 0, 0, 1024);
   REQUIRE_FALSE(r);
   CHECK(r.error().context == "parse /proc/self/stat");
   CHECK_FALSE(parse_boot_time("cpu  1 2 3\n"));
@@ -84,12 +92,12 @@ TEST_CASE("process stats: malformed input is an error") {
 TEST_CASE("process stats: read from this process") {
   const auto s = read_process_stats();
   REQUIRE_MESSAGE(s, s.error().text());
-  rlimit lim{};
-  REQUIRE(::getrlimit(RLIMIT_NOFILE, &lim) == 0);
-  if (lim.rlim_cur == RLIM_INFINITY) {
+  const auto soft = soft_open_files_in_proc_limits();
+  REQUIRE(soft);
+  if (*soft == "unlimited") {
     CHECK_FALSE(s->max_fds.has_value());
   } else {
-    CHECK(s->max_fds == static_cast<std::uint64_t>(lim.rlim_cur));
+    CHECK(s->max_fds == std::stoull(*soft));
   }
   CHECK(s->open_fds >= 3u);
   CHECK(s->resident_memory_bytes > 0u);
@@ -119,6 +127,23 @@ TEST_CASE("process stats: read from this process") {
   for (int number = 3; number <= 22 && after_comm >> field; ++number) {}  // field 22: starttime
   CHECK(s->start_time_seconds ==
         doctest::Approx(btime + std::stod(field) / static_cast<double>(::sysconf(_SC_CLK_TCK))).epsilon(1e-12));
+}
+
+TEST_CASE("process stats: a lowered open-file limit shows as /proc/self/limits shows it") {
+  rlimit before{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &before) == 0);
+  // Below what the test process needs is not the point: just a value no default has.
+  const rlim_t lowered = before.rlim_cur == RLIM_INFINITY || before.rlim_cur > 777 ? 777 : before.rlim_cur - 1;
+  rlimit changed = before;
+  changed.rlim_cur = lowered;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &changed) == 0);
+  const auto s = read_process_stats();
+  const auto soft = soft_open_files_in_proc_limits();
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &before) == 0);
+  REQUIRE_MESSAGE(s, s.error().text());
+  REQUIRE(soft);
+  CHECK(*soft == std::to_string(lowered));
+  CHECK(s->max_fds == static_cast<std::uint64_t>(lowered));
 }
 
 TEST_CASE("procfs file: reads whole files, small and larger than the first buffer") {
