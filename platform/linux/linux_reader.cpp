@@ -174,6 +174,14 @@ std::unique_ptr<Reader> make_linux_reader(std::string proc_net_dir, LinuxSource 
   return std::make_unique<LinuxReader>(std::move(proc_net_dir), std::move(source));
 }
 
-std::unique_ptr<Reader> make_system_reader() { return make_linux_reader("/proc/net"); }
+std::unique_ptr<Reader> make_system_reader() {
+  // Scrapes of the exporter's own namespace run on threads that never leave it, so their dumps
+  // can share sockets kept open between scrapes.
+  LinuxSource source;
+  source.dump = [sockets = std::make_shared<netlink::DumpSockets>()](const netlink::DumpRequest& request) {
+    return sockets->dump(request);
+  };
+  return make_linux_reader("/proc/net", std::move(source));
+}
 
 }  // namespace ifmib::platform

@@ -48,11 +48,13 @@ struct FeedState {
   bool done = false;
 };
 
-bool is_ours(const nlmsghdr* nlh, const FeedState& state) {
+bool is_ours(const nlmsghdr* nlh, std::uint32_t seq, std::uint32_t portid) {
   // Unsolicited kernel messages carry pid 0; anything else addressed to another port or
   // answering another request is not part of this dump.
-  return nlh->nlmsg_seq == state.seq && (nlh->nlmsg_pid == state.portid || nlh->nlmsg_pid == 0);
+  return nlh->nlmsg_seq == seq && (nlh->nlmsg_pid == portid || nlh->nlmsg_pid == 0);
 }
+
+bool is_ours(const nlmsghdr* nlh, const FeedState& state) { return is_ours(nlh, state.seq, state.portid); }
 
 int on_data(const nlmsghdr* nlh, void* data) {
   auto& state = *static_cast<FeedState*>(data);
@@ -129,19 +131,31 @@ std::atomic<std::size_t>& last_dump_size(const DumpRequest& request) {
   }
 }
 
-Result<Attempt> dump_once(const DumpRequest& request, std::size_t capacity) {
+// A NETLINK_ROUTE socket bound to a kernel-chosen port, with a bounded receive wait.
+Result<Socket> open_dump_socket() {
   Socket socket(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
   if (!socket) return Error::from_errno("socket(AF_NETLINK, NETLINK_ROUTE)", errno);
   if (mnl_socket_bind(socket.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
     return Error::from_errno("bind(AF_NETLINK)", errno);
   }
-  const int fd = mnl_socket_get_fd(socket.get());
   timeval timeout{kReceiveTimeoutSeconds, 0};
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
+  if (setsockopt(mnl_socket_get_fd(socket.get()), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
     return Error::from_errno("setsockopt(SO_RCVTIMEO)", errno);
   }
-  const std::uint32_t portid = mnl_socket_get_portid(socket.get());
-  const auto seq = static_cast<std::uint32_t>(std::time(nullptr));
+  return socket;
+}
+
+// Every request of the process gets its own sequence number (as iproute2 counts from the time),
+// so a reply can never be taken for another's, even on a socket that served an earlier dump.
+std::uint32_t next_sequence() {
+  static std::atomic<std::uint32_t> next{static_cast<std::uint32_t>(std::time(nullptr))};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+Result<Attempt> dump_once(mnl_socket* socket_handle, const DumpRequest& request, std::size_t capacity) {
+  const int fd = mnl_socket_get_fd(socket_handle);
+  const std::uint32_t portid = mnl_socket_get_portid(socket_handle);
+  const std::uint32_t seq = next_sequence();
 
   // The largest family header is tcmsg (20 bytes), then room for IFLA_EXT_MASK; the buffer is
   // zeroed so all filters are off.
@@ -155,7 +169,7 @@ Result<Attempt> dump_once(const DumpRequest& request, std::size_t capacity) {
   auto* family = static_cast<std::uint8_t*>(mnl_nlmsg_put_extra_header(nlh, family_header_size(request.type)));
   *family = request.family;
   if (request.ext_mask != 0) mnl_attr_put_u32(nlh, IFLA_EXT_MASK, request.ext_mask);
-  if (retry_eintr([&] { return mnl_socket_sendto(socket.get(), nlh, nlh->nlmsg_len); }) < 0) {
+  if (retry_eintr([&] { return mnl_socket_sendto(socket_handle, nlh, nlh->nlmsg_len); }) < 0) {
     return Error::from_errno("sendto(AF_NETLINK)", errno);
   }
 
@@ -198,12 +212,24 @@ DumpRequest DumpRequest::inet6_multicast() {
 }
 
 Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
-  // A datagram holds whole messages only; anything left over means it was cut short.
+  // A datagram holds whole messages only; anything left over means it was cut short. The same
+  // walk tells whether it holds nothing but this dump's data messages, as every datagram but the
+  // last does: such a one is kept in a single copy, not one insert per message.
+  bool only_data = true;
   {
     const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
     int left = static_cast<int>(datagram.size());
-    while (mnl_nlmsg_ok(nlh, left)) nlh = mnl_nlmsg_next(nlh, &left);
+    while (mnl_nlmsg_ok(nlh, left)) {
+      only_data = only_data && nlh->nlmsg_type >= NLMSG_MIN_TYPE && (nlh->nlmsg_flags & NLM_F_DUMP_INTR) == 0 &&
+                  is_ours(nlh, seq_, portid_);
+      nlh = mnl_nlmsg_next(nlh, &left);
+    }
     if (left > 0) return Error::invalid("netlink datagram", "truncated message at the end");
+  }
+  if (only_data) {
+    messages_.insert(messages_.end(), datagram.begin(), datagram.end());
+    messages_.resize(MNL_ALIGN(messages_.size()), 0);  // a last message without its padding
+    return false;
   }
 
   FeedState state{seq_, portid_, &messages_, std::nullopt, false};
@@ -233,14 +259,18 @@ bool is_unsupported(const Error& error) {
   return error.sys_errno == EOPNOTSUPP || error.sys_errno == EINVAL;
 }
 
-Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
-  return dump_with_buffer(request, std::max(kInitialReceiveBuffer, largest_datagram.load(std::memory_order_relaxed)));
-}
+namespace {
 
-Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
+// The attempts of one dump. `take` gives each attempt its socket (a Result<Socket>); `give_back`
+// is handed the socket of an attempt that read its dump to the end.
+template <class Take, class GiveBack>
+Result<std::vector<std::uint8_t>> dump_attempts(const DumpRequest& request, std::size_t receive_buffer, Take&& take,
+                                                GiveBack&& give_back) {
   std::size_t capacity = std::max<std::size_t>(receive_buffer, 1);
   for (int attempt = 0; attempt < kMaxDumpAttempts; ++attempt) {
-    auto result = dump_once(request, capacity);
+    Result<Socket> socket = take();
+    if (!socket) return socket.error().within(request.label);
+    auto result = dump_once(socket->get(), request, capacity);
     if (!result) return result.error().within(request.label);
     if (result->truncated != 0) {
       capacity = result->truncated;
@@ -249,11 +279,59 @@ Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, s
       }
       continue;
     }
-    if (!result->interrupted) return std::move(result->messages);
+    if (!result->interrupted) {
+      give_back(std::move(*socket));
+      return std::move(result->messages);
+    }
   }
   return Error::invalid(request.label, "no complete dump in " + std::to_string(kMaxDumpAttempts) +
                                            " attempts: the kernel's tables kept changing (NLM_F_DUMP_INTR) or its "
                                            "datagrams kept outgrowing the receive buffer");
+}
+
+std::size_t first_receive_buffer() {
+  return std::max(kInitialReceiveBuffer, largest_datagram.load(std::memory_order_relaxed));
+}
+
+// Idle sockets kept by one DumpSockets: more than the scrapes that run at once is waste.
+constexpr std::size_t kMaxIdleSockets = 4;
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
+  return dump_attempts(request, receive_buffer, [] { return open_dump_socket(); }, [](Socket) {});
+}
+
+Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
+  return dump_with_buffer(request, first_receive_buffer());
+}
+
+DumpSockets::~DumpSockets() {
+  for (mnl_socket* socket : idle_) mnl_socket_close(socket);
+}
+
+std::size_t DumpSockets::idle() const {
+  std::lock_guard lock(mu_);
+  return idle_.size();
+}
+
+Result<std::vector<std::uint8_t>> DumpSockets::dump(const DumpRequest& request) {
+  const auto take = [this]() -> Result<Socket> {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        Socket socket(idle_.back());
+        idle_.pop_back();
+        return socket;
+      }
+    }
+    return open_dump_socket();
+  };
+  const auto give_back = [this](Socket socket) {
+    std::lock_guard lock(mu_);
+    if (idle_.size() < kMaxIdleSockets) idle_.push_back(socket.release());
+  };
+  return dump_attempts(request, first_receive_buffer(), take, give_back);
 }
 
 }  // namespace ifmib::platform::netlink

@@ -4,12 +4,15 @@
 // here (and stored in tests/unit/fixtures/linux/*.bin).
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/result.h"
+
+struct mnl_socket;  // libmnl
 
 namespace ifmib::platform::netlink {
 
@@ -48,6 +51,32 @@ Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
 /// datagram larger than the buffer makes the attempt start over with room for it; tests use a
 /// small buffer to take that path on a real dump.
 Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer);
+
+/// Dumps as dump() does, on sockets kept open between dumps: opening, binding and closing a
+/// netlink socket cost a send-queue scrape as much as parsing its qdisc dump (five system calls
+/// and a socket's allocation and RCU-deferred release in the kernel), and a fresh socket's first
+/// datagram is a page, not 32 KiB. A socket goes back to the idle set only after a dump that ended
+/// cleanly with NLMSG_DONE, so nothing of an earlier dump is ever left queued on it; each request
+/// also carries a new sequence number. Thread-safe: concurrent dumps take different sockets.
+///
+/// A netlink socket belongs to the network namespace of the thread that opened it, so one
+/// DumpSockets serves threads of one namespace only (the system reader's; readers of other
+/// namespaces open their sockets per dump and keep none: netns_reader.cpp).
+class DumpSockets {
+ public:
+  DumpSockets() = default;
+  DumpSockets(const DumpSockets&) = delete;
+  DumpSockets& operator=(const DumpSockets&) = delete;
+  ~DumpSockets();
+
+  Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
+  /// Sockets open and waiting for a dump (for tests).
+  std::size_t idle() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<mnl_socket*> idle_;
+};
 
 /// True when the kernel rejected the request type/family itself (EOPNOTSUPP, or EINVAL from
 /// strict checking): e.g. RTM_GETMULTICAST for AF_INET before Linux 6.13. Readers then fall back

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <cerrno>
 #include <future>
 #include <limits>
@@ -127,6 +129,92 @@ TEST_CASE("dump assembler: NLMSG_DONE without a payload (pre-2.6.x kernels) ends
   REQUIRE(fed);
   CHECK(*fed);
   CHECK(assembler.messages().empty());
+}
+
+TEST_CASE("dump assembler: a datagram of data messages only is kept whole, a last message without padding padded") {
+  // The kernel pads every message (nlmsg_put), but a datagram may legally end right after the
+  // last message's nlmsg_len bytes; the kept copy pads it as a message-by-message copy would.
+  const std::uint8_t one_byte = 7;
+  auto odd = NetlinkMessage(RTM_GETMULTICAST, NLM_F_MULTI, kSeq, kPort).family_header(ifaddrmsg{}).attr(1, &one_byte, 1).bytes();
+  REQUIRE(odd.size() % 4 == 0);
+  const auto unpadded_length = static_cast<std::uint32_t>(odd.size() - 3);
+  std::memcpy(odd.data() + offsetof(nlmsghdr, nlmsg_len), &unpadded_length, sizeof unpadded_length);
+  auto datagram = concat({data_message(1), data_message(2), odd});
+  datagram.resize(datagram.size() - 3);
+
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  auto fed = assembler.feed(datagram);
+  REQUIRE_MESSAGE(fed, (fed ? "" : fed.error().text()));
+  CHECK_FALSE(*fed);
+  auto expected = concat({data_message(1), data_message(2), odd});
+  std::fill(expected.end() - 3, expected.end(), std::uint8_t{0});
+  CHECK(assembler.messages() == expected);
+  auto done = assembler.feed(done_message(0, kSeq, kPort));
+  REQUIRE(done);
+  CHECK(*done);
+  CHECK(assembler.messages() == expected);
+}
+
+TEST_CASE("dump assembler: one foreign message among data keeps the datagram from being kept whole") {
+  netlink::DumpAssembler assembler(kSeq, kPort);
+  const auto stale = data_message(5, kSeq - 1);
+  auto fed = assembler.feed(concat({data_message(1), stale, data_message(2)}));
+  REQUIRE(fed);
+  CHECK(assembler.messages() == concat({data_message(1), data_message(2)}));
+}
+
+TEST_CASE("live kernel: DumpSockets reuses a socket after a clean dump and answers as a fresh socket does") {
+  netlink::DumpSockets sockets;
+  CHECK(sockets.idle() == 0);
+  const auto names = [](const ifmib::Result<std::vector<std::uint8_t>>& bytes) {
+    std::vector<std::pair<std::uint32_t, std::string>> out;
+    REQUIRE_MESSAGE(bytes, (bytes ? "" : bytes.error().text()));
+    const auto rows = netlink::parse_link_dump(*bytes);
+    REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
+    for (const auto& r : *rows) out.emplace_back(r.interface.index, r.interface.name);
+    return out;
+  };
+  const auto fresh = names(netlink::dump(netlink::DumpRequest::links()));
+  for (int round = 0; round < 5; ++round) {
+    CHECK(names(sockets.dump(netlink::DumpRequest::links())) == fresh);
+    CHECK(sockets.idle() == 1);  // the same socket each time
+    // Another kind of dump on the same socket: a new sequence number, nothing of the last one.
+    const auto qdiscs = sockets.dump(netlink::DumpRequest::qdiscs());
+    REQUIRE_MESSAGE(qdiscs, (qdiscs ? "" : qdiscs.error().text()));
+    CHECK(netlink::parse_qdisc_dump(*qdiscs));
+    CHECK(sockets.idle() == 1);
+  }
+  // A request the kernel rejects (RTM_GETMULTICAST of a family that has no such dump) ends in
+  // NLMSG_ERROR, and its socket is not kept.
+  netlink::DumpRequest bogus = netlink::DumpRequest::inet6_multicast();
+  bogus.family = 250;
+  const auto rejected = sockets.dump(bogus);
+  REQUIRE_FALSE(rejected);
+  CHECK(netlink::is_unsupported(rejected.error()));
+  CHECK(sockets.idle() == 0);
+  CHECK(names(sockets.dump(netlink::DumpRequest::links())) == fresh);
+}
+
+TEST_CASE("live kernel: DumpSockets under 16 concurrent dumpers keeps at most 4 sockets, every dump whole") {
+  netlink::DumpSockets sockets;
+  const auto fresh = netlink::dump(netlink::DumpRequest::links());
+  REQUIRE(fresh);
+  const auto count = netlink::parse_link_dump(*fresh)->size();
+  std::vector<std::future<bool>> runs;
+  for (int i = 0; i < 16; ++i) {
+    runs.push_back(std::async(std::launch::async, [&sockets, count] {
+      for (int round = 0; round < 10; ++round) {
+        const auto bytes = sockets.dump(netlink::DumpRequest::links());
+        if (!bytes) return false;
+        const auto rows = netlink::parse_link_dump(*bytes);
+        if (!rows || rows->size() != count) return false;
+      }
+      return true;
+    }));
+  }
+  for (auto& run : runs) CHECK(run.get());
+  CHECK(sockets.idle() >= 1);
+  CHECK(sockets.idle() <= 4);
 }
 
 TEST_CASE("live kernel: link dump of this host includes lo with index 1") {
