@@ -10,7 +10,9 @@
 
 namespace ifmib::platform {
 
-/// Thread safety: one thread (the event loop) uses a Poller.
+/// Thread safety: one thread (the event loop) waits; add() may also be called from other threads
+/// (the HTTP server's workers re-register a connection they answered), as epoll_ctl and kevent
+/// changes are safe beside a waiting thread. The class keeps no state besides the kernel's.
 class Poller {
  public:
   struct Event {

@@ -147,9 +147,23 @@ struct Connection {
 struct Job {
   int fd = -1;
   std::uint64_t id = 0;
+  bool plain = false;  // no TLS: the worker may write the response itself (Loop::send_from_worker)
   HttpRequest request;
   HttpResponse response;
+  // Set by a worker that wrote the response itself: its head, and how many bytes of head and body
+  // went out. The loop sends the rest, if any. After the whole response the worker also puts the
+  // connection back in the poller, watched for reading (`in_poller`), and does not wake the loop.
+  bool written_by_worker = false;
+  bool sent_all = false;
+  bool in_poller = false;
+  std::string head;
+  std::size_t sent = 0;
 };
+
+// Whether the connection stays open after the response to `request`.
+bool keeps_alive(const HttpRequest& request, bool stopping) {
+  return request.keep_alive && !request.has_body && !stopping;
+}
 
 }  // namespace
 
@@ -181,6 +195,8 @@ class HttpServer::Loop {
   void parse_buffered(Connection& c);
   void dispatch(Connection& c, HttpRequest request);
   void respond(Connection& c, HttpResponse response, bool keep_alive, bool http10);
+  void start_writing(Connection& c, std::string head, HttpResponse response, bool keep_alive, std::size_t sent);
+  void send_from_worker(Job& job);
   void flush(Connection& c);
   void finish_response(Connection& c);
   void drain(Connection& c);
@@ -212,6 +228,9 @@ class HttpServer::Loop {
   std::deque<Job> jobs_;
   std::vector<Job> done_;
   std::vector<std::thread> workers_;
+  // Connections a worker still had when the loop ended (stop() after the grace period): closed
+  // only once the workers are joined, as a worker may still write to one (send_from_worker).
+  std::vector<std::unique_ptr<Connection>> orphans_;
   int idle_workers_ = 0;
   int max_workers_ = 1;
   bool workers_stop_ = false;
@@ -280,6 +299,8 @@ void HttpServer::Loop::stop() {
   work_ready_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  for (const auto& c : orphans_) close(c->fd);  // their SSL objects go with them
+  orphans_.clear();
 }
 
 void HttpServer::Loop::run() {
@@ -311,6 +332,9 @@ void HttpServer::Loop::run() {
       log::error("http: waiting for events failed", {{"err", waited.error().text()}});
       std::this_thread::sleep_for(std::chrono::milliseconds(kTickMs));
     }
+    // First the responses workers wrote themselves without waking the loop: their connections
+    // must be back in the reading state before this round's events for them (the next request).
+    take_responses();
     for (const auto& e : events) {
       if (e.fd == wake_[0]) {
         char drain[256];
@@ -329,6 +353,14 @@ void HttpServer::Loop::run() {
     if (Clock::now() >= next_tick) {
       next_tick = Clock::now() + std::chrono::milliseconds(kTickMs);
       check_deadlines();
+    }
+  }
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if (it->second->state == Connection::State::processing) {
+      orphans_.push_back(std::move(it->second));  // a worker may still write to it: stop() closes it
+      it = connections_.erase(it);
+    } else {
+      ++it;
     }
   }
   std::vector<int> rest;
@@ -549,6 +581,7 @@ void HttpServer::Loop::dispatch(Connection& c, HttpRequest request) {
   Job job;
   job.fd = c.fd;
   job.id = c.id;
+  job.plain = !c.ssl;
   job.request = std::move(request);
   std::lock_guard lock(mu_);
   const bool spawn = static_cast<int>(jobs_.size()) >= idle_workers_ && static_cast<int>(workers_.size()) < max_workers_;
@@ -581,11 +614,57 @@ void HttpServer::Loop::worker() {
       log::error("http: request handler failed", {{"err", e.what()}});
       job.response = text_response(500, "Internal server error.\n");
     }
+    if (job.plain && keeps_alive(job.request, stopping_)) send_from_worker(job);
     lock.lock();
+    // Back in the poller under the lock, so the loop sees the job no later than the fd's next
+    // event (the next request), which is what wakes it.
+    if (job.sent_all) job.in_poller = static_cast<bool>(poller_.add(job.fd, true, false));
+    const bool wake = !job.in_poller;
     done_.push_back(std::move(job));
-    const char byte = 0;
-    (void)!write(wake_[1], &byte, 1);
+    if (wake) {
+      const char byte = 0;
+      (void)!write(wake_[1], &byte, 1);
+    }
   }
+}
+
+// A response to a keep-alive request on a plain connection is written by the worker that made
+// it: the loop would otherwise be woken for every response (a pipe write, a context switch to
+// the loop and back), which was a fifth of a small scrape's CPU. What the socket does not take
+// at once (a slow reader, a large body) is left to the loop, as is any response that ends the
+// connection. The loop does not touch a connection while a worker has it (state processing:
+// not in the poller, never closed before the workers are joined), so the worker may write to
+// its socket.
+void HttpServer::Loop::send_from_worker(Job& job) {
+  HttpResponse& response = job.response;
+  server_.statuses_.record(response.status);  // before the bytes go out, as respond() does
+  job.written_by_worker = true;
+  job.head = response_head(response, true, job.request.minor_version == 0);
+  if (response.head) response.body.clear();
+  const std::size_t total = job.head.size() + response.body.size();
+  while (job.sent < total) {
+    iovec parts[2];
+    int count = 0;
+    if (job.sent < job.head.size()) {
+      parts[count++] = {job.head.data() + job.sent, job.head.size() - job.sent};
+      if (!response.body.empty()) parts[count++] = {response.body.data(), response.body.size()};
+    } else {
+      const std::size_t at = job.sent - job.head.size();
+      parts[count++] = {response.body.data() + at, response.body.size() - at};
+    }
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = count;
+    const ssize_t sent = sendmsg(job.fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent <= 0) return;  // full (the loop waits for room) or an error (the loop's write finds it)
+    job.sent += static_cast<std::size_t>(sent);
+  }
+  job.sent_all = true;
+  // The response is out: its memory and its --web.max-requests slot go now.
+  response = HttpResponse{};
+  job.head.clear();
+  job.head.shrink_to_fit();
 }
 
 void HttpServer::Loop::take_responses() {
@@ -598,7 +677,21 @@ void HttpServer::Loop::take_responses() {
     const auto found = connections_.find(job.fd);
     if (found == connections_.end() || found->second->id != job.id) continue;
     Connection& c = *found->second;
-    const bool keep_alive = job.request.keep_alive && !job.request.has_body && !stopping_;
+    if (job.sent_all) {
+      // Written by the worker, which also put the fd back in the poller, watched for reading
+      // (or failed to: then finish_response adds it).
+      c.registered = c.watch_read = job.in_poller;
+      c.watch_write = false;
+      c.close_after_write = false;
+      finish_response(c);
+      continue;
+    }
+    if (job.written_by_worker) {
+      // The worker wrote part (or none) of a keep-alive response: the loop writes the rest.
+      start_writing(c, std::move(job.head), std::move(job.response), true, job.sent);
+      continue;
+    }
+    const bool keep_alive = keeps_alive(job.request, stopping_);
     if (job.request.has_body) c.in.clear();  // the body was never read: the connection ends here
     respond(c, std::move(job.response), keep_alive, job.request.minor_version == 0);
   }
@@ -606,9 +699,15 @@ void HttpServer::Loop::take_responses() {
 
 void HttpServer::Loop::respond(Connection& c, HttpResponse response, bool keep_alive, bool http10) {
   server_.statuses_.record(response.status);
-  c.out_head = response_head(response, keep_alive, http10);
+  std::string head = response_head(response, keep_alive, http10);
+  start_writing(c, std::move(head), std::move(response), keep_alive, 0);
+}
+
+void HttpServer::Loop::start_writing(Connection& c, std::string head, HttpResponse response, bool keep_alive,
+                                     std::size_t sent) {
+  c.out_head = std::move(head);
   c.out_body = response.head ? std::string() : std::move(response.body);
-  c.out_at = 0;
+  c.out_at = sent;
   c.slot = std::move(response.slot);
   c.close_after_write = !keep_alive;
   c.state = Connection::State::writing;
