@@ -26,17 +26,25 @@ using namespace ifmib;
 
 namespace {
 
-// Sends `bytes` as they are, closes the sending side, returns everything until the server closes.
-std::string exchange_raw(int port, const std::string& bytes) {
+// A connected TCP socket to 127.0.0.1:port (-1 on failure), with an optional small receive buffer.
+int connect_loopback(int port, int receive_buffer = 0) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return "";
+    return -1;
   }
+  return fd;
+}
+
+// Sends `bytes` as they are, closes the sending side, returns everything until the server closes.
+std::string exchange_raw(int port, const std::string& bytes) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) return "";
   (void)!write(fd, bytes.data(), bytes.size());
   shutdown(fd, SHUT_WR);
   std::string response;
@@ -205,21 +213,6 @@ TEST_CASE("server: pipelined requests on one connection are answered in order, H
 }
 
 namespace {
-
-// A connected TCP socket to 127.0.0.1:port (-1 on failure), with an optional small receive buffer.
-int connect_loopback(int port, int receive_buffer = 0) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (receive_buffer > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // Reads one response with a Content-Length body from `fd`; returns {status, body} ({0, ""} on EOF first).
 std::pair<int, std::string> read_response(int fd) {
