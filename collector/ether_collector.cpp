@@ -76,15 +76,16 @@ const std::vector<MetricSpec> kMetrics = [] {
 std::span<const MetricSpec> EtherCollector::metrics() { return kMetrics; }
 
 Result<Families> EtherCollector::collect(platform::Reader& reader) const {
-  auto interfaces = reader.interfaces();
-  if (!interfaces) return interfaces.error().within("ether");
+  const auto read = reader.shared_interfaces();
+  if (!read) return read.error().within("ether");
+  const std::vector<platform::Interface>& interfaces = **read;
 
   Families counters;
   for (const auto& c : kCounters) counters.push_back(make_family(c.spec));
   auto frequencies = make_family(kCollisionFrequencies);
   auto chipset = make_family(kChipset);
 
-  for (const auto& i : *interfaces) {
+  for (const auto& i : interfaces) {
     if (!i.ether || !options_.devices.accepts(i.name)) continue;
     const EtherStats& e = *i.ether;
     const RenderedLabels device({{"device", i.name}});

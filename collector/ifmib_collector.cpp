@@ -112,8 +112,9 @@ class FlagLabels {
 std::span<const MetricSpec> IfmibCollector::metrics() { return kMetrics; }
 
 Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
-  auto interfaces = reader.interfaces();
-  if (!interfaces) return interfaces.error().within("ifmib");
+  const auto read = reader.shared_interfaces();
+  if (!read) return read.error().within("ifmib");
+  const std::vector<platform::Interface>& interfaces = **read;
 
   Families f;
   f.reserve(kCount);
@@ -124,11 +125,11 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   // stay empty on a platform are dropped below; their room is freed with them.
   std::size_t device_label_bytes = 0;
   std::size_t flag_samples = 0;
-  for (const auto& i : *interfaces) {
+  for (const auto& i : interfaces) {
     device_label_bytes += device_label_size(i.name);
     flag_samples += i.known_flags.size();
   }
-  for (auto& family : f) reserve(family, interfaces->size(), device_label_bytes);
+  for (auto& family : f) reserve(family, interfaces.size(), device_label_bytes);
   reserve(f[kFlag], flag_samples, 0);                 // the device label is shared by its flags
   reserve(f[kInfo], 0, 3 * device_label_bytes);       // ifindex, iftype, driver and alias too
 
@@ -137,15 +138,15 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   std::unordered_map<std::uint32_t, const std::string*> names;
   const auto name_of = [&](std::uint32_t index) -> const std::string* {
     if (names.empty()) {
-      names.reserve(interfaces->size());
-      for (const auto& i : *interfaces) names.emplace(i.index, &i.name);
+      names.reserve(interfaces.size());
+      for (const auto& i : interfaces) names.emplace(i.index, &i.name);
     }
     const auto found = names.find(index);
     return found == names.end() ? nullptr : found->second;
   };
   FlagLabels flag_labels(f[kFlag]);
 
-  for (const auto& i : *interfaces) {
+  for (const auto& i : interfaces) {
     if (!options_.devices.accepts(i.name)) continue;
     const std::string& d = i.name;
     const RenderedLabels device({{"device", d}});

@@ -17,31 +17,31 @@ namespace {
 class ScrapeReader final : public platform::Reader {
  public:
   /// `interface_uses`: how many calls of this scrape will use the interfaces (the collectors
-  /// declaring them, plus send_queues() when it is named from them); the last one takes the
-  /// vector instead of a copy.
+  /// declaring them, plus send_queues() when it is named from them); after the last one the
+  /// scrape lets go of the list, which the collectors hold only while they run.
   ScrapeReader(platform::Reader& inner, platform::Reads declared, int interface_uses)
       : inner_(inner), declared_(declared), interface_uses_(interface_uses) {}
 
   /// The declared reads of the collector about to run: a call outside them fails.
   void allow(platform::Reads reads) { allowed_ = reads; }
 
-  Result<std::vector<platform::Interface>> interfaces() override {
+  Result<std::shared_ptr<const std::vector<platform::Interface>>> shared_interfaces() override {
     if (auto denied = check(platform::Read::interfaces, "interfaces")) return *denied;
-    if (!interfaces_) interfaces_.emplace(inner_.interfaces());
-    if (--interface_uses_ > 0) return *interfaces_;
-    auto last = std::move(*interfaces_);
-    interfaces_.emplace(Error::invalid("interfaces", "already handed to the last collector that declared them"));
-    return last;
+    return use_interfaces();
+  }
+  Result<std::vector<platform::Interface>> interfaces() override {
+    auto shared = shared_interfaces();
+    if (!shared) return shared.error();
+    return **shared;
   }
   Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
     if (auto denied = check(platform::Read::send_queues, "send_queues")) return *denied;
     // When the scrape reads the interfaces anyway, the queues are named from them (one read);
     // otherwise the reader names them its cheaper way.
     if (!declared_.has(platform::Read::interfaces)) return inner_.send_queues(q);
-    if (!interfaces_) interfaces_.emplace(inner_.interfaces());
-    --interface_uses_;
-    if (!*interfaces_) return interfaces_->error();
-    return inner_.send_queues_of(**interfaces_, q);
+    auto interfaces = use_interfaces();
+    if (!interfaces) return interfaces.error();
+    return inner_.send_queues_of(**interfaces, q);
   }
   Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
     if (auto denied = check(platform::Read::multicast, "multicast")) return *denied;
@@ -57,11 +57,21 @@ class ScrapeReader final : public platform::Reader {
     return Error::invalid(std::string("read ") + what + "()", "not declared in collector/registry.cpp");
   }
 
+  // The interfaces for one more of the uses counted at construction: read at the first.
+  Result<std::shared_ptr<const std::vector<platform::Interface>>> use_interfaces() {
+    if (!interfaces_) interfaces_.emplace(inner_.shared_interfaces());
+    auto list = *interfaces_;
+    if (--interface_uses_ <= 0) {
+      interfaces_.emplace(Error::invalid("interfaces", "already handed to the last collector that declared them"));
+    }
+    return list;
+  }
+
   platform::Reader& inner_;
   platform::Reads declared_;     // every read of this scrape's collectors
   int interface_uses_;           // calls still to come that use interfaces_
   platform::Reads allowed_;      // the running collector's own
-  std::optional<Result<std::vector<platform::Interface>>> interfaces_;
+  std::optional<Result<std::shared_ptr<const std::vector<platform::Interface>>>> interfaces_;
 };
 
 Result<Families> collect_guarded(const Collector& c, platform::Reader& reader) {
