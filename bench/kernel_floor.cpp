@@ -1,6 +1,6 @@
 // The kernel floor of one scrape: the CPU time (getrusage, user + system) of the reads the
-// exporter makes, done with nothing on top: a fresh NETLINK_ROUTE socket per dump, one large
-// receive buffer, no parsing; the /proc/net multicast files read whole in 256 KiB chunks as
+// exporter makes, done with nothing on top: one NETLINK_ROUTE socket kept open, each dump
+// received straight into a buffer kept from the last, no parsing; the /proc/net multicast files read whole in 256 KiB chunks as
 // platform/linux/procfs_file.cpp does. Each read lands in a buffer kept from the previous
 // repetition: a fresh one costs a page fault per 4 KiB, which on this kind of VM made the
 // RTM_GETLINK "floor" 12 ms at 1000 interfaces where the kernel's own work is 1.3 ms. Also the RTM_GETMULTICAST dumps the exporter does not
@@ -55,14 +55,27 @@ double cpu_seconds() {
   std::exit(1);
 }
 
-// One rtnetlink dump into `out` (cleared, capacity kept): the reply messages without NLMSG_DONE.
+// The NETLINK_ROUTE socket every dump is made on, opened at the first: the exporter keeps its
+// dump sockets open between scrapes (platform/linux/netlink_socket.cpp DumpSockets), so opening
+// and closing one per dump is not part of its reads.
+int route_socket() {
+  static const int fd = [] {
+    const int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (s < 0) die("socket");
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK;
+    if (bind(s, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) die("bind");
+    return s;
+  }();
+  return fd;
+}
+
+// One rtnetlink dump into `out` (its buffer kept from the last dump): the reply messages without
+// NLMSG_DONE, each datagram received straight into `out`, as the exporter receives them.
 // `ext_mask` != 0 adds IFLA_EXT_MASK (RTM_GETLINK only).
 void netlink_dump(std::uint16_t type, std::uint8_t family, std::string& out, std::uint32_t ext_mask = 0) {
-  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) die("socket");
-  sockaddr_nl local{};
-  local.nl_family = AF_NETLINK;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) die("bind");
+  static std::uint32_t seq = 0;
+  const int fd = route_socket();
   struct {
     nlmsghdr hdr;
     tcmsg body;  // the largest family header of the three; every one starts with the family byte
@@ -82,26 +95,28 @@ void netlink_dump(std::uint16_t type, std::uint8_t family, std::string& out, std
   }
   req.hdr.nlmsg_type = type;
   req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.hdr.nlmsg_seq = 1;
+  req.hdr.nlmsg_seq = ++seq;
   req.body.tcm_family = family;
   if (send(fd, &req, req.hdr.nlmsg_len, 0) < 0) die("send");
-  out.clear();
-  static thread_local std::vector<char> buf(1 << 16);
+  constexpr std::size_t kRoom = 1 << 16;
+  std::size_t used = 0;
   for (;;) {
-    const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    if (out.size() < used + kRoom) out.resize(used + kRoom);  // writes only what it adds
+    const ssize_t n = recv(fd, out.data() + used, kRoom, 0);
     if (n < 0) die("recv");
     int left = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(out.data() + used); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+      if (h->nlmsg_seq != seq) die("netlink dump: a reply to another request");
       if (h->nlmsg_type == NLMSG_DONE) {
-        close(fd);
+        out.resize(static_cast<std::size_t>(reinterpret_cast<char*>(h) - out.data()));
         return;
       }
       if (h->nlmsg_type == NLMSG_ERROR) {
         errno = -static_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
         die("netlink dump");
       }
-      out.append(reinterpret_cast<const char*>(h), NLMSG_ALIGN(h->nlmsg_len));
     }
+    used += static_cast<std::size_t>(n);
   }
 }
 

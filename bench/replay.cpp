@@ -75,10 +75,10 @@ platform::LinuxSource recorded_source(const std::string& dir) {
     (*files)[std::string("/proc/net/") + name] = load(dir, std::string("proc_net_") + name);
   }
   platform::LinuxSource source;
-  source.dump = [dumps](const platform::netlink::DumpRequest& r) -> Result<std::vector<std::uint8_t>> {
+  source.dump = [dumps](const platform::netlink::DumpRequest& r) -> Result<platform::netlink::DumpBytes> {
     const auto it = dumps->find({r.type, r.family});
     if (it == dumps->end()) return Error::invalid("replay", "no recorded dump for " + r.label);
-    return it->second;
+    return platform::netlink::DumpBytes(it->second);  // a copy, as the kernel's are
   };
   source.read_file = [files](const std::string& path) -> Result<std::string> {
     const auto it = files->find(path);

@@ -19,7 +19,7 @@ namespace ifmib::platform {
 /// The kernel reads a Linux reader makes, as functions: the kernel itself by default;
 /// bench/replay serves recorded bytes through the same reader code.
 struct LinuxSource {
-  std::function<Result<std::vector<std::uint8_t>>(const netlink::DumpRequest&)> dump = netlink::dump;
+  std::function<Result<netlink::DumpBytes>(const netlink::DumpRequest&)> dump = netlink::dump;
   std::function<Result<std::string>(const std::string& path)> read_file = procfs::read_proc_file;
   std::function<netlink::EthtoolInfo(const std::string& name)> ethtool = netlink::query_ethtool;
   /// Link announcements that keep the send-queue name cache current (link_name_cache.h). Empty:

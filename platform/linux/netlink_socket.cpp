@@ -17,6 +17,7 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace ifmib::platform::netlink {
 
@@ -43,7 +44,7 @@ using Socket = std::unique_ptr<mnl_socket, SocketCloser>;
 struct FeedState {
   std::uint32_t seq;
   std::uint32_t portid;
-  std::vector<std::uint8_t>* messages;
+  DumpBytes* messages;
   std::optional<Error> error;
   bool done = false;
 };
@@ -60,8 +61,8 @@ int on_data(const nlmsghdr* nlh, void* data) {
   auto& state = *static_cast<FeedState*>(data);
   if (!is_ours(nlh, state)) return MNL_CB_OK;
   const auto* first = reinterpret_cast<const std::uint8_t*>(nlh);
-  state.messages->insert(state.messages->end(), first, first + nlh->nlmsg_len);
-  state.messages->resize(state.messages->size() + (MNL_ALIGN(nlh->nlmsg_len) - nlh->nlmsg_len), 0);
+  state.messages->append({first, nlh->nlmsg_len});
+  state.messages->commit(0, MNL_ALIGNTO);
   return MNL_CB_OK;
 }
 
@@ -115,7 +116,7 @@ auto retry_eintr(F&& call) {
 }
 
 struct Attempt {
-  std::vector<std::uint8_t> messages;
+  DumpBytes messages;
   bool interrupted = false;
   std::size_t truncated = 0;  // a datagram of this many bytes did not fit: try again with room
 };
@@ -174,23 +175,23 @@ Result<Attempt> dump_once(mnl_socket* socket_handle, const DumpRequest& request,
   }
 
   DumpAssembler assembler(seq, portid);
-  assembler.reserve(last_dump_size(request).load(std::memory_order_relaxed));
-  // Not a zero-filled std::vector: recv() overwrites what it uses, and zeroing 64 KiB per dump
-  // was a measurable share of a --collector.netns scrape (perf, bench/netns.sh).
-  std::unique_ptr<std::uint8_t[]> buffer(new std::uint8_t[capacity]);
+  assembler.reserve(last_dump_size(request).load(std::memory_order_relaxed) + capacity);
   for (;;) {
     // One receive per datagram, no MSG_PEEK first: MSG_TRUNC makes recv() return the datagram's
-    // real length, so one that did not fit is known (and lost: the attempt starts over).
+    // real length, so one that did not fit is known (and lost: the attempt starts over). Into
+    // the dump's own buffer, uninitialised (zeroing 64 KiB per dump was a measurable share of a
+    // --collector.netns scrape: perf, bench/netns.sh), where a data datagram then stays.
+    std::uint8_t* area = assembler.receive_area(capacity);
     sockaddr_nl sender{};
     socklen_t sender_size = sizeof sender;
     const ssize_t received = retry_eintr([&] {
-      return recvfrom(fd, buffer.get(), capacity, MSG_TRUNC, reinterpret_cast<sockaddr*>(&sender), &sender_size);
+      return recvfrom(fd, area, capacity, MSG_TRUNC, reinterpret_cast<sockaddr*>(&sender), &sender_size);
     });
     if (received < 0) return Error::from_errno("recvfrom(AF_NETLINK)", errno);
     if (received == 0) return Error::invalid("recvfrom(AF_NETLINK)", "socket closed before NLMSG_DONE");
     if (static_cast<std::size_t>(received) > capacity) return Attempt{{}, false, static_cast<std::size_t>(received)};
     if (sender_size != sizeof sender) return Error::invalid("recvfrom(AF_NETLINK)", "sender is not a netlink address");
-    auto fed = assembler.feed({buffer.get(), static_cast<std::size_t>(received)});
+    auto fed = assembler.feed_received(static_cast<std::size_t>(received));
     if (!fed) return fed.error();
     if (assembler.interrupted()) return Attempt{{}, true};
     if (*fed) {
@@ -211,24 +212,43 @@ DumpRequest DumpRequest::inet6_multicast() {
   return {RTM_GETMULTICAST, AF_INET6, "RTM_GETMULTICAST AF_INET6 dump"};
 }
 
-Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
+Result<bool> DumpAssembler::only_data(std::span<const std::uint8_t> datagram) const {
   // A datagram holds whole messages only; anything left over means it was cut short. The same
   // walk tells whether it holds nothing but this dump's data messages, as every datagram but the
-  // last does: such a one is kept in a single copy, not one insert per message.
-  bool only_data = true;
-  {
-    const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
-    int left = static_cast<int>(datagram.size());
-    while (mnl_nlmsg_ok(nlh, left)) {
-      only_data = only_data && nlh->nlmsg_type >= NLMSG_MIN_TYPE && (nlh->nlmsg_flags & NLM_F_DUMP_INTR) == 0 &&
-                  is_ours(nlh, seq_, portid_);
-      nlh = mnl_nlmsg_next(nlh, &left);
-    }
-    if (left > 0) return Error::invalid("netlink datagram", "truncated message at the end");
+  // last does: such a one is kept whole, not message by message.
+  bool only = true;
+  const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
+  int left = static_cast<int>(datagram.size());
+  while (mnl_nlmsg_ok(nlh, left)) {
+    only = only && nlh->nlmsg_type >= NLMSG_MIN_TYPE && (nlh->nlmsg_flags & NLM_F_DUMP_INTR) == 0 &&
+           is_ours(nlh, seq_, portid_);
+    nlh = mnl_nlmsg_next(nlh, &left);
   }
-  if (only_data) {
-    messages_.insert(messages_.end(), datagram.begin(), datagram.end());
-    messages_.resize(MNL_ALIGN(messages_.size()), 0);  // a last message without its padding
+  if (left > 0) return Error::invalid("netlink datagram", "truncated message at the end");
+  return only;
+}
+
+Result<bool> DumpAssembler::feed_received(std::size_t received) {
+  // The datagram sits in the room after the messages kept so far.
+  const std::span<const std::uint8_t> datagram(messages_.end(), received);
+  auto only = only_data(datagram);
+  if (!only) return only.error();
+  if (*only) {
+    messages_.commit(received, MNL_ALIGNTO);  // a last message without its padding gets it
+    return false;
+  }
+  // The last datagram (with NLMSG_DONE) or one with foreign messages: message by message, from
+  // a copy, as appending to the buffer would write over the datagram itself.
+  const std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+  return feed(copy);
+}
+
+Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
+  auto only = only_data(datagram);
+  if (!only) return only.error();
+  if (*only) {
+    messages_.append(datagram);
+    messages_.commit(0, MNL_ALIGNTO);
     return false;
   }
 
@@ -264,7 +284,7 @@ namespace {
 // The attempts of one dump. `take` gives each attempt its socket (a Result<Socket>); `give_back`
 // is handed the socket of an attempt that read its dump to the end.
 template <class Take, class GiveBack>
-Result<std::vector<std::uint8_t>> dump_attempts(const DumpRequest& request, std::size_t receive_buffer, Take&& take,
+Result<DumpBytes> dump_attempts(const DumpRequest& request, std::size_t receive_buffer, Take&& take,
                                                 GiveBack&& give_back) {
   std::size_t capacity = std::max<std::size_t>(receive_buffer, 1);
   for (int attempt = 0; attempt < kMaxDumpAttempts; ++attempt) {
@@ -298,11 +318,11 @@ constexpr std::size_t kMaxIdleSockets = 4;
 
 }  // namespace
 
-Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
+Result<DumpBytes> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
   return dump_attempts(request, receive_buffer, [] { return open_dump_socket(); }, [](Socket) {});
 }
 
-Result<std::vector<std::uint8_t>> dump(const DumpRequest& request) {
+Result<DumpBytes> dump(const DumpRequest& request) {
   return dump_with_buffer(request, first_receive_buffer());
 }
 
@@ -315,7 +335,7 @@ std::size_t DumpSockets::idle() const {
   return idle_.size();
 }
 
-Result<std::vector<std::uint8_t>> DumpSockets::dump(const DumpRequest& request) {
+Result<DumpBytes> DumpSockets::dump(const DumpRequest& request) {
   const auto take = [this]() -> Result<Socket> {
     {
       std::lock_guard lock(mu_);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "platform/linux/dump_bytes.h"
 
 struct mnl_socket;  // libmnl
 
@@ -46,11 +47,11 @@ inline constexpr int kMaxDumpAttempts = 5;
 /// Errors: a kernel NLMSG_ERROR or a negative NLMSG_DONE payload gives Error::sys_errno = the
 /// kernel's errno (see is_unsupported()); repeated NLM_F_DUMP_INTR gives an Error whose detail
 /// says so; socket failures carry the syscall's errno.
-Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
+Result<DumpBytes> dump(const DumpRequest& request);
 /// The same with a first receive buffer of `receive_buffer` bytes (dump() uses 64 KiB). A
 /// datagram larger than the buffer makes the attempt start over with room for it; tests use a
 /// small buffer to take that path on a real dump.
-Result<std::vector<std::uint8_t>> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer);
+Result<DumpBytes> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer);
 
 /// Dumps as dump() does, on sockets kept open between dumps: opening, binding and closing a
 /// netlink socket cost a send-queue scrape as much as parsing its qdisc dump (five system calls
@@ -69,7 +70,7 @@ class DumpSockets {
   DumpSockets& operator=(const DumpSockets&) = delete;
   ~DumpSockets();
 
-  Result<std::vector<std::uint8_t>> dump(const DumpRequest& request);
+  Result<DumpBytes> dump(const DumpRequest& request);
   /// Sockets open and waiting for a dump (for tests).
   std::size_t idle() const;
 
@@ -99,18 +100,29 @@ class DumpAssembler {
   /// Room for `bytes` of messages, so that feeding them does not reallocate.
   void reserve(std::size_t bytes) { messages_.reserve(bytes); }
 
+  /// Where the next datagram may be received (`capacity` bytes), to be fed in place with
+  /// feed_received(): a datagram of this dump's data messages only, as all but the last are,
+  /// then stays where it is, not copied. The area is valid until the next call on this object.
+  std::uint8_t* receive_area(std::size_t capacity) { return messages_.room(capacity); }
+  /// feed() of the `received` bytes just written at receive_area().
+  Result<bool> feed_received(std::size_t received);
+
   /// Some message of this dump carried NLM_F_DUMP_INTR.
   bool interrupted() const { return interrupted_; }
 
   /// The reply messages received so far (NLMSG_DONE and skipped messages excluded).
-  const std::vector<std::uint8_t>& messages() const& { return messages_; }
-  std::vector<std::uint8_t>&& messages() && { return std::move(messages_); }
+  const DumpBytes& messages() const& { return messages_; }
+  DumpBytes&& messages() && { return std::move(messages_); }
 
  private:
+  // Whether `datagram` holds only whole messages (an Error if not), and whether they are all
+  // this dump's data messages (true) or some need the message-by-message path (false).
+  Result<bool> only_data(std::span<const std::uint8_t> datagram) const;
+
   std::uint32_t seq_;
   std::uint32_t portid_;
   bool interrupted_ = false;
-  std::vector<std::uint8_t> messages_;
+  DumpBytes messages_;
 };
 
 }  // namespace ifmib::platform::netlink

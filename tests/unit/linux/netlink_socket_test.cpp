@@ -166,7 +166,7 @@ TEST_CASE("dump assembler: one foreign message among data keeps the datagram fro
 TEST_CASE("live kernel: DumpSockets reuses a socket after a clean dump and answers as a fresh socket does") {
   netlink::DumpSockets sockets;
   CHECK(sockets.idle() == 0);
-  const auto names = [](const ifmib::Result<std::vector<std::uint8_t>>& bytes) {
+  const auto names = [](const ifmib::Result<netlink::DumpBytes>& bytes) {
     std::vector<std::pair<std::uint32_t, std::string>> out;
     REQUIRE_MESSAGE(bytes, (bytes ? "" : bytes.error().text()));
     const auto rows = netlink::parse_link_dump(*bytes);
@@ -217,6 +217,42 @@ TEST_CASE("live kernel: DumpSockets under 16 concurrent dumpers keeps at most 4 
   CHECK(sockets.idle() <= 4);
 }
 
+TEST_CASE("dump assembler: datagrams received in place give what feeding copies gives") {
+  // The socket receives each datagram into the assembler's own buffer (receive_area); data
+  // datagrams stay there, others go message by message. Same messages as feed() either way.
+  const std::uint8_t one_byte = 7;
+  auto odd = NetlinkMessage(RTM_GETMULTICAST, NLM_F_MULTI, kSeq, kPort).family_header(ifaddrmsg{}).attr(1, &one_byte, 1).bytes();
+  const auto unpadded_length = static_cast<std::uint32_t>(odd.size() - 3);
+  std::memcpy(odd.data() + offsetof(nlmsghdr, nlmsg_len), &unpadded_length, sizeof unpadded_length);
+  auto unpadded_end = concat({data_message(3), odd});
+  unpadded_end.resize(unpadded_end.size() - 3);
+  const std::vector<std::vector<std::uint8_t>> datagrams = {
+      concat({data_message(1), data_message(2)}),
+      unpadded_end,
+      concat({data_message(4), data_message(5, kSeq - 1), data_message(6)}),  // a stale reply among them
+      concat({error_message(0, kSeq, kPort), data_message(7)}),               // an ACK first
+      concat({data_message(8), done_message(0, kSeq, kPort)}),
+  };
+  netlink::DumpAssembler copied(kSeq, kPort), in_place(kSeq, kPort);
+  for (std::size_t d = 0; d < datagrams.size(); ++d) {
+    CAPTURE(d);
+    const auto& datagram = datagrams[d];
+    auto a = copied.feed(datagram);
+    std::memcpy(in_place.receive_area(4096), datagram.data(), datagram.size());
+    auto b = in_place.feed_received(datagram.size());
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(*a == *b);
+    CHECK(*b == (d + 1 == datagrams.size()));
+    CHECK(in_place.messages() == std::span<const std::uint8_t>(copied.messages()));
+  }
+  // A datagram cut short is an error in place too.
+  netlink::DumpAssembler cut(kSeq, kPort);
+  const auto whole = concat({data_message(1), data_message(2)});
+  std::memcpy(cut.receive_area(whole.size()), whole.data(), whole.size());
+  CHECK_FALSE(cut.feed_received(whole.size() - 6));
+}
+
 TEST_CASE("live kernel: link dump of this host includes lo with index 1") {
   const auto bytes = netlink::dump(netlink::DumpRequest::links());
   REQUIRE_MESSAGE(bytes, (bytes ? "" : bytes.error().text()));
@@ -258,7 +294,7 @@ TEST_CASE("live kernel: datagrams larger than the receive buffer make the dump s
   REQUIRE_MESSAGE(whole, (whole ? "" : whole.error().text()));
   const auto small = netlink::dump_with_buffer(netlink::DumpRequest::links(), 64);
   REQUIRE_MESSAGE(small, (small ? "" : small.error().text()));
-  const auto names = [](const std::vector<std::uint8_t>& bytes) {
+  const auto names = [](const netlink::DumpBytes& bytes) {
     std::vector<std::pair<std::uint32_t, std::string>> out;
     const auto rows = netlink::parse_link_dump(bytes);
     REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().text()));
