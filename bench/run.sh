@@ -69,9 +69,10 @@ rm -f "$out"/scrape-*.json "$out"/profile-*.json "$out"/netns-*.json "$out"/queu
   "$out"/floor-*.txt "$out"/compress-*.txt "$out"/text-*.txt
 for n in $sizes; do
   case $n in
+    # Enough for medians that one slow turn of a noisy host does not move (20 and 10 before).
     100) scrapes=40 ;;
-    1000) scrapes=20 ;;
-    *) scrapes=10 ;;
+    1000) scrapes=40 ;;
+    *) scrapes=20 ;;
   esac
   ns="ifmib-bench-$$-$n"
   echo "bench: N=$n: building the fixture" >&2
