@@ -149,9 +149,12 @@ bool same_text(const Family& a, const Family& b) {
   static_assert(sizeof(Sample) == 2 * sizeof(LabelSlice) + sizeof(double), "Sample has no padding to compare");
   // The text is made of these alone. Values compare bit for bit: 0 and -0 print differently;
   // a NaN equals itself.
+  // Samples first: they are the smaller part and the one that changes (a counter's value).
+  // Equal slices and equal texts, own and shared, make equal text.
   return a.spec.name == b.spec.name && a.spec.type == b.spec.type && a.spec.help == b.spec.help &&
-         a.labels == b.labels && a.samples.size() == b.samples.size() &&
-         (a.samples.empty() || std::memcmp(a.samples.data(), b.samples.data(), a.samples.size() * sizeof(Sample)) == 0);
+         a.samples.size() == b.samples.size() &&
+         (a.samples.empty() || std::memcmp(a.samples.data(), b.samples.data(), a.samples.size() * sizeof(Sample)) == 0) &&
+         a.labels == b.labels && (a.shared == b.shared || (a.shared && b.shared && *a.shared == *b.shared));
 }
 
 void append_escaped(std::string& out, std::string_view text, bool quote) {

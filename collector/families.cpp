@@ -9,7 +9,7 @@
 
 namespace ifmib::collector {
 
-Family make_family(const MetricSpec& spec) { return Family{spec, {}, {}}; }
+Family make_family(const MetricSpec& spec) { return Family{spec, {}, {}, nullptr}; }
 
 void reserve(Family& family, std::size_t samples, std::size_t label_bytes) {
   family.samples.reserve(family.samples.size() + samples);
@@ -57,8 +57,9 @@ void append_plain_pair(std::string& out, std::string_view name, std::string_view
   *p = '"';
 }
 
+// Below LabelSlice::kSharedText, which marks a slice of the shared text.
 std::uint32_t checked_offset(std::size_t n) {
-  if (n > UINT32_MAX) throw std::length_error("label text of one family exceeds 4 GiB");
+  if (n >= LabelSlice::kSharedText) throw std::length_error("label text of one family reaches 2 GiB");
   return static_cast<std::uint32_t>(n);
 }
 
@@ -78,6 +79,31 @@ void push_sample(Family& family, std::size_t begin, double value) {
 }  // namespace
 
 RenderedLabels::RenderedLabels(std::initializer_list<Label> labels) { append_pairs(text_, 0, labels); }
+
+LabelSlice SharedLabels::add(std::initializer_list<Label> labels) {
+  const std::size_t begin = text_->size();
+  append_pairs(*text_, begin, labels);
+  return {checked_offset(begin) | LabelSlice::kSharedText, checked_offset(text_->size() - begin)};
+}
+
+void use_shared_labels(Family& family, const SharedLabels& shared) {
+  if (family.shared == shared.text()) return;
+  if (family.shared) throw std::logic_error("a family refers to one SharedLabels only");
+  family.shared = shared.text();
+}
+
+void add_sample(Family& family, const SharedLabels& shared, LabelSlice labels, double value) {
+  use_shared_labels(family, shared);
+  family.samples.push_back({labels, {}, value});
+}
+
+void add_sample(Family& family, const SharedLabels& shared, LabelSlice labels, std::initializer_list<Label> more,
+                double value) {
+  use_shared_labels(family, shared);
+  const std::size_t begin = family.labels.size();
+  append_pairs(family.labels, begin, more);
+  family.samples.push_back({labels, {checked_offset(begin), checked_offset(family.labels.size() - begin)}, value});
+}
 
 void add_sample(Family& family, std::initializer_list<Label> labels, double value) {
   const std::size_t begin = family.labels.size();
@@ -117,30 +143,43 @@ void add_bit_samples(Family& family, LabelSlice labels, std::span<const LabelSli
   }
 }
 
+namespace {
+
+// Rewrites the family's label text so that each sample has one slice of its own text holding
+// all its labels, then `pair` (when not empty); the family then refers to no shared text.
+void own_labels(Family& family, std::string_view pair) {
+  // Sized from what the samples write, not from family.labels: shared slices (add_shared_labels,
+  // SharedLabels) are written once per sample.
+  std::size_t size = 0;
+  for (const auto& sample : family.samples) size += Family::labels_size_bound(sample) + 1 + pair.size();
+  std::string labels;
+  labels.reserve(size);
+  for (auto& sample : family.samples) {
+    const std::size_t begin = labels.size();
+    family.append_labels_of(labels, sample);
+    if (!pair.empty()) {
+      if (labels.size() != begin) labels += ',';
+      labels += pair;
+    }
+    sample.labels = {checked_offset(begin), checked_offset(labels.size() - begin)};
+    sample.more = {};
+  }
+  family.labels = std::move(labels);
+  family.shared.reset();
+}
+
+}  // namespace
+
 void append_label(Families& families, std::string_view name, std::string_view value) {
   std::string pair;
   append_pair(pair, name, value);
-  for (auto& family : families) {
-    // Sized from what the samples write, not from family.labels: shared slices
-    // (add_shared_labels) are written once per sample.
-    std::size_t size = 0;
-    for (const auto& sample : family.samples) size += Family::labels_size_bound(sample) + 1 + pair.size();
-    std::string labels;
-    labels.reserve(size);
-    for (auto& sample : family.samples) {
-      // Shared slices become one slice of the sample's own: the new label follows all of them.
-      const std::size_t begin = labels.size();
-      family.append_labels_of(labels, sample);
-      if (labels.size() != begin) labels += ',';
-      labels += pair;
-      sample.labels = {checked_offset(begin), checked_offset(labels.size() - begin)};
-      sample.more = {};
-    }
-    family.labels = std::move(labels);
-  }
+  for (auto& family : families) own_labels(family, pair);
 }
 
 void append_samples(Family& into, Family&& more) {
+  // A slice of shared text would not stay valid in `into`: both families' own text first.
+  if (into.shared) own_labels(into, {});
+  if (more.shared) own_labels(more, {});
   const std::size_t offset = into.labels.size();
   into.labels += more.labels;
   into.samples.reserve(into.samples.size() + more.samples.size());

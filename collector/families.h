@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,8 +55,9 @@ consteval std::array<MetricSpec, Count> metric_table(const MetricRow<Id> (&rows)
 
 using Label = std::pair<std::string_view, std::string_view>;
 
-/// A slice of Family::labels.
+/// A slice of Family::labels, or of Family::shared when `begin` has kSharedText set.
 struct LabelSlice {
+  static constexpr std::uint32_t kSharedText = 1u << 31;
   std::uint32_t begin = 0;
   std::uint32_t size = 0;
 };
@@ -76,8 +78,15 @@ struct Family {
   /// Every sample's label pairs in exposition syntax (`device="eth0",ifindex="2"`), back to back.
   std::string labels;
   std::vector<Sample> samples;
+  /// Label text this family shares with others of its collector (SharedLabels), or null.
+  std::shared_ptr<const std::string> shared;
 
-  std::string_view slice(LabelSlice s) const { return std::string_view(labels).substr(s.begin, s.size); }
+  std::string_view slice(LabelSlice s) const {
+    if ((s.begin & LabelSlice::kSharedText) != 0) {
+      return std::string_view(*shared).substr(s.begin & ~LabelSlice::kSharedText, s.size);
+    }
+    return std::string_view(labels).substr(s.begin, s.size);
+  }
   /// The label pairs of `s` (without braces) as three pieces to write one after the other: its
   /// own slice, a comma when both slices have text, the shared slice. Every writer of a
   /// sample's labels goes through it.
@@ -110,6 +119,31 @@ class RenderedLabels {
  private:
   std::string text_;
 };
+
+/// Label text for the samples of many families: each interface's `device="..."` rendered once
+/// into one string that every family of the collector refers to, instead of copied into each
+/// family's own text (the interface MIB's 27 families held 27 copies, which were written,
+/// compared with the last scrape's and kept for the next). Lives as long as a family using it.
+class SharedLabels {
+ public:
+  SharedLabels() : text_(std::make_shared<std::string>()) {}
+  /// Renders `labels` (as RenderedLabels does) after the text so far: the slice for add_sample.
+  LabelSlice add(std::initializer_list<Label> labels);
+  void reserve(std::size_t bytes) { text_->reserve(bytes); }
+  const std::shared_ptr<std::string>& text() const { return text_; }
+
+ private:
+  std::shared_ptr<std::string> text_;
+};
+
+/// Makes `family` refer to `shared`'s text, so that its samples may use slices of it (one
+/// SharedLabels per family: a second one is a logic_error).
+void use_shared_labels(Family& family, const SharedLabels& shared);
+/// Appends one sample whose labels are `labels`, a slice SharedLabels::add returned, then `more`
+/// when given (rendered into the family's own text).
+void add_sample(Family& family, const SharedLabels& shared, LabelSlice labels, double value);
+void add_sample(Family& family, const SharedLabels& shared, LabelSlice labels, std::initializer_list<Label> more,
+                double value);
 
 /// Room for `samples` more samples and `label_bytes` more label text: a family built sample by
 /// sample then does not regrow (and copy) its vector and string a dozen times. A hint only.

@@ -129,9 +129,13 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     device_label_bytes += device_label_size(i.name);
     flag_samples += i.known_flags.size();
   }
-  for (auto& family : f) reserve(family, interfaces.size(), device_label_bytes);
-  reserve(f[kFlag], flag_samples, 0);                 // the device label is shared by its flags
-  reserve(f[kInfo], 0, 3 * device_label_bytes);       // ifindex, iftype, driver and alias too
+  // Each interface's device label is written once, into text every family refers to.
+  SharedLabels devices;
+  devices.reserve(device_label_bytes);
+  for (auto& family : f) reserve(family, interfaces.size(), 0);
+  reserve(f[kFlag], flag_samples, 0);
+  reserve(f[kInfo], 0, 3 * device_label_bytes);  // its own text: ifindex, iftype, driver and alias
+  use_shared_labels(f[kFlag], devices);           // for add_bit_samples below
 
   // ifindex -> name, for masters; built at the first interface that has one (most hosts have
   // none, and a node per interface was a tenth of the collector's own instructions).
@@ -148,50 +152,53 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
 
   for (const auto& i : interfaces) {
     if (!options_.devices.accepts(i.name)) continue;
-    const std::string& d = i.name;
-    const RenderedLabels device({{"device", d}});
+    const LabelSlice device = devices.add({{"device", i.name}});
+    // A sample of family k with the device label alone, or followed by `more`.
+    const auto add = [&](std::size_t k, double value) { add_sample(f[k], devices, device, value); };
+    const auto add_more = [&](std::size_t k, std::initializer_list<Label> more, double value) {
+      add_sample(f[k], devices, device, more, value);
+    };
     const std::string index = std::to_string(i.index);
-    add_sample(f[kInfo], device, {{"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
+    add_more(kInfo, {{"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
     const auto& flag_label = flag_labels.of(i.known_flags);
     if (i.known_flags.size() != 0) {
-      const LabelSlice flag_device = add_shared_labels(f[kFlag], device);
       // known_flags_set has a bit for the first 64 known flags; no decoder knows more.
-      add_bit_samples(f[kFlag], flag_device, flag_label, i.known_flags_set);
+      add_bit_samples(f[kFlag], device, flag_label, i.known_flags_set);
     }
-    add_sample(f[kAdminUp], device, i.admin_up ? 1 : 0);
-    add_sample(f[kOperUp], device, i.oper_status == platform::OperStatus::up ? 1 : 0);
-    add_sample(f[kOperStatus], device, static_cast<double>(i.oper_status));
+    add(kAdminUp, i.admin_up ? 1 : 0);
+    add(kOperUp, i.oper_status == platform::OperStatus::up ? 1 : 0);
+    add(kOperStatus, static_cast<double>(i.oper_status));
     if (i.master_index) {
       // A master that vanished between the dump's messages has no name: no series rather than a wrong one.
-      if (const std::string* master = name_of(*i.master_index)) add_sample(f[kMaster], device, {{"master", *master}}, 1);
+      if (const std::string* master = name_of(*i.master_index)) add_more(kMaster, {{"master", *master}}, 1);
     }
     if (i.lower_index) {
-      add_sample(f[kLower], device,
-                 {{"lower_ifindex", std::to_string(*i.lower_index)},
-                  {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
-                 1);
+      add_more(kLower,
+               {{"lower_ifindex", std::to_string(*i.lower_index)},
+                {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
+               1);
     }
-    if (i.stacking_read) add_sample(f[kStackingRead], device, *i.stacking_read ? 1 : 0);
-    if (i.promiscuous_listeners) add_sample(f[kPromisc], device, *i.promiscuous_listeners);
-    if (i.mtu) add_sample(f[kMtu], device, *i.mtu);
-    if (i.baudrate_bits_per_second) add_sample(f[kBaud], device, *i.baudrate_bits_per_second / 8.0);
-    if (i.full_duplex) add_sample(f[kFullDuplex], device, *i.full_duplex ? 1 : 0);
-    if (i.autonegotiation) add_sample(f[kAutoneg], device, *i.autonegotiation ? 1 : 0);
+    if (i.stacking_read) add(kStackingRead, *i.stacking_read ? 1 : 0);
+    if (i.promiscuous_listeners) add(kPromisc, *i.promiscuous_listeners);
+    if (i.mtu) add(kMtu, *i.mtu);
+    if (i.baudrate_bits_per_second) add(kBaud, *i.baudrate_bits_per_second / 8.0);
+    if (i.full_duplex) add(kFullDuplex, *i.full_duplex ? 1 : 0);
+    if (i.autonegotiation) add(kAutoneg, *i.autonegotiation ? 1 : 0);
     const auto& c = i.counters;
-    add_sample(f[kRxBytes], device, static_cast<double>(c.rx_bytes));
-    add_sample(f[kTxBytes], device, static_cast<double>(c.tx_bytes));
-    add_sample(f[kRxPackets], device, static_cast<double>(c.rx_packets));
-    add_sample(f[kTxPackets], device, static_cast<double>(c.tx_packets));
-    add_sample(f[kRxErrors], device, static_cast<double>(c.rx_errors));
-    add_sample(f[kTxErrors], device, static_cast<double>(c.tx_errors));
-    add_sample(f[kRxDrops], device, static_cast<double>(c.rx_dropped));
-    add_sample(f[kTxDrops], device, static_cast<double>(c.tx_dropped));
-    if (c.rx_multicast) add_sample(f[kRxMcast], device, static_cast<double>(*c.rx_multicast));
-    if (c.tx_multicast) add_sample(f[kTxMcast], device, static_cast<double>(*c.tx_multicast));
-    add_sample(f[kCollisions], device, static_cast<double>(c.collisions));
-    if (c.rx_unknown_protocol) add_sample(f[kNoproto], device, static_cast<double>(*c.rx_unknown_protocol));
-    if (i.link_changes) add_sample(f[kLinkChanges], device, static_cast<double>(*i.link_changes));
-    if (i.last_change_timestamp_seconds) add_sample(f[kLastChange], device, *i.last_change_timestamp_seconds);
+    add(kRxBytes, static_cast<double>(c.rx_bytes));
+    add(kTxBytes, static_cast<double>(c.tx_bytes));
+    add(kRxPackets, static_cast<double>(c.rx_packets));
+    add(kTxPackets, static_cast<double>(c.tx_packets));
+    add(kRxErrors, static_cast<double>(c.rx_errors));
+    add(kTxErrors, static_cast<double>(c.tx_errors));
+    add(kRxDrops, static_cast<double>(c.rx_dropped));
+    add(kTxDrops, static_cast<double>(c.tx_dropped));
+    if (c.rx_multicast) add(kRxMcast, static_cast<double>(*c.rx_multicast));
+    if (c.tx_multicast) add(kTxMcast, static_cast<double>(*c.tx_multicast));
+    add(kCollisions, static_cast<double>(c.collisions));
+    if (c.rx_unknown_protocol) add(kNoproto, static_cast<double>(*c.rx_unknown_protocol));
+    if (i.link_changes) add(kLinkChanges, static_cast<double>(*i.link_changes));
+    if (i.last_change_timestamp_seconds) add(kLastChange, *i.last_change_timestamp_seconds);
   }
   Families out;
   append_nonempty(out, std::move(f));

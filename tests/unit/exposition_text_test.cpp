@@ -10,7 +10,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include "collector/exposition_text.h"
 #include "tests/support/exposition.h"
@@ -279,4 +281,77 @@ TEST_CASE("exposition text: the longest values, with and without labels, within 
   std::string appended = "prefix\n";
   collector::append_exposition_text(appended, families);
   CHECK(appended == "prefix\n" + expected);
+}
+
+namespace {
+
+// One interface-MIB-like family per metric, built two ways: labels rendered into each family's
+// own text (RenderedLabels), or each device label once into text the families share.
+collector::Families built_with(bool shared_text, const std::vector<std::string>& devices) {
+  auto up = collector::make_family({"ifmib_up", prometheus::MetricType::Gauge, "Up."});
+  auto info = collector::make_family({"ifmib_info", prometheus::MetricType::Gauge, "Info."});
+  collector::SharedLabels shared;
+  double value = 0;
+  for (const auto& d : devices) {
+    if (shared_text) {
+      const auto device = shared.add({{"device", d}});
+      collector::add_sample(up, shared, device, ++value);
+      collector::add_sample(info, shared, device, {{"ifindex", std::to_string(value)}}, 1);
+    } else {
+      const collector::RenderedLabels device({{"device", d}});
+      collector::add_sample(up, device, ++value);
+      collector::add_sample(info, device, {{"ifindex", std::to_string(value)}}, 1);
+    }
+  }
+  collector::Families out;
+  out.push_back(std::move(up));
+  out.push_back(std::move(info));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("exposition text: labels in shared text print as labels in each family's own text") {
+  const std::vector<std::string> devices = {"eth0", "we\"ird\\name", "\xff\xfe", "", "veth1"};
+  const auto own = built_with(false, devices);
+  const auto shared = built_with(true, devices);
+  CHECK(collector::exposition_text(shared) == collector::exposition_text(own));
+  CHECK(shared[0].labels.empty());  // the device labels live in the shared text only
+  CHECK(shared[0].shared == shared[1].shared);
+  // Labelled and merged as --collector.netns does: the same text as from own labels.
+  auto a = built_with(true, devices), b = built_with(true, {"x", "yy"});
+  auto a_own = built_with(false, devices), b_own = built_with(false, {"x", "yy"});
+  collector::append_label(b, "netns", "blue");
+  collector::append_label(b_own, "netns", "blue");
+  collector::append_samples(a[0], std::move(b[0]));
+  collector::append_samples(a_own[0], std::move(b_own[0]));
+  CHECK(collector::exposition_text(a) == collector::exposition_text(a_own));
+  CHECK_FALSE(a[0].shared);
+  // Merged with both sides' text still shared (different texts, different lengths).
+  auto c = built_with(true, {"c0"}), d = built_with(true, {"dddd00", "e"});
+  auto c_own = built_with(false, {"c0"}), d_own = built_with(false, {"dddd00", "e"});
+  collector::append_samples(c[1], std::move(d[1]));
+  collector::append_samples(c_own[1], std::move(d_own[1]));
+  CHECK(collector::exposition_text(c) == collector::exposition_text(c_own));
+}
+
+TEST_CASE("same_text: a family whose shared text changed is not the same (a renamed interface)") {
+  // Same number of samples, same values, same slices: only the shared device text differs.
+  const auto before = built_with(true, {"eth0", "eth1"});
+  const auto renamed = built_with(true, {"eth0", "eth2"});
+  const auto again = built_with(true, {"eth0", "eth1"});
+  REQUIRE(std::memcmp(before[0].samples.data(), renamed[0].samples.data(), 2 * sizeof(collector::Sample)) == 0);
+  CHECK_FALSE(collector::same_text(before[0], renamed[0]));
+  CHECK_FALSE(collector::same_text(before[1], renamed[1]));
+  CHECK(collector::same_text(before[0], again[0]));  // equal texts in different strings
+  CHECK(collector::same_text(before[1], again[1]));
+  // Own text against shared text of the same labels: not claimed the same (compressed again).
+  CHECK_FALSE(collector::same_text(built_with(false, {"eth0"})[0], built_with(true, {"eth0"})[0]));
+}
+
+TEST_CASE("shared labels: a family refers to one SharedLabels only") {
+  collector::SharedLabels first, second;
+  auto f = collector::make_family({"ifmib_up", prometheus::MetricType::Gauge, "Up."});
+  collector::add_sample(f, first, first.add({{"device", "a"}}), 1);
+  CHECK_THROWS_AS(collector::add_sample(f, second, second.add({{"device", "b"}}), 1), std::logic_error);
 }
