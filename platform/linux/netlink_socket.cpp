@@ -313,9 +313,6 @@ std::size_t first_receive_buffer() {
   return std::max(kInitialReceiveBuffer, largest_datagram.load(std::memory_order_relaxed));
 }
 
-// Idle sockets kept by one DumpSockets: more than the scrapes that run at once is waste.
-constexpr std::size_t kMaxIdleSockets = 4;
-
 }  // namespace
 
 Result<DumpBytes> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer) {
@@ -349,7 +346,7 @@ Result<DumpBytes> DumpSockets::dump(const DumpRequest& request) {
   };
   const auto give_back = [this](Socket socket) {
     std::lock_guard lock(mu_);
-    if (idle_.size() < kMaxIdleSockets) idle_.push_back(socket.release());
+    if (idle_.size() < kMaxIdleDumpSockets) idle_.push_back(socket.release());
   };
   return dump_attempts(request, first_receive_buffer(), take, give_back);
 }

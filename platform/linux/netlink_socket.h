@@ -53,6 +53,10 @@ Result<DumpBytes> dump(const DumpRequest& request);
 /// small buffer to take that path on a real dump.
 Result<DumpBytes> dump_with_buffer(const DumpRequest& request, std::size_t receive_buffer);
 
+/// The most sockets a DumpSockets keeps open between dumps: more than the scrapes that usually
+/// run at once is waste. They show in process_open_fds.
+inline constexpr std::size_t kMaxIdleDumpSockets = 4;
+
 /// Dumps as dump() does, on sockets kept open between dumps: opening, binding and closing a
 /// netlink socket cost a send-queue scrape as much as parsing its qdisc dump (five system calls
 /// and a socket's allocation and RCU-deferred release in the kernel), and a fresh socket's first

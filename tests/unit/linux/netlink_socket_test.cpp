@@ -195,7 +195,7 @@ TEST_CASE("live kernel: DumpSockets reuses a socket after a clean dump and answe
   CHECK(names(sockets.dump(netlink::DumpRequest::links())) == fresh);
 }
 
-TEST_CASE("live kernel: DumpSockets under 16 concurrent dumpers keeps at most 4 sockets, every dump whole") {
+TEST_CASE("live kernel: DumpSockets under 16 concurrent dumpers keeps at most kMaxIdleDumpSockets, every dump whole") {
   netlink::DumpSockets sockets;
   const auto fresh = netlink::dump(netlink::DumpRequest::links());
   REQUIRE(fresh);
@@ -214,7 +214,7 @@ TEST_CASE("live kernel: DumpSockets under 16 concurrent dumpers keeps at most 4 
   }
   for (auto& run : runs) CHECK(run.get());
   CHECK(sockets.idle() >= 1);
-  CHECK(sockets.idle() <= 4);
+  CHECK(sockets.idle() <= netlink::kMaxIdleDumpSockets);
 }
 
 TEST_CASE("dump assembler: datagrams received in place give what feeding copies gives") {
