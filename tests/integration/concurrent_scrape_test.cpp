@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,16 +53,28 @@ TEST_CASE("concurrent scrapes: every answer is whole exposition text, every coll
   for (int t = 0; t < kScrapers; ++t) {
     scrapers.emplace_back([&, t] {
       if (!http::enter_netns(ns.name())) return fail("setns into " + ns.name() + " failed");
+      // Half the scrapers keep one connection for all their scrapes, as Prometheus does: the
+      // worker that made a response then writes it and hands the connection back to the loop
+      // itself; the others close after each response, which the loop writes.
+      const bool keep_alive = t % 4 == 1 || t % 4 == 2;
+      std::optional<http::Connection> kept;
+      if (keep_alive) kept.emplace(kPort);
       for (int i = 0; i < kScrapesEach; ++i) {
         // Half the scrapers ask for one collector, so selections differ between parallel scrapes.
         const std::string path = t % 2 ? "/metrics" : "/metrics?collect[]=send_queue&collect[]=ifmib";
         // Scrapers 0, 1, 4, 5, ... ask for gzip, as Prometheus does: the server's GzipCache is
         // shared by parallel responses of both selections while interfaces change.
         const bool gzip = t % 4 < 2;
-        auto r = http::exchange(kPort,
-                                "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-                                    (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n",
-                                60);
+        const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                    (keep_alive ? "" : "Connection: close\r\n") +
+                                    (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n";
+        http::Response r;
+        if (keep_alive) {
+          if (!kept->connected() || !kept->send(request)) return fail(path + ": the kept connection was closed");
+          r = http::parse_response(kept->receive(60, nullptr, true));
+        } else {
+          r = http::exchange(kPort, request, 60);
+        }
         if (r.status != 200) return fail(path + ": status " + std::to_string(r.status));
         if (gzip) {
           if (http::Connection::header_value(r.head, "content-encoding") != "gzip") {
