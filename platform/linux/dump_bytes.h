@@ -20,17 +20,21 @@ class DumpBytes {
   DumpBytes() = default;
   /// A copy of `bytes` (recorded dumps, tests).
   explicit DumpBytes(std::span<const std::uint8_t> bytes) { append(bytes); }
-  DumpBytes(const DumpBytes& other) : DumpBytes(std::span<const std::uint8_t>(other)) {}
+  DumpBytes(const DumpBytes& other) : DumpBytes(std::span<const std::uint8_t>(other)) { messages_ = other.messages_; }
   DumpBytes& operator=(const DumpBytes& other) {
     if (this != &other) *this = DumpBytes(other);
     return *this;
   }
   DumpBytes(DumpBytes&& other) noexcept
-      : data_(std::move(other.data_)), size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
+      : data_(std::move(other.data_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)),
+        messages_(std::exchange(other.messages_, 0)) {}
   DumpBytes& operator=(DumpBytes&& other) noexcept {
     data_ = std::move(other.data_);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
+    messages_ = std::exchange(other.messages_, 0);
     return *this;
   }
 
@@ -67,6 +71,12 @@ class DumpBytes {
     }
   }
 
+  /// How many messages the bytes hold, as counted by whoever filled them (the socket code counts
+  /// them while each datagram is in cache, so that a parser need not walk a cold megabyte first
+  /// to size its rows); 0 when nobody counted.
+  std::size_t message_count() const { return messages_; }
+  void add_message_count(std::size_t messages) { messages_ += messages; }
+
   friend bool operator==(const DumpBytes& a, std::span<const std::uint8_t> b) {
     return a.size_ == b.size() && std::equal(a.begin(), a.end(), b.begin());
   }
@@ -82,6 +92,7 @@ class DumpBytes {
   std::unique_ptr<std::uint8_t[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  std::size_t messages_ = 0;
 };
 
 }  // namespace ifmib::platform::netlink

@@ -233,10 +233,18 @@ std::uint64_t link_flag_bits(std::uint32_t flags) {
 
 std::span<const std::string_view> known_link_flags() { return kKnownLinkFlags; }
 
-Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes) {
+namespace {
+
+Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes, std::size_t messages) {
   return parse_dump<LinkRow, ifinfomsg>(
-      bytes, {RTM_NEWLINK}, {"link dump", "RTM_NEWLINK", "struct ifinfomsg"}, kLinkRules,
+      bytes, messages, {RTM_NEWLINK}, {"link dump", "RTM_NEWLINK", "struct ifinfomsg"}, kLinkRules,
       [](const ifinfomsg& ifi) { return ifi.ifi_index; }, decode_link);
 }
+
+}  // namespace
+
+Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes) { return parse_link_dump(bytes, 0); }
+
+Result<std::vector<LinkRow>> parse_link_dump(const DumpBytes& dump) { return parse_link_dump(dump, dump.message_count()); }
 
 }  // namespace ifmib::platform::netlink

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/linux/dump_bytes.h"
 #include "base/result.h"
 #include "platform/snapshot.h"
 
@@ -32,6 +33,8 @@ struct LinkRow {
 /// attribute, an attribute that fails validation, an NLMSG_ERROR, or a message of any type
 /// other than RTM_NEWLINK is an Error for the whole dump (never a half-decoded row).
 Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes);
+/// The same on a dump from the socket code, whose rows are sized from the messages it counted.
+Result<std::vector<LinkRow>> parse_link_dump(const DumpBytes& dump);
 
 /// Interface.type for an ARPHRD_* value: "ether", "loopback", ... or "arphrd_<n>".
 std::string link_type_name(std::uint16_t arphrd);

@@ -54,10 +54,18 @@ Status decode_group(const ifaddrmsg& ifa, const McastTable& tb, const MessagePla
 
 }  // namespace
 
-Result<std::vector<MulticastRow>> parse_mcast_dump(std::span<const std::uint8_t> bytes) {
+namespace {
+
+Result<std::vector<MulticastRow>> parse_mcast_dump(std::span<const std::uint8_t> bytes, std::size_t messages) {
   return parse_dump<MulticastRow, ifaddrmsg>(
-      bytes, {RTM_GETMULTICAST, kRtmNewMulticast}, {"multicast dump", "RTM_GETMULTICAST", "struct ifaddrmsg"},
+      bytes, messages, {RTM_GETMULTICAST, kRtmNewMulticast}, {"multicast dump", "RTM_GETMULTICAST", "struct ifaddrmsg"},
       kMcastRules, [](const ifaddrmsg& ifa) { return ifa.ifa_index; }, decode_group);
 }
+
+}  // namespace
+
+Result<std::vector<MulticastRow>> parse_mcast_dump(std::span<const std::uint8_t> bytes) { return parse_mcast_dump(bytes, 0); }
+
+Result<std::vector<MulticastRow>> parse_mcast_dump(const DumpBytes& dump) { return parse_mcast_dump(dump, dump.message_count()); }
 
 }  // namespace ifmib::platform::netlink

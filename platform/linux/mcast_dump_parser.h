@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/linux/dump_bytes.h"
 #include "base/result.h"
 #include "platform/snapshot.h"
 
@@ -27,5 +28,7 @@ struct MulticastRow {
 /// one whose length does not match the family, truncation, NLMSG_ERROR or another message type
 /// fail the whole dump.
 Result<std::vector<MulticastRow>> parse_mcast_dump(std::span<const std::uint8_t> bytes);
+/// The same on a dump from the socket code, whose rows are sized from the messages it counted.
+Result<std::vector<MulticastRow>> parse_mcast_dump(const DumpBytes& dump);
 
 }  // namespace ifmib::platform::netlink

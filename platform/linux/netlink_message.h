@@ -111,12 +111,14 @@ std::size_t count_messages(std::span<const std::uint8_t> bytes);
 /// a row of some 500 bytes moved out of a Result, then into the vector, was a tenth of parsing
 /// a link dump. The first Error fails the whole dump, with the message's place and
 /// `format.dump` as context.
+/// `messages`: how many messages `bytes` holds when the caller knows (DumpBytes::message_count),
+/// else 0 and they are counted here.
 template <class Row, class Header, std::size_t N, class IfindexOf, class Decode>
-Result<std::vector<Row>> parse_dump(std::span<const std::uint8_t> bytes, std::initializer_list<std::uint16_t> accepted,
-                                    const DumpFormat& format, const std::array<AttributeRule, N>& rules,
-                                    IfindexOf ifindex_of, Decode decode) {
+Result<std::vector<Row>> parse_dump(std::span<const std::uint8_t> bytes, std::size_t messages,
+                                    std::initializer_list<std::uint16_t> accepted, const DumpFormat& format,
+                                    const std::array<AttributeRule, N>& rules, IfindexOf ifindex_of, Decode decode) {
   std::vector<Row> rows;
-  rows.reserve(count_messages(bytes));
+  rows.reserve(messages != 0 ? messages : count_messages(bytes));
   auto status = for_each_message(bytes, accepted, [&](const nlmsghdr& nlh) -> Status {
     const std::size_t length = mnl_nlmsg_get_payload_len(&nlh);
     if (length < sizeof(Header)) {

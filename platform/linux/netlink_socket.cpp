@@ -63,6 +63,7 @@ int on_data(const nlmsghdr* nlh, void* data) {
   const auto* first = reinterpret_cast<const std::uint8_t*>(nlh);
   state.messages->append({first, nlh->nlmsg_len});
   state.messages->commit(0, MNL_ALIGNTO);
+  state.messages->add_message_count(1);
   return MNL_CB_OK;
 }
 
@@ -212,29 +213,31 @@ DumpRequest DumpRequest::inet6_multicast() {
   return {RTM_GETMULTICAST, AF_INET6, "RTM_GETMULTICAST AF_INET6 dump"};
 }
 
-Result<bool> DumpAssembler::only_data(std::span<const std::uint8_t> datagram) const {
+Result<DumpAssembler::Shape> DumpAssembler::shape_of(std::span<const std::uint8_t> datagram) const {
   // A datagram holds whole messages only; anything left over means it was cut short. The same
   // walk tells whether it holds nothing but this dump's data messages, as every datagram but the
   // last does: such a one is kept whole, not message by message.
-  bool only = true;
+  Shape shape;
   const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
   int left = static_cast<int>(datagram.size());
   while (mnl_nlmsg_ok(nlh, left)) {
-    only = only && nlh->nlmsg_type >= NLMSG_MIN_TYPE && (nlh->nlmsg_flags & NLM_F_DUMP_INTR) == 0 &&
-           is_ours(nlh, seq_, portid_);
+    shape.only_data = shape.only_data && nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
+                      (nlh->nlmsg_flags & NLM_F_DUMP_INTR) == 0 && is_ours(nlh, seq_, portid_);
+    ++shape.messages;
     nlh = mnl_nlmsg_next(nlh, &left);
   }
   if (left > 0) return Error::invalid("netlink datagram", "truncated message at the end");
-  return only;
+  return shape;
 }
 
 Result<bool> DumpAssembler::feed_received(std::size_t received) {
   // The datagram sits in the room after the messages kept so far.
   const std::span<const std::uint8_t> datagram(messages_.end(), received);
-  auto only = only_data(datagram);
-  if (!only) return only.error();
-  if (*only) {
+  auto shape = shape_of(datagram);
+  if (!shape) return shape.error();
+  if (shape->only_data) {
     messages_.commit(received, MNL_ALIGNTO);  // a last message without its padding gets it
+    messages_.add_message_count(shape->messages);
     return false;
   }
   // The last datagram (with NLMSG_DONE) or one with foreign messages: message by message, from
@@ -244,11 +247,12 @@ Result<bool> DumpAssembler::feed_received(std::size_t received) {
 }
 
 Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
-  auto only = only_data(datagram);
-  if (!only) return only.error();
-  if (*only) {
+  auto shape = shape_of(datagram);
+  if (!shape) return shape.error();
+  if (shape->only_data) {
     messages_.append(datagram);
     messages_.commit(0, MNL_ALIGNTO);
+    messages_.add_message_count(shape->messages);
     return false;
   }
 

@@ -119,9 +119,13 @@ class DumpAssembler {
   DumpBytes&& messages() && { return std::move(messages_); }
 
  private:
-  // Whether `datagram` holds only whole messages (an Error if not), and whether they are all
-  // this dump's data messages (true) or some need the message-by-message path (false).
-  Result<bool> only_data(std::span<const std::uint8_t> datagram) const;
+  // Whether `datagram` holds only whole messages (an Error if not), how many, and whether they
+  // are all this dump's data messages or some need the message-by-message path.
+  struct Shape {
+    bool only_data = true;
+    std::size_t messages = 0;
+  };
+  Result<Shape> shape_of(std::span<const std::uint8_t> datagram) const;
 
   std::uint32_t seq_;
   std::uint32_t portid_;

@@ -107,11 +107,19 @@ Status decode_qdisc(const tcmsg& tcm, const QdiscTable& tb, const MessagePlace& 
 
 }  // namespace
 
-Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes) {
+namespace {
+
+Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes, std::size_t messages) {
   return parse_dump<QdiscRow, tcmsg>(
-      bytes, {RTM_NEWQDISC}, {"qdisc dump", "RTM_NEWQDISC", "struct tcmsg"}, kQdiscRules,
+      bytes, messages, {RTM_NEWQDISC}, {"qdisc dump", "RTM_NEWQDISC", "struct tcmsg"}, kQdiscRules,
       [](const tcmsg& tcm) { return tcm.tcm_ifindex; }, decode_qdisc);
 }
+
+}  // namespace
+
+Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes) { return parse_qdisc_dump(bytes, 0); }
+
+Result<std::vector<QdiscRow>> parse_qdisc_dump(const DumpBytes& dump) { return parse_qdisc_dump(dump, dump.message_count()); }
 
 std::vector<LinkName> link_names_of(const std::vector<LinkRow>& links) {
   std::vector<LinkName> names;

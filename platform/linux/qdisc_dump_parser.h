@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/linux/dump_bytes.h"
 #include "platform/linux/link_dump_parser.h"
 #include "base/result.h"
 #include "platform/snapshot.h"
@@ -40,6 +41,8 @@ struct QdiscRow {
 /// parse_link_dump(): truncation, failed validation, NLMSG_ERROR or a foreign message type fail
 /// the whole dump.
 Result<std::vector<QdiscRow>> parse_qdisc_dump(std::span<const std::uint8_t> bytes);
+/// The same on a dump from the socket code, whose rows are sized from the messages it counted.
+Result<std::vector<QdiscRow>> parse_qdisc_dump(const DumpBytes& dump);
 
 /// What the send-queue join needs of one link.
 struct LinkName {

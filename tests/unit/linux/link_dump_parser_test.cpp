@@ -159,7 +159,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
 }
 
 TEST_CASE("link dump: empty input is an empty dump") {
-  const auto rows = netlink::parse_link_dump({});
+  const auto rows = netlink::parse_link_dump(std::span<const std::uint8_t>());
   REQUIRE(rows);
   CHECK(rows->empty());
 }

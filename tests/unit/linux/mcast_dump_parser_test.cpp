@@ -92,7 +92,7 @@ TEST_CASE("multicast dump: hand-built messages") {
     CHECK(rows->at(1) == netlink::MulticastRow{8, AddressFamily::inet6, ifmib::test::address(AddressFamily::inet6, "ff3e::1234")});
   }
   SUBCASE("empty dump") {
-    const auto rows = netlink::parse_mcast_dump({});
+    const auto rows = netlink::parse_mcast_dump(std::span<const std::uint8_t>());
     REQUIRE(rows);
     CHECK(rows->empty());
   }

@@ -176,7 +176,9 @@ TEST_CASE("live kernel: DumpSockets reuses a socket after a clean dump and answe
   };
   const auto fresh = names(netlink::dump(netlink::DumpRequest::links()));
   for (int round = 0; round < 5; ++round) {
-    CHECK(names(sockets.dump(netlink::DumpRequest::links())) == fresh);
+    const auto links = sockets.dump(netlink::DumpRequest::links());
+    CHECK(names(links) == fresh);
+    CHECK(links->message_count() == netlink::count_messages(*links));  // what parsers size rows by
     CHECK(sockets.idle() == 1);  // the same socket each time
     // Another kind of dump on the same socket: a new sequence number, nothing of the last one.
     const auto qdiscs = sockets.dump(netlink::DumpRequest::qdiscs());
@@ -245,6 +247,9 @@ TEST_CASE("dump assembler: datagrams received in place give what feeding copies 
     CHECK(*a == *b);
     CHECK(*b == (d + 1 == datagrams.size()));
     CHECK(in_place.messages() == std::span<const std::uint8_t>(copied.messages()));
+    // Counted as kept, whichever path: what a walk of the kept bytes counts.
+    CHECK(in_place.messages().message_count() == netlink::count_messages(in_place.messages()));
+    CHECK(copied.messages().message_count() == netlink::count_messages(copied.messages()));
   }
   // A datagram cut short is an error in place too.
   netlink::DumpAssembler cut(kSeq, kPort);

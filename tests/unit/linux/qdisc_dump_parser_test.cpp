@@ -230,7 +230,7 @@ TEST_CASE("send queues: pfifo_fast without a known txqlen has no max_length") {
 
 TEST_CASE("qdisc dump: hand-built messages") {
   SUBCASE("empty dump") {
-    const auto rows = netlink::parse_qdisc_dump({});
+    const auto rows = netlink::parse_qdisc_dump(std::span<const std::uint8_t>());
     REQUIRE(rows);
     CHECK(rows->empty());
   }
