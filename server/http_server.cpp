@@ -20,6 +20,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -163,6 +164,23 @@ struct Job {
 // Whether the connection stays open after the response to `request`.
 bool keeps_alive(const HttpRequest& request, bool stopping) {
   return request.keep_alive && !request.has_body && !stopping;
+}
+
+// Sends what is left of `head` and then `body` from byte `at` of the two, head and body in one
+// call: no second small segment waiting for a delayed ACK. sendmsg's result.
+ssize_t send_rest(int fd, std::string_view head, std::string_view body, std::size_t at) {
+  iovec parts[2];
+  int count = 0;
+  if (at < head.size()) {
+    parts[count++] = {const_cast<char*>(head.data() + at), head.size() - at};
+    if (!body.empty()) parts[count++] = {const_cast<char*>(body.data()), body.size()};
+  } else {
+    parts[count++] = {const_cast<char*>(body.data() + (at - head.size())), body.size() - (at - head.size())};
+  }
+  msghdr message{};
+  message.msg_iov = parts;
+  message.msg_iovlen = count;
+  return sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 }  // namespace
@@ -629,8 +647,8 @@ void HttpServer::Loop::worker() {
 }
 
 // A response to a keep-alive request on a plain connection is written by the worker that made
-// it: the loop would otherwise be woken for every response (a pipe write, a context switch to
-// the loop and back), which was a fifth of a small scrape's CPU. What the socket does not take
+// it: the loop would otherwise be woken for every response (a pipe write, a switch to the loop
+// thread and back to epoll_wait), a fixed cost that weighs most on small scrapes. What the socket does not take
 // at once (a slow reader, a large body) is left to the loop, as is any response that ends the
 // connection. The loop does not touch a connection while a worker has it (state processing:
 // not in the poller, never closed before the workers are joined), so the worker may write to
@@ -643,19 +661,7 @@ void HttpServer::Loop::send_from_worker(Job& job) {
   if (response.head) response.body.clear();
   const std::size_t total = job.head.size() + response.body.size();
   while (job.sent < total) {
-    iovec parts[2];
-    int count = 0;
-    if (job.sent < job.head.size()) {
-      parts[count++] = {job.head.data() + job.sent, job.head.size() - job.sent};
-      if (!response.body.empty()) parts[count++] = {response.body.data(), response.body.size()};
-    } else {
-      const std::size_t at = job.sent - job.head.size();
-      parts[count++] = {response.body.data() + at, response.body.size() - at};
-    }
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = count;
-    const ssize_t sent = sendmsg(job.fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t sent = send_rest(job.fd, job.head, response.body, job.sent);
     if (sent < 0 && errno == EINTR) continue;
     if (sent <= 0) return;  // full (the loop waits for room) or an error (the loop's write finds it)
     job.sent += static_cast<std::size_t>(sent);
@@ -718,11 +724,11 @@ void HttpServer::Loop::start_writing(Connection& c, std::string head, HttpRespon
 void HttpServer::Loop::flush(Connection& c) {
   const std::size_t total = c.out_head.size() + c.out_body.size();
   while (c.out_at < total) {
-    const bool in_head = c.out_at < c.out_head.size();
-    const char* data = in_head ? c.out_head.data() + c.out_at : c.out_body.data() + (c.out_at - c.out_head.size());
-    const std::size_t left = in_head ? c.out_head.size() - c.out_at : total - c.out_at;
     std::size_t n = 0;
     if (c.ssl) {
+      const bool in_head = c.out_at < c.out_head.size();
+      const char* data = in_head ? c.out_head.data() + c.out_at : c.out_body.data() + (c.out_at - c.out_head.size());
+      const std::size_t left = in_head ? c.out_head.size() - c.out_at : total - c.out_at;
       ERR_clear_error();
       const int r = SSL_write_ex(c.ssl.get(), data, left, &n);
       if (r != 1) {
@@ -733,15 +739,7 @@ void HttpServer::Loop::flush(Connection& c) {
         return close_connection(c.fd);
       }
     } else {
-      // Head and body in one call: no second small segment waiting for a delayed ACK.
-      iovec parts[2];
-      int count = 0;
-      parts[count++] = {const_cast<char*>(data), left};
-      if (in_head && !c.out_body.empty()) parts[count++] = {c.out_body.data(), c.out_body.size()};
-      msghdr message{};
-      message.msg_iov = parts;
-      message.msg_iovlen = count;
-      const ssize_t sent = sendmsg(c.fd, &message, MSG_NOSIGNAL);
+      const ssize_t sent = send_rest(c.fd, c.out_head, c.out_body, c.out_at);
       if (sent < 0 && errno == EINTR) continue;
       if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return watch(c, false, true);
       if (sent <= 0) return close_connection(c.fd);
