@@ -243,7 +243,7 @@ Result<bool> DumpAssembler::feed_received(std::size_t received) {
   // The last datagram (with NLMSG_DONE) or one with foreign messages: message by message, from
   // a copy, as appending to the buffer would write over the datagram itself.
   const std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
-  return feed(copy);
+  return feed_each(copy);
 }
 
 Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
@@ -255,7 +255,10 @@ Result<bool> DumpAssembler::feed(std::span<const std::uint8_t> datagram) {
     messages_.add_message_count(shape->messages);
     return false;
   }
+  return feed_each(datagram);
+}
 
+Result<bool> DumpAssembler::feed_each(std::span<const std::uint8_t> datagram) {
   FeedState state{seq_, portid_, &messages_, std::nullopt, false};
   mnl_cb_t control[NLMSG_MIN_TYPE] = {};
   control[NLMSG_NOOP] = on_ignored;

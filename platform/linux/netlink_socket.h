@@ -126,6 +126,9 @@ class DumpAssembler {
     std::size_t messages = 0;
   };
   Result<Shape> shape_of(std::span<const std::uint8_t> datagram) const;
+  // The message-by-message path of feed(), on a datagram shape_of() found whole; it must not
+  // lie in messages_'s room, which appending overwrites.
+  Result<bool> feed_each(std::span<const std::uint8_t> datagram);
 
   std::uint32_t seq_;
   std::uint32_t portid_;
