@@ -115,6 +115,21 @@ int port_of(const server::HttpServer& server) {
   return std::stoi(address.substr(address.rfind(':') + 1));
 }
 
+// The exporter's routes for the interface MIB over a FakeReader, served on 127.0.0.1:0.
+struct ServedFakeReader {
+  std::shared_ptr<test::FakeReader> reader = std::make_shared<test::FakeReader>();
+  server::StatusCounter statuses;
+  collector::Scraper scraper{{"ifmib"}, {}, reader, false, [this] { return statuses.counts(); }};
+  std::unique_ptr<server::HttpServer> http;  // last: stopped before the scraper goes
+
+  ServedFakeReader() {
+    auto started = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
+    REQUIRE_MESSAGE(started, started.error().text());
+    http = std::move(*started);
+  }
+  int port() const { return port_of(*http); }
+};
+
 }  // namespace
 
 TEST_CASE("server: status codes for paths, methods and collect[]") {
@@ -178,12 +193,8 @@ TEST_CASE("server: scrapes beyond --web.max-requests get 503, health checks stil
 }
 
 TEST_CASE("server: pipelined requests on one connection are answered in order, HTTP/1.0 and the limits") {
-  auto reader = std::make_shared<test::FakeReader>();
-  server::StatusCounter statuses;
-  collector::Scraper scraper({"ifmib"}, {}, reader, false, [&statuses] { return statuses.counts(); });
-  auto http = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
-  REQUIRE_MESSAGE(http, http.error().text());
-  const int port = port_of(**http);
+  ServedFakeReader served;
+  const int port = served.port();
   // Three requests in one write: the first two keep the connection, the third closes it.
   const std::string three = exchange_raw(port,
                                          "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -209,7 +220,7 @@ TEST_CASE("server: pipelined requests on one connection are answered in order, H
   const std::string post = exchange_raw(port, "POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n");
   CHECK(status_of(post) == 405);
   CHECK(post.find("HTTP/1.1", 5) == std::string::npos);
-  (*http)->stop();
+  served.http->stop();
 }
 
 namespace {
@@ -242,12 +253,8 @@ TEST_CASE("server: 300 keep-alive requests in a row on one connection are each a
   // Workers write keep-alive responses themselves and put the connection back in the poller
   // without waking the loop: had they not, each next request would wait for the loop's 250 ms
   // tick (a median of about 125 ms, where a working server answers in well under one).
-  auto reader = std::make_shared<test::FakeReader>();
-  server::StatusCounter statuses;
-  collector::Scraper scraper({"ifmib"}, {}, reader, false, [&statuses] { return statuses.counts(); });
-  auto http = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
-  REQUIRE_MESSAGE(http, http.error().text());
-  const int fd = connect_loopback(port_of(**http));
+  ServedFakeReader served;
+  const int fd = connect_loopback(served.port());
   REQUIRE(fd >= 0);
   std::vector<double> milliseconds;
   for (int i = 0; i < 300; ++i) {
@@ -272,10 +279,10 @@ TEST_CASE("server: 300 keep-alive requests in a row on one connection are each a
   MESSAGE("median " << milliseconds[150] << " ms, slowest " << milliseconds.back() << " ms");
   CHECK(milliseconds[150] < 50);
   // Every response was counted, those the workers wrote included (the next scrape reads them).
-  const auto counts = statuses.counts();
+  const auto counts = served.statuses.counts();
   CHECK(counts.at(200) == 200);
   CHECK(counts.at(404) == 100);
-  (*http)->stop();
+  served.http->stop();
 }
 
 TEST_CASE("server: a keep-alive response larger than the socket takes is finished by the loop for a slow reader") {
@@ -286,19 +293,15 @@ TEST_CASE("server: a keep-alive response larger than the socket takes is finishe
   wmem >> wmem_min >> wmem_default >> wmem_max;
   REQUIRE(wmem_max > 0);
   const std::size_t want = wmem_max * 3 / 2;
-  auto reader = std::make_shared<test::FakeReader>();
+  ServedFakeReader served;
   std::vector<platform::Interface> interfaces(want / 600 + 1);  // some 620 bytes of text each
   for (std::size_t i = 0; i < interfaces.size(); ++i) {
     interfaces[i].name = "veth" + std::to_string(i);
     interfaces[i].index = static_cast<std::uint32_t>(i + 1);
     interfaces[i].type = "ether";
   }
-  reader->interfaces_result = interfaces;
-  server::StatusCounter statuses;
-  collector::Scraper scraper({"ifmib"}, {}, reader, false, [&statuses] { return statuses.counts(); });
-  auto http = server::HttpServer::start(loopback_config(40), routes(scraper), statuses);
-  REQUIRE_MESSAGE(http, http.error().text());
-  const int fd = connect_loopback(port_of(**http), 4096);
+  served.reader->interfaces_result = interfaces;
+  const int fd = connect_loopback(served.port(), 4096);
   REQUIRE(fd >= 0);
   const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
   for (int round = 0; round < 2; ++round) {
@@ -313,5 +316,5 @@ TEST_CASE("server: a keep-alive response larger than the socket takes is finishe
     CHECK(body.find("ifmib_scrape_collector_success{collector=\"ifmib\"} 1") != std::string::npos);
   }
   close(fd);
-  (*http)->stop();
+  served.http->stop();
 }
