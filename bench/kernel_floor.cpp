@@ -1,10 +1,11 @@
 // The kernel floor of one scrape: the CPU time (getrusage, user + system) of the reads the
 // exporter makes, done with nothing on top: one NETLINK_ROUTE socket kept open, each dump
-// received straight into a buffer kept from the last, no parsing; the /proc/net multicast files read whole in 256 KiB chunks as
-// platform/linux/procfs_file.cpp does. Each read lands in a buffer kept from the previous
-// repetition: a fresh one costs a page fault per 4 KiB, which on this kind of VM made the
-// RTM_GETLINK "floor" 12 ms at 1000 interfaces where the kernel's own work is 1.3 ms. Also the RTM_GETMULTICAST dumps the exporter does not
-// (yet) use, to compare them with the procfs files.
+// received straight into a buffer kept from the last, no parsing; the /proc/net multicast files
+// read whole in 256 KiB chunks as platform/linux/procfs_file.cpp does. Each read lands in a
+// buffer kept from the previous repetition: a fresh one costs a page fault per 4 KiB, which on
+// this kind of VM made the RTM_GETLINK "floor" 12 ms at 1000 interfaces where the kernel's own
+// work is 1.3 ms. Also the RTM_GETMULTICAST dumps the exporter does not (yet) use, to compare
+// them with the procfs files.
 //
 //   kernel_floor [REPS] [RECORD_DIR]
 // prints "read <name> cpu_ms <median> wall_ms <median> bytes <n>" per read, medians over REPS
