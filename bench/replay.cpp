@@ -97,10 +97,15 @@ platform::LinuxSource recorded_source(const std::string& dir) {
 }
 
 // The Linux reader over the recorded source; only the process statistics are fixed (they
-// describe the replay process, not the recording).
+// describe the replay process, not the recording). `fresh_multicast`: every multicast read by a
+// new Linux reader, so that nothing made from the last read's bytes is reused (the worst case, as
+// on a host whose groups changed since the last scrape); otherwise one reader throughout, which
+// hands out the snapshot it made from the same bytes before (a host where nothing moved).
 class RecordedReader final : public platform::Reader {
  public:
-  explicit RecordedReader(const std::string& dir) : inner_(platform::make_linux_reader("/proc/net", recorded_source(dir))) {}
+  RecordedReader(const std::string& dir, bool fresh_multicast)
+      : source_(recorded_source(dir)), inner_(platform::make_linux_reader("/proc/net", source_)),
+        fresh_multicast_(fresh_multicast) {}
   Result<std::vector<platform::Interface>> interfaces() override { return inner_->interfaces(); }
   Result<std::vector<platform::SendQueue>> send_queues(const platform::SendQueueQuery& q) override {
     return inner_->send_queues(q);
@@ -110,14 +115,26 @@ class RecordedReader final : public platform::Reader {
     return inner_->send_queues_of(interfaces, q);
   }
   Result<platform::MulticastSnapshot> multicast(const platform::MulticastQuery& q) override {
-    return inner_->multicast(q);
+    return multicast_reader().multicast(q);
+  }
+  Result<std::shared_ptr<const platform::MulticastSnapshot>> shared_multicast(const platform::MulticastQuery& q) override {
+    return multicast_reader().shared_multicast(q);
   }
   Result<platform::ProcessStats> process() override {
     return platform::ProcessStats{1.5, 8u << 20, 64u << 20, 12, 1024, 1.7e9};
   }
 
  private:
+  platform::Reader& multicast_reader() {
+    if (!fresh_multicast_) return *inner_;
+    fresh_ = platform::make_linux_reader("/proc/net", source_);
+    return *fresh_;
+  }
+
+  platform::LinuxSource source_;
   std::unique_ptr<platform::Reader> inner_;
+  bool fresh_multicast_;
+  std::unique_ptr<platform::Reader> fresh_;
 };
 
 }  // namespace
@@ -133,7 +150,10 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   mallopt(M_ARENA_MAX, 1);
   const int scrapes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  auto reader = std::make_shared<RecordedReader>(argv[1]);
+  // REPLAY_GZIP (below) says which case: kept reuses the multicast snapshot too, fresh does not.
+  const char* gzip_mode = std::getenv("REPLAY_GZIP");
+  const bool kept = gzip_mode && std::string(gzip_mode) == "kept";
+  auto reader = std::make_shared<RecordedReader>(argv[1], !kept);
   std::vector<std::string> enabled;
   for (const auto& info : collector::all_collectors()) {
     if (info.default_enabled) enabled.emplace_back(info.name);
@@ -152,11 +172,10 @@ int main(int argc, char** argv) {
   }
   // REPLAY_GZIP=kept: one GzipCache over every scrape, as the server keeps it; the replayed
   // snapshot never changes, so each scrape after the first reuses every family's piece but those
-  // of the exporter's own metrics (the best case: a host where no counter moved). Default
-  // (fresh): a new GzipCache per scrape, every family compressed (the worst case: every family
-  // changed since the last scrape).
-  const char* gzip_mode = std::getenv("REPLAY_GZIP");
-  const bool kept = gzip_mode && std::string(gzip_mode) == "kept";
+  // of the exporter's own metrics, and the multicast snapshot made from the same bytes (the best
+  // case: a host where no counter moved). Default (fresh): a new GzipCache per scrape, every
+  // family compressed, the multicast files parsed (the worst case: everything changed since the
+  // last scrape).
   server::GzipCache cache(server::deflate_piece);
   std::size_t series = 0;
   {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 #include <string>
@@ -192,15 +194,29 @@ const char* mode_label(const std::optional<platform::FilterMode>& mode) {
 std::span<const MetricSpec> MulticastCollector::metrics() { return kMetrics; }
 
 Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
-  const bool detail = options_.multicast_groups;
   platform::MulticastQuery query = options_.multicast;
-  query.users = detail;  // the per-group series show users; the counts do not need them
-  auto snapshot = reader.multicast(query);
+  query.users = options_.multicast_groups;  // the per-group series show users; the counts do not need them
+  auto snapshot = reader.shared_multicast(query);
   if (!snapshot) return snapshot.error().within("multicast");
+  std::shared_ptr<const Made> last;
+  {
+    std::lock_guard lock(mu_);
+    last = last_;
+  }
+  if (last && last->snapshot == *snapshot) return last->families;
+  Families families = families_of(**snapshot, query);
+  auto made = std::make_shared<const Made>(Made{std::move(*snapshot), families});
+  std::lock_guard lock(mu_);
+  last_ = std::move(made);
+  return families;
+}
 
+Families MulticastCollector::families_of(const platform::MulticastSnapshot& snapshot,
+                                         const platform::MulticastQuery& query) const {
+  const bool detail = options_.multicast_groups;
   std::vector<const platform::MulticastGroup*> sorted;
-  sorted.reserve(snapshot->groups.size());
-  for (const auto& g : snapshot->groups) {
+  sorted.reserve(snapshot.groups.size());
+  for (const auto& g : snapshot.groups) {
     if (wanted(query, g.family) && options_.devices.accepts(g.device)) sorted.push_back(&g);
   }
   const std::vector<Membership> memberships = merge_runs(sort_by_membership_key(sorted));
@@ -217,7 +233,7 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
     }
   }
   std::vector<std::string_view> protocol_devices;
-  for (const auto& p : snapshot->protocols) {
+  for (const auto& p : snapshot.protocols) {
     if (wanted(query, p.family) && options_.devices.accepts(p.device)) protocol_devices.push_back(p.device);
   }
   std::sort(protocol_devices.begin(), protocol_devices.end());
@@ -282,8 +298,8 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   // A platform may list a device's protocol twice; the first row counts. Hashed: an ordered set
   // compared names with a memcmp call per step (perf).
   std::unordered_set<ProtocolKey, ProtocolKeyHash> seen_protocols;  // views of the snapshot
-  seen_protocols.reserve(snapshot->protocols.size());
-  for (const auto& p : snapshot->protocols) {
+  seen_protocols.reserve(snapshot.protocols.size());
+  for (const auto& p : snapshot.protocols) {
     if (!wanted(query, p.family) || !options_.devices.accepts(p.device)) continue;
     if (!seen_protocols.insert({p.device, p.family}).second) continue;
     add_sample(f[p.family == AddressFamily::inet ? kIgmpVersion : kMldVersion], {{"device", p.device}}, p.version);

@@ -47,6 +47,10 @@ class ScrapeReader final : public platform::Reader {
     if (auto denied = check(platform::Read::multicast, "multicast")) return *denied;
     return inner_.multicast(q);
   }
+  Result<std::shared_ptr<const platform::MulticastSnapshot>> shared_multicast(const platform::MulticastQuery& q) override {
+    if (auto denied = check(platform::Read::multicast, "multicast")) return *denied;
+    return inner_.shared_multicast(q);
+  }
   Result<platform::ProcessStats> process() override { return inner_.process(); }
 
  private:

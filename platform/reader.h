@@ -66,6 +66,15 @@ class Reader {
     return send_queues(query);
   }
   virtual Result<MulticastSnapshot> multicast(const MulticastQuery& query) = 0;
+  /// multicast() for callers that only read it, shared instead of copied. A reader may hand out
+  /// the snapshot it made for an earlier call when every byte it read for this one was the same
+  /// (Linux: multicast_memo.h): the same object then means the same kernel state, and a caller
+  /// may keep what it derived from it. The default wraps multicast(), a new object every call.
+  virtual Result<std::shared_ptr<const MulticastSnapshot>> shared_multicast(const MulticastQuery& query) {
+    auto read = multicast(query);
+    if (!read) return read.error();
+    return std::make_shared<const MulticastSnapshot>(std::move(*read));
+  }
   virtual Result<ProcessStats> process() = 0;
 
   /// Problems met by earlier calls that did not fail them (an interface row that could not be

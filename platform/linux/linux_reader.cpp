@@ -5,13 +5,16 @@
 
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "platform/linux/ethtool_cache.h"
 #include "platform/linux/inet6_groups.h"
 #include "platform/linux/link_dump_parser.h"
 #include "platform/linux/link_name_cache.h"
 #include "platform/linux/mcast_dump_parser.h"
+#include "platform/linux/multicast_memo.h"
 #include "platform/linux/linux_reader.h"
+#include "platform/linux/netlink_message.h"
 #include "platform/linux/netlink_socket.h"
 #include "platform/linux/process_stats.h"
 #include "platform/linux/procfs_file.h"
@@ -95,50 +98,92 @@ class LinuxReader final : public Reader {
   }
 
   Result<MulticastSnapshot> multicast(const MulticastQuery& query) override {
-    procfs::ProcfsMulticastRows rows;
+    auto shared = shared_multicast(query);
+    if (!shared) return shared.error();
+    return **shared;
+  }
+
+  // Reads everything the query needs, in the same order and with the same decisions whether or
+  // not the bytes turn out to be those of the last snapshot (multicast_memo.h); parses only when
+  // they are not.
+  Result<std::shared_ptr<const MulticastSnapshot>> shared_multicast(const MulticastQuery& query) override {
+    auto entry = std::make_shared<linux_mcast::MulticastMemoEntry>();
+    linux_mcast::MulticastInputs& in = entry->inputs;
+    in.query = query;
     // IPv4: /proc/net/igmp is the only source of the IGMP version, and it lists every group with
     // its users, so it serves even where RTM_GETMULTICAST for AF_INET exists (Linux >= 6.13).
-    auto igmp = read_if(source_, query.inet, proc_net_ + "/igmp");
-    if (!igmp) return igmp.error();
-    auto mcfilter = read_if(source_, query.inet, proc_net_ + "/mcfilter");
-    if (!mcfilter) return mcfilter.error();
-    auto mcfilter6 = read_if(source_, query.inet6, proc_net_ + "/mcfilter6");
-    if (!mcfilter6) return mcfilter6.error();
-    auto dev_mcast = read_if(source_, query.link, proc_net_ + "/dev_mcast");
-    if (!dev_mcast) return dev_mcast.error();
+    for (auto [text, wanted, file] : {std::tuple{&in.igmp, query.inet, "/igmp"}, {&in.mcfilter, query.inet, "/mcfilter"},
+                                      {&in.mcfilter6, query.inet6, "/mcfilter6"}, {&in.dev_mcast, query.link, "/dev_mcast"}}) {
+      auto read = read_if(source_, wanted, proc_net_ + file);
+      if (!read) return read.error();
+      *text = std::move(*read);
+    }
+    const auto last = memo_.last();
+    bool same = last && in.same_files_as(last->inputs);
 
-    if (auto parsed = procfs::parse_igmp(*igmp)) rows.igmp = std::move(*parsed);
-    else return parsed.error();
-    if (auto parsed = procfs::parse_mcfilter(*mcfilter)) rows.mcfilter = std::move(*parsed);
-    else return parsed.error();
-    if (auto parsed = procfs::parse_mcfilter6(*mcfilter6)) rows.mcfilter6 = std::move(*parsed);
-    else return parsed.error();
-    if (auto parsed = procfs::parse_dev_mcast(*dev_mcast)) rows.dev_mcast = std::move(*parsed);
-    else return parsed.error();
+    procfs::ProcfsMulticastRows rows;
+    bool parsed = false;
+    const auto parse_files = [&]() -> Status {
+      if (parsed) return ok_status();
+      parsed = true;
+      if (auto p = procfs::parse_igmp(in.igmp)) rows.igmp = std::move(*p);
+      else return p.error();
+      if (auto p = procfs::parse_mcfilter(in.mcfilter)) rows.mcfilter = std::move(*p);
+      else return p.error();
+      if (auto p = procfs::parse_mcfilter6(in.mcfilter6)) rows.mcfilter6 = std::move(*p);
+      else return p.error();
+      if (auto p = procfs::parse_dev_mcast(in.dev_mcast)) rows.dev_mcast = std::move(*p);
+      else return p.error();
+      return ok_status();
+    };
+    if (!same) {
+      if (auto status = parse_files(); !status) return status.error();
+    }
 
     // IPv6: the RTM_GETMULTICAST dump where it is enough (see inet6_groups.h: no source filters,
     // no per-group users asked for), else /proc/net/igmp6, which has names and users.
-    bool users_unknown = false;
-    if (query.inet6 && !query.users && rows.mcfilter6.empty()) {
-      if (auto groups = inet6_groups_by_dump(rows)) {
-        rows.igmp6 = std::move(*groups);
-        users_unknown = true;
+    if (query.inet6) {
+      in.tried_dump = same ? last->inputs.tried_dump : !query.users && rows.mcfilter6.empty();
+      if (in.tried_dump) {
+        if (auto bytes = source_.dump(netlink::DumpRequest::inet6_multicast())) in.inet6_dump = std::move(*bytes);
+        same = same && in.inet6_dump.has_value() == last->inputs.inet6_dump.has_value() &&
+               (!in.inet6_dump || netlink::same_messages(*in.inet6_dump, *last->inputs.inet6_dump));
+        if (same) {
+          in.used_dump = last->inputs.used_dump;
+        } else if (in.inet6_dump) {
+          if (auto status = parse_files(); !status) return status.error();
+          if (auto dumped = netlink::parse_mcast_dump(*in.inet6_dump)) {
+            if (auto groups = linux_mcast::inet6_groups_from_dump(*dumped, rows.igmp, rows.dev_mcast)) {
+              rows.igmp6 = std::move(*groups);
+              in.used_dump = true;
+            }
+          }
+        }
+      }
+      if (!in.used_dump) {
+        auto igmp6 = source_.read_file(proc_net_ + "/igmp6");
+        if (!igmp6) return igmp6.error();
+        in.igmp6 = std::move(*igmp6);
+        same = same && in.igmp6 == last->inputs.igmp6;
       }
     }
-    if (query.inet6 && !users_unknown) {
-      auto igmp6 = source_.read_file(proc_net_ + "/igmp6");
-      if (!igmp6) return igmp6.error();
-      if (auto parsed = procfs::parse_igmp6(*igmp6)) rows.igmp6 = std::move(*parsed);
-      else return parsed.error();
-    }
+    if (same) return last->snapshot;
 
+    if (auto status = parse_files(); !status) return status.error();
+    if (in.igmp6) {
+      if (auto p = procfs::parse_igmp6(*in.igmp6)) rows.igmp6 = std::move(*p);
+      else return p.error();
+    }
     MulticastSnapshot snapshot = procfs::to_multicast_snapshot(std::move(rows), query);
-    if (users_unknown) {
+    if (in.used_dump) {
       for (auto& g : snapshot.groups) {
         if (g.family == AddressFamily::inet6) g.users.reset();
       }
     }
-    return snapshot;
+    entry->snapshot = std::make_shared<const MulticastSnapshot>(std::move(snapshot));
+    auto made = entry->snapshot;
+    memo_.keep(std::move(entry));
+    return made;
   }
 
   Result<ProcessStats> process() override { return procfs::read_process_stats(); }
@@ -148,16 +193,7 @@ class LinuxReader final : public Reader {
   LinuxSource source_;             // fixed at construction
   netlink::EthtoolCache ethtool_;  // internally synchronised
   netlink::LinkNameCache names_;   // internally synchronised; for send_queues() alone
-
-  // The inet6 groups from the dump, or nullopt (dump failed or an interface has no name in the
-  // procfs rows): then /proc/net/igmp6 is read as before. Never an error of its own.
-  std::optional<std::vector<procfs::GroupRow>> inet6_groups_by_dump(const procfs::ProcfsMulticastRows& rows) const {
-    auto bytes = source_.dump(netlink::DumpRequest::inet6_multicast());
-    if (!bytes) return std::nullopt;
-    auto parsed = netlink::parse_mcast_dump(*bytes);
-    if (!parsed) return std::nullopt;
-    return linux_mcast::inet6_groups_from_dump(*parsed, rows.igmp, rows.dev_mcast);
-  }
+  linux_mcast::MulticastMemo memo_;  // internally synchronised
 
   Result<std::vector<netlink::QdiscRow>> read_qdiscs() const {
     auto bytes = source_.dump(netlink::DumpRequest::qdiscs());

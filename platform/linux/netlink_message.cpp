@@ -98,6 +98,28 @@ Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_li
   return ok_status();
 }
 
+bool same_messages(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  if (a.size() != b.size()) return false;
+  std::size_t offset = 0;
+  while (offset < a.size()) {
+    if (a.size() - offset < sizeof(nlmsghdr)) return false;
+    nlmsghdr ha, hb;
+    std::memcpy(&ha, a.data() + offset, sizeof ha);
+    std::memcpy(&hb, b.data() + offset, sizeof hb);
+    if (ha.nlmsg_len != hb.nlmsg_len || ha.nlmsg_type != hb.nlmsg_type || ha.nlmsg_flags != hb.nlmsg_flags) {
+      return false;
+    }
+    if (ha.nlmsg_len < sizeof(nlmsghdr) || ha.nlmsg_len > a.size() - offset) return false;
+    const std::size_t body = offset + sizeof(nlmsghdr);
+    const std::size_t end = offset + ha.nlmsg_len;
+    if (std::memcmp(a.data() + body, b.data() + body, end - body) != 0) return false;
+    // The padding to the next message (NLMSG_ALIGN) is compared with it, or with nothing at the end.
+    offset = std::min(a.size(), (end + NLMSG_ALIGNTO - 1) / NLMSG_ALIGNTO * NLMSG_ALIGNTO);
+    if (std::memcmp(a.data() + end, b.data() + end, offset - end) != 0) return false;
+  }
+  return true;
+}
+
 std::size_t count_messages(std::span<const std::uint8_t> bytes) {
   std::size_t count = 0;
   std::size_t offset = 0;

@@ -83,6 +83,11 @@ Status parse_attributes(const void* payload, std::size_t length, std::span<const
 Status for_each_message(std::span<const std::uint8_t> bytes, std::initializer_list<std::uint16_t> accepted,
                         const std::function<Status(const nlmsghdr&)>& on_message);
 
+/// Whether `a` and `b` hold the same messages byte for byte, but for each header's nlmsg_seq and
+/// nlmsg_pid (a new request's numbers): two dumps of a kernel state that did not change. False
+/// when either is not a whole run of messages.
+bool same_messages(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+
 /// Where in a dump a message is, for error context: "<message> ifindex <n>". Built only when an
 /// error needs it.
 struct MessagePlace {

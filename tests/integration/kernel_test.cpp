@@ -237,6 +237,51 @@ TEST_CASE("multicast: groups and sources per family equal procfs after real join
   CHECK(after.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet"}}) == 0);
 }
 
+// Default flags (no per-group detail, so IPv6 groups come from the RTM_GETMULTICAST dump): the
+// reader hands out its last snapshot while the kernel's bytes stay the same
+// (platform/linux/multicast_memo.h), so scrapes before, during and after real joins must each
+// equal procfs as it is then, and a join or a leave must show at the very next scrape.
+TEST_CASE("multicast: default flags: steady scrapes, a real join, a leave; each scrape equals procfs") {
+  Netns ns;
+  ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
+        "ip link set dev b up");
+  ExporterInNetns exporter(ns, kPort);
+  const auto check_equals_procfs = [&](const std::string& when) {
+    const auto out = scrape(exporter);
+    const ProcCounts proc = proc_counts(ns, "a");
+    CAPTURE(when);
+    CHECK(out.value("ifmib_scrape_collector_success", {{"collector", "multicast"}}) == 1);
+    CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "inet"}}) == proc.igmp_groups);
+    CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "inet6"}}) == proc.igmp6_groups);
+    CHECK(out.value("ifmib_multicast_groups", {{"device", "a"}, {"family", "link"}}) == proc.link_groups);
+    CHECK(out.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet"}}) == proc.sources4);
+    CHECK(out.value("ifmib_multicast_sources", {{"device", "a"}, {"family", "inet6"}}) == proc.sources6);
+    return proc;
+  };
+  const ProcCounts before = check_equals_procfs("before the joins");
+  check_equals_procfs("before the joins, again");
+
+  std::ofstream("/tmp/ifmib-joiner-" + ns.name() + ".py") << kJoiner;
+  test::Child joiner({"ip", "netns", "exec", ns.name(), "python3", "/tmp/ifmib-joiner-" + ns.name() + ".py"});
+  for (int i = 0; i < 200 && joiner.stdout_text().find("joined") == std::string::npos; ++i) {
+    REQUIRE_MESSAGE(joiner.running(), joiner.stderr_text());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::remove(("/tmp/ifmib-joiner-" + ns.name() + ".py").c_str());
+  REQUIRE(joiner.stdout_text().find("joined") != std::string::npos);
+  const ProcCounts joined = check_equals_procfs("after the joins");
+  CHECK(joined.igmp_groups == before.igmp_groups + 2);    // 239.1.1.1, 232.1.1.1
+  CHECK(joined.igmp6_groups == before.igmp6_groups + 1);  // ff15::1234
+  CHECK(joined.sources4 == 2);
+  check_equals_procfs("after the joins, again");
+
+  joiner.stop(SIGKILL);
+  const ProcCounts left = check_equals_procfs("after the leave");
+  CHECK(left.igmp_groups == before.igmp_groups);
+  CHECK(left.igmp6_groups == before.igmp6_groups);
+  CHECK(left.sources4 == 0);
+}
+
 // Without per-group detail and with no IPv6 source filter, the reader takes IPv6 groups from the
 // RTM_GETMULTICAST dump, not /proc/net/igmp6. To see that it does, the reader runs in-process
 // in the namespace with a procfs directory holding every multicast file but igmp6: the read

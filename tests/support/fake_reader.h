@@ -2,6 +2,7 @@
 // A Reader that serves fixed snapshots (or errors) and counts calls: drives every collector test.
 
 #include <atomic>
+#include <memory>
 #include <utility>
 
 #include "platform/reader.h"
@@ -37,6 +38,15 @@ class FakeReader final : public platform::Reader {
     ++multicast_calls;
     last_query = query;
     return multicast_result;
+  }
+  /// When set, what shared_multicast() hands out (the same object every call, as a reader whose
+  /// bytes did not change); otherwise the default, a new object wrapping multicast().
+  std::shared_ptr<const platform::MulticastSnapshot> shared_multicast_result;
+  Result<std::shared_ptr<const platform::MulticastSnapshot>> shared_multicast(const platform::MulticastQuery& query) override {
+    if (!shared_multicast_result) return platform::Reader::shared_multicast(query);
+    ++multicast_calls;
+    last_query = query;
+    return shared_multicast_result;
   }
   Result<platform::ProcessStats> process() override { return process_result; }
 

@@ -140,3 +140,45 @@ TEST_CASE("multicast: groups in any order, a device's rows apart, repeats merged
         3);
   CHECK(out.find("ifmib_multicast_group_users").size() == 6);  // one series per distinct membership
 }
+
+TEST_CASE("multicast: a snapshot handed out again gives the same series; another one its own") {
+  for (const bool groups : {false, true}) {
+    CAPTURE(groups);
+    collector::Options options;
+    options.multicast_groups = groups;
+    const collector::MulticastCollector collector(options);  // one instance: it keeps its last families
+    test::FakeReader reader;
+    const auto first = std::make_shared<const platform::MulticastSnapshot>(sample_snapshot());
+    reader.shared_multicast_result = first;
+    const auto collect = [&] {
+      auto families = collector.collect(reader);
+      REQUIRE(families.ok());
+      return test::serialize(*families);
+    };
+    // What a collector that never saw a snapshot makes of each one.
+    const auto expected = [&](const platform::MulticastSnapshot& snapshot) {
+      test::FakeReader plain;
+      plain.multicast_result = snapshot;
+      auto families = collector::MulticastCollector(options).collect(plain);
+      REQUIRE(families.ok());
+      return test::serialize(*families);
+    };
+    const std::string a = collect();
+    const std::string b = collect();
+    CHECK(reader.multicast_calls == 2);  // the kernel is read at every scrape
+    CHECK(a == expected(*first));
+    CHECK(b == a);
+
+    // Another snapshot is counted afresh: here lo left its group.
+    auto changed = sample_snapshot();
+    changed.groups.pop_back();
+    reader.shared_multicast_result = std::make_shared<const platform::MulticastSnapshot>(changed);
+    const std::string c = collect();
+    CHECK(c == expected(changed));
+    CHECK(c != a);
+    CHECK(c.find("ifmib_multicast_groups{device=\"lo\",family=\"inet\"} 0\n") != std::string::npos);
+    // And one equal to the first, but another object, too.
+    reader.shared_multicast_result = std::make_shared<const platform::MulticastSnapshot>(sample_snapshot());
+    CHECK(collect() == a);
+  }
+}
