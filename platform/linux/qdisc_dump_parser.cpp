@@ -135,11 +135,25 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, con
 
 std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, std::span<const LinkName> links,
                                        const SendQueueQuery& query) {
-  std::unordered_map<std::uint32_t, const LinkName*> by_index;
+  // Links by ifindex, sorted (a dump lists them in ifindex order, so usually no sort runs), the
+  // first of equal indexes first. A hash map's node per link was a thousand allocations per
+  // send-queue scrape at 1000 interfaces (bench/callgrind.sh: 2.6 -> 2.2 M instructions).
+  std::vector<const LinkName*> by_index;
   by_index.reserve(links.size());
-  for (const auto& link : links) by_index.emplace(link.index, &link);
+  for (const auto& link : links) by_index.push_back(&link);
+  const auto index_less = [](const LinkName* a, const LinkName* b) { return a->index < b->index; };
+  if (!std::is_sorted(by_index.begin(), by_index.end(), index_less)) {
+    std::stable_sort(by_index.begin(), by_index.end(), index_less);
+  }
+  const auto link_of = [&](std::uint32_t index) -> const LinkName* {
+    const auto found = std::lower_bound(by_index.begin(), by_index.end(), index,
+                                        [](const LinkName* l, std::uint32_t i) { return l->index < i; });
+    return found != by_index.end() && (*found)->index == index ? *found : nullptr;
+  };
 
   std::vector<SendQueue> queues;
+  queues.reserve(static_cast<std::size_t>(
+      std::count_if(qdiscs.begin(), qdiscs.end(), [](const QdiscRow& q) { return q.parent == TC_H_ROOT; })));
   // Multiqueue roots by ifindex: position in `queues` and the root's handle major.
   std::unordered_map<std::uint32_t, std::pair<std::size_t, std::uint32_t>> multiqueue;
   bool any_child = false;
@@ -149,15 +163,15 @@ std::vector<SendQueue> send_queues_from(const std::vector<QdiscRow>& qdiscs, std
       continue;
     }
     if (q.kind == "noqueue") continue;
-    const auto link = by_index.find(q.ifindex);
-    if (link == by_index.end()) continue;
+    const LinkName* const link = link_of(q.ifindex);
+    if (link == nullptr) continue;
     SendQueue out;
-    out.device = link->second->name;
+    out.device = link->name;
     out.index = q.ifindex;
     out.discipline = q.kind;
     out.length = q.qlen;
     if (q.kind == "pfifo_fast") {
-      if (link->second->txqlen) out.max_length = *link->second->txqlen;
+      if (link->txqlen) out.max_length = *link->txqlen;
     } else if (q.packet_limit) {  // pfifo, pfifo_head_drop
       out.max_length = *q.packet_limit;
     }

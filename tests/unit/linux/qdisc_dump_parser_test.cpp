@@ -221,6 +221,36 @@ TEST_CASE("send queues: the children of an mq or mqprio root become its transmit
   CHECK(queues[2].queues.empty());  // a tbf child is a class, not a TX queue
 }
 
+TEST_CASE("send queues: links in any order name their queues; of two links with one ifindex the first does") {
+  // A name cache or a test may list links out of ifindex order; an index listed twice (a rename
+  // seen twice) names the queue as the first listing does, as before.
+  std::vector<netlink::QdiscRow> qdiscs;
+  std::vector<netlink::LinkName> links;
+  for (std::uint32_t i = 1; i <= 300; ++i) {
+    qdiscs.push_back(qdisc_row(i, TC_H_ROOT, "pfifo"));
+    qdiscs.back().drops = i;
+  }
+  for (std::uint32_t k = 0; k < 300; ++k) {
+    const std::uint32_t index = 1 + (k * 7919) % 300;  // every index once, scattered
+    links.push_back({index, "if" + std::to_string(index), std::nullopt});
+  }
+  links.push_back({42, "late-42", std::nullopt});
+  links.insert(links.begin(), {17, "early-17", std::nullopt});
+  const auto queues = netlink::send_queues_from(qdiscs, links, {});
+  REQUIRE(queues.size() == 300);
+  for (std::uint32_t i = 1; i <= 300; ++i) {
+    const auto& q = queues[i - 1];
+    CAPTURE(i);
+    CHECK(q.index == i);
+    CHECK(q.drops == i);
+    CHECK(q.device == (i == 17 ? std::string("early-17") : "if" + std::to_string(i)));
+  }
+  // A qdisc whose ifindex no link has is skipped, below and above every link's.
+  qdiscs.push_back(qdisc_row(0, TC_H_ROOT, "pfifo"));
+  qdiscs.push_back(qdisc_row(301, TC_H_ROOT, "pfifo"));
+  CHECK(netlink::send_queues_from(qdiscs, links, {}).size() == 300);
+}
+
 TEST_CASE("send queues: pfifo_fast without a known txqlen has no max_length") {
   const std::vector<netlink::QdiscRow> qdiscs{qdisc_row(2, TC_H_ROOT, "pfifo_fast")};
   const auto queues = netlink::send_queues_from(qdiscs, {link(2, "a", std::nullopt)}, {});
