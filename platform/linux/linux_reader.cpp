@@ -112,8 +112,10 @@ class LinuxReader final : public Reader {
     in.query = query;
     // IPv4: /proc/net/igmp is the only source of the IGMP version, and it lists every group with
     // its users, so it serves even where RTM_GETMULTICAST for AF_INET exists (Linux >= 6.13).
-    for (auto [text, wanted, file] : {std::tuple{&in.igmp, query.inet, "/igmp"}, {&in.mcfilter, query.inet, "/mcfilter"},
-                                      {&in.mcfilter6, query.inet6, "/mcfilter6"}, {&in.dev_mcast, query.link, "/dev_mcast"}}) {
+    for (auto [text, wanted, file] : {std::tuple{&in.igmp, query.inet, "/igmp"},
+                                      {&in.mcfilter, query.inet, "/mcfilter"},
+                                      {&in.mcfilter6, query.inet6, "/mcfilter6"},
+                                      {&in.dev_mcast, query.link, "/dev_mcast"}}) {
       auto read = read_if(source_, wanted, proc_net_ + file);
       if (!read) return read.error();
       *text = std::move(*read);

@@ -5,9 +5,9 @@
 // and the multicast collector, given the same snapshot object, its families made from it (at
 // 1000 interfaces some 760 KB of /proc/net text and 14 000 groups: with both, a full scrape's
 // user-space instructions went from 36.4 M to 13.5 M, bench/callgrind.sh kept). The snapshot is
-// a function of these bytes and the query alone, so it is what parsing them again would give. Multicast
-// state rarely changes: a host's groups change when a socket joins or leaves, its timers only
-// run for the seconds after a join or a query.
+// a function of these bytes and the query alone, so it is what parsing them again would give.
+// Multicast state rarely changes: a host's groups change when a socket joins or leaves, its
+// timers only run for the seconds after a join or a query.
 
 #include <memory>
 #include <mutex>

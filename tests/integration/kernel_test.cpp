@@ -241,7 +241,7 @@ TEST_CASE("multicast: groups and sources per family equal procfs after real join
 // reader hands out its last snapshot while the kernel's bytes stay the same
 // (platform/linux/multicast_memo.h), so scrapes before, during and after real joins must each
 // equal procfs as it is then, and a join or a leave must show at the very next scrape.
-TEST_CASE("multicast: default flags: steady scrapes, a real join, a leave; each scrape equals procfs") {
+TEST_CASE("multicast: default flags: steady scrapes, a real join, a leave, each scrape equals procfs") {
   Netns ns;
   ns.sh("ip link add name a type veth peer name b && ip addr add 10.9.0.1/24 dev a && ip link set dev a up && "
         "ip link set dev b up");

@@ -141,7 +141,7 @@ TEST_CASE("multicast: groups in any order, a device's rows apart, repeats merged
   CHECK(out.find("ifmib_multicast_group_users").size() == 6);  // one series per distinct membership
 }
 
-TEST_CASE("multicast: a snapshot handed out again gives the same series; another one its own") {
+TEST_CASE("multicast: a snapshot handed out again gives the same series, another one its own") {
   for (const bool groups : {false, true}) {
     CAPTURE(groups);
     collector::Options options;

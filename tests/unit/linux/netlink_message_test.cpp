@@ -128,7 +128,7 @@ void set_header_field(std::vector<std::uint8_t>& bytes, std::size_t message, std
 
 }  // namespace
 
-TEST_CASE("same_messages: a new request's sequence and port numbers are the same messages; any other byte is not") {
+TEST_CASE("same_messages: a new request's sequence and port numbers are the same messages, any other byte is not") {
   const auto dump = ifmib::test::read_fixture_bytes("linux/netlink_mcast6_dump.bin");
   const auto offsets = message_offsets(dump);
   REQUIRE(offsets.size() == 14);  // tests/unit/fixtures/linux/README.md

@@ -221,7 +221,7 @@ TEST_CASE("send queues: the children of an mq or mqprio root become its transmit
   CHECK(queues[2].queues.empty());  // a tbf child is a class, not a TX queue
 }
 
-TEST_CASE("send queues: links in any order name their queues; of two links with one ifindex the first does") {
+TEST_CASE("send queues: links in any order name their queues, of two links with one ifindex the first does") {
   // A name cache or a test may list links out of ifindex order; an index listed twice (a rename
   // seen twice) names the queue as the first listing does, as before.
   std::vector<netlink::QdiscRow> qdiscs;
