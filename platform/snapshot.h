@@ -296,6 +296,8 @@ struct MulticastSnapshot {
 struct MulticastQuery {
   bool inet = true, inet6 = true, link = true;
   bool users = false;
+
+  bool operator==(const MulticastQuery&) const = default;
 };
 
 /// What a send-queue read should fetch; lets a reader skip per-queue detail nobody asked for.

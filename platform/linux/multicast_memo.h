@@ -32,9 +32,8 @@ struct MulticastInputs {
   /// Whether the first four files and the query are those of `last`: then every decision the
   /// read makes before its inet6 groups is the one `last` made.
   bool same_files_as(const MulticastInputs& last) const {
-    return query.inet == last.query.inet && query.inet6 == last.query.inet6 && query.link == last.query.link &&
-           query.users == last.query.users && igmp == last.igmp && mcfilter == last.mcfilter &&
-           mcfilter6 == last.mcfilter6 && dev_mcast == last.dev_mcast;
+    return query == last.query && igmp == last.igmp && mcfilter == last.mcfilter && mcfilter6 == last.mcfilter6 &&
+           dev_mcast == last.dev_mcast;
   }
 };
 
