@@ -7,7 +7,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include <cstring>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +16,7 @@
 
 #include "platform/linux/linux_reader.h"
 #include "tests/support/fixtures.h"
+#include "tests/unit/linux/netlink_test_builder.h"
 
 using namespace ifmib;
 using namespace ifmib::platform;
@@ -57,12 +58,8 @@ LinuxSource source_of(const std::shared_ptr<FakeKernel>& kernel) {
     }
     auto bytes = *kernel->inet6_dump;
     ++kernel->sequence;
-    for (std::size_t at = 0; at + sizeof(nlmsghdr) <= bytes.size();) {
-      nlmsghdr h;
-      std::memcpy(&h, bytes.data() + at, sizeof h);
-      h.nlmsg_seq = kernel->sequence;
-      std::memcpy(bytes.data() + at, &h, sizeof h);
-      at += NLMSG_ALIGN(h.nlmsg_len);
+    for (const auto at : test::message_offsets(bytes)) {
+      test::set_header_field(bytes, at, offsetof(nlmsghdr, nlmsg_seq), kernel->sequence);
     }
     return netlink::DumpBytes(bytes);
   };
@@ -155,13 +152,7 @@ TEST_CASE("multicast memo: inet6 groups by dump are reused across sequence numbe
   CHECK(second->get() == first->get());
 
   // A message less: a new snapshot, still from the dump.
-  nlmsghdr last{};
-  std::size_t last_at = 0;
-  for (std::size_t at = 0; at + sizeof(nlmsghdr) <= kernel->inet6_dump->size(); at += NLMSG_ALIGN(last.nlmsg_len)) {
-    std::memcpy(&last, kernel->inet6_dump->data() + at, sizeof last);
-    last_at = at;
-  }
-  kernel->inet6_dump->resize(last_at);
+  kernel->inet6_dump->resize(test::message_offsets(*kernel->inet6_dump).back());
   auto third = reader->shared_multicast(query);
   REQUIRE(third.ok());
   CHECK(third->get() != first->get());

@@ -16,6 +16,7 @@
 #include "platform/linux/mcast_dump_parser.h"
 #include "platform/linux/qdisc_dump_parser.h"
 #include "tests/support/fixtures.h"
+#include "tests/unit/linux/netlink_test_builder.h"
 
 namespace netlink = ifmib::platform::netlink;
 
@@ -107,38 +108,17 @@ TEST_CASE("count_messages counts the whole messages a dump's rows are reserved f
   CHECK(netlink::count_messages(with_header({}, 0, NLMSG_NOOP)) == 0);  // a zero length ends the walk
 }
 
-namespace {
-
-// The offsets of the messages of `bytes` (a captured dump: whole, aligned messages).
-std::vector<std::size_t> message_offsets(const std::vector<std::uint8_t>& bytes) {
-  std::vector<std::size_t> offsets;
-  for (std::size_t at = 0; at + sizeof(nlmsghdr) <= bytes.size();) {
-    offsets.push_back(at);
-    nlmsghdr h;
-    std::memcpy(&h, bytes.data() + at, sizeof h);
-    at += NLMSG_ALIGN(h.nlmsg_len);
-  }
-  return offsets;
-}
-
-template <class Field>
-void set_header_field(std::vector<std::uint8_t>& bytes, std::size_t message, std::size_t offset, Field value) {
-  std::memcpy(bytes.data() + message + offset, &value, sizeof value);
-}
-
-}  // namespace
-
 TEST_CASE("same_messages: a new request's sequence and port numbers are the same messages, any other byte is not") {
   const auto dump = ifmib::test::read_fixture_bytes("linux/netlink_mcast6_dump.bin");
-  const auto offsets = message_offsets(dump);
+  const auto offsets = ifmib::test::message_offsets(dump);
   REQUIRE(offsets.size() == 14);  // tests/unit/fixtures/linux/README.md
   CHECK(netlink::same_messages(dump, dump));
   CHECK(netlink::same_messages({}, {}));
 
   auto renumbered = dump;
   for (const auto at : offsets) {
-    set_header_field(renumbered, at, offsetof(nlmsghdr, nlmsg_seq), std::uint32_t{0xdeadbeef});
-    set_header_field(renumbered, at, offsetof(nlmsghdr, nlmsg_pid), std::uint32_t{4242});
+    ifmib::test::set_header_field(renumbered, at, offsetof(nlmsghdr, nlmsg_seq), std::uint32_t{0xdeadbeef});
+    ifmib::test::set_header_field(renumbered, at, offsetof(nlmsghdr, nlmsg_pid), std::uint32_t{4242});
   }
   REQUIRE(renumbered != dump);
   CHECK(netlink::same_messages(dump, renumbered));
@@ -167,6 +147,6 @@ TEST_CASE("same_messages: a new request's sequence and port numbers are the same
   const std::vector<std::uint8_t> cut(dump.begin(), dump.end() - 4);
   CHECK_FALSE(netlink::same_messages(cut, cut));
   auto overlong = dump;
-  set_header_field(overlong, offsets.back(), offsetof(nlmsghdr, nlmsg_len), std::uint32_t(dump.size()));
+  ifmib::test::set_header_field(overlong, offsets.back(), offsetof(nlmsghdr, nlmsg_len), std::uint32_t(dump.size()));
   CHECK_FALSE(netlink::same_messages(overlong, overlong));
 }

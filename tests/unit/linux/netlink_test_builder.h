@@ -91,6 +91,26 @@ inline std::vector<std::uint8_t> concat(std::initializer_list<std::vector<std::u
   return out;
 }
 
+/// The offsets of the messages of `bytes`, a well-formed dump (whole, aligned messages, such as a
+/// captured fixture): where tests change one message's header.
+inline std::vector<std::size_t> message_offsets(const std::vector<std::uint8_t>& bytes) {
+  std::vector<std::size_t> offsets;
+  for (std::size_t at = 0; at + sizeof(nlmsghdr) <= bytes.size();) {
+    offsets.push_back(at);
+    nlmsghdr h;
+    std::memcpy(&h, bytes.data() + at, sizeof h);
+    at += NLMSG_ALIGN(h.nlmsg_len);
+  }
+  return offsets;
+}
+
+/// Writes `value` over the header field at `field` (an offsetof(nlmsghdr, ...)) of the message at
+/// `message`.
+template <class Field>
+void set_header_field(std::vector<std::uint8_t>& bytes, std::size_t message, std::size_t field, Field value) {
+  std::memcpy(bytes.data() + message + field, &value, sizeof value);
+}
+
 /// NLMSG_ERROR carrying -err.
 inline std::vector<std::uint8_t> error_message(int err, std::uint32_t seq = 1, std::uint32_t pid = 0) {
   nlmsgerr e{};
