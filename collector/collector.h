@@ -22,7 +22,8 @@ struct Options {
 };
 
 /// Thread safety: collect() may run concurrently from several scrapes; implementations keep
-/// no mutable state.
+/// no mutable state but a memo of what their last scrape made, behind a lock, which never
+/// changes what collect() returns (the interface MIB's and the multicast collector's).
 class Collector {
  public:
   virtual ~Collector() = default;

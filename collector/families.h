@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +61,8 @@ struct LabelSlice {
   static constexpr std::uint32_t kSharedText = 1u << 31;
   std::uint32_t begin = 0;
   std::uint32_t size = 0;
+
+  bool operator==(const LabelSlice&) const = default;
 };
 
 /// One sample: its labels are the slice `labels` of Family::labels, then, when `more` is not
@@ -126,15 +129,43 @@ class RenderedLabels {
 /// compared with the last scrape's and kept for the next). Lives as long as a family using it.
 class SharedLabels {
  public:
-  SharedLabels() : text_(std::make_shared<std::string>()) {}
+  SharedLabels() {
+    auto text = std::make_shared<std::string>();
+    growing_ = text.get();
+    text_ = std::move(text);
+  }
+  /// The text an earlier SharedLabels rendered (its text()), for families to refer to again as
+  /// it is: a scrape whose labels are those of the last one renders none of them, and its
+  /// families' shared text is the very object the last scrape's were compared by (same_text).
+  /// Nothing more can be added to it (add() is a logic_error).
+  explicit SharedLabels(std::shared_ptr<const std::string> rendered) : text_(std::move(rendered)) {}
   /// Renders `labels` (as RenderedLabels does) after the text so far: the slice for add_sample.
   LabelSlice add(std::initializer_list<Label> labels);
-  void reserve(std::size_t bytes) { text_->reserve(bytes); }
-  const std::shared_ptr<std::string>& text() const { return text_; }
+  void reserve(std::size_t bytes) {
+    if (growing_ != nullptr) growing_->reserve(bytes);
+  }
+  /// Earlier text only: the slice that add() returned for `labels` when it rendered them as the
+  /// next piece of the text after the pieces matched so far, or nothing when the text there is
+  /// not what rendering `labels` writes (rendered_prefix_size). Called for the labels that were
+  /// added, in the same order, it returns the slices add() returned.
+  std::optional<LabelSlice> match(std::initializer_list<Label> labels);
+  /// True when match() has matched the whole earlier text.
+  bool matched_all() const { return growing_ == nullptr && matched_ == text_->size(); }
+  const std::shared_ptr<const std::string>& text() const { return text_; }
 
  private:
-  std::shared_ptr<std::string> text_;
+  std::shared_ptr<const std::string> text_;
+  std::string* growing_ = nullptr;  // text_, while it is being rendered; null for earlier text
+  std::size_t matched_ = 0;         // how much of earlier text match() has consumed
 };
+
+/// How many characters at the start of `text` are exactly what rendering `labels` writes
+/// (RenderedLabels, SharedLabels::add, add_sample), or std::string_view::npos when they are
+/// not. Renders nothing: compares each pair in place, which is several times cheaper than
+/// rendering it, so that a collector can check that text rendered in an earlier scrape is the
+/// text this scrape would render. A value that needs escaping or repair never matches: such
+/// labels are rendered afresh.
+std::size_t rendered_prefix_size(std::string_view text, std::initializer_list<Label> labels);
 
 /// Makes `family` refer to `shared`'s text, so that its samples may use slices of it (one
 /// SharedLabels per family: a second one is a logic_error).

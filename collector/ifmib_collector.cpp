@@ -1,5 +1,8 @@
 #include "collector/ifmib_collector.h"
 
+#include <charconv>
+#include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -111,55 +114,150 @@ class FlagLabels {
 
 std::span<const MetricSpec> IfmibCollector::metrics() { return kMetrics; }
 
+namespace {
+
+// Numbers as label text, on the stack.
+struct NumberText {
+  template <class Number>
+  explicit NumberText(Number n) : size(static_cast<std::size_t>(std::to_chars(text, std::end(text), n).ptr - text)) {}
+  std::string_view view() const { return {text, size}; }
+  char text[24];
+  std::size_t size;
+};
+
+// Call `use` with the own labels (after the device label) of an interface's ifmib_info and
+// ifmib_lower_info series: one list each, for rendering them and for matching the last scrape's
+// text against them.
+template <class Use>
+decltype(auto) with_info_labels(const platform::Interface& i, Use&& use) {
+  const NumberText index(i.index);
+  return use({{"ifindex", index.view()}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}});
+}
+template <class Use>
+decltype(auto) with_lower_labels(const platform::Interface& i, Use&& use) {
+  const NumberText index(i.lower_index.value_or(0));
+  const NumberText netnsid(i.lower_netnsid.value_or(0));
+  return use({{"lower_ifindex", index.view()}, {"lower_netnsid", i.lower_netnsid ? netnsid.view() : std::string_view()}});
+}
+
+// True when `last` (a family of the last scrape) is exactly what adding, for each interface of
+// `rows` in order, one sample of value 1 with its device label (`device_of`, by position in
+// `interfaces`) and the own labels `with_labels` gives would build now.
+template <class WithLabels>
+bool same_metadata_samples(const Family& last, const std::vector<const platform::Interface*>& interfaces,
+                           const std::vector<std::size_t>& rows, const std::vector<LabelSlice>& device_of,
+                           WithLabels&& with_labels) {
+  if (last.samples.size() != rows.size()) return false;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Sample& sample = last.samples[k];
+    const std::string_view own = last.slice(sample.more);
+    const bool same = sample.labels == device_of[rows[k]] && sample.value == 1 &&
+                      with_labels(*interfaces[rows[k]], [&](std::initializer_list<Label> labels) {
+                        return rendered_prefix_size(own, labels) == own.size();
+                      });
+    if (!same) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   const auto read = reader.shared_interfaces();
   if (!read) return read.error().within("ifmib");
-  const std::vector<platform::Interface>& interfaces = **read;
+  std::vector<const platform::Interface*> interfaces;
+  interfaces.reserve((*read)->size());
+  for (const auto& i : **read) {
+    if (options_.devices.accepts(i.name)) interfaces.push_back(&i);
+  }
+  std::shared_ptr<const Rendered> last;
+  {
+    std::lock_guard lock(mu_);
+    last = last_;
+  }
+
+  // Each interface's device label, written once into text every family refers to: the last
+  // scrape's when these interfaces match it (names in the same order), else rendered now.
+  std::vector<LabelSlice> device_of;
+  device_of.reserve(interfaces.size());
+  std::optional<SharedLabels> devices;
+  if (last) {
+    devices.emplace(last->devices);
+    for (const auto* i : interfaces) {
+      const auto slice = devices->match({{"device", i->name}});
+      if (!slice) break;
+      device_of.push_back(*slice);
+    }
+    if (device_of.size() != interfaces.size() || !devices->matched_all()) {
+      devices.reset();
+      device_of.clear();
+    }
+  }
+  const bool devices_again = devices.has_value();
+  if (!devices_again) {
+    std::size_t bytes = 0;
+    for (const auto* i : interfaces) bytes += device_label_size(i->name);
+    devices.emplace();
+    devices->reserve(bytes);
+    for (const auto* i : interfaces) device_of.push_back(devices->add({{"device", i->name}}));
+  }
 
   Families f;
   f.reserve(kCount);
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
+
+  // ifmib_info and ifmib_lower_info: the last scrape's when they are, sample for sample, what
+  // this one would build.
+  std::vector<std::size_t> every(interfaces.size()), with_lower;
+  for (std::size_t n = 0; n < interfaces.size(); ++n) {
+    every[n] = n;
+    if (interfaces[n]->lower_index) with_lower.push_back(n);
+  }
+  const bool info_again = devices_again && same_metadata_samples(last->info, interfaces, every, device_of,
+                                                                  [](const auto& i, auto&& use) { return with_info_labels(i, use); });
+  const bool lower_again = devices_again && same_metadata_samples(last->lower, interfaces, with_lower, device_of,
+                                                                   [](const auto& i, auto&& use) { return with_lower_labels(i, use); });
+
   // Sized once from the interfaces: grown sample by sample, each family's vector and label string
   // were reallocated and copied about ten times each per scrape at 1000 interfaces (a sixteenth
   // of a collect[]=ifmib scrape's instructions, bench/callgrind.sh: 9.7 -> 9.1 M). Families that
   // stay empty on a platform are dropped below; their room is freed with them.
-  std::size_t device_label_bytes = 0;
   std::size_t flag_samples = 0;
-  for (const auto& i : interfaces) {
-    device_label_bytes += device_label_size(i.name);
-    flag_samples += i.known_flags.size();
-  }
-  // Each interface's device label is written once, into text every family refers to.
-  SharedLabels devices;
-  devices.reserve(device_label_bytes);
+  for (const auto* i : interfaces) flag_samples += i->known_flags.size();
   for (auto& family : f) reserve(family, interfaces.size(), 0);
   reserve(f[kFlag], flag_samples, 0);
-  reserve(f[kInfo], 0, 3 * device_label_bytes);  // its own text: ifindex, iftype, driver and alias
-  use_shared_labels(f[kFlag], devices);           // for add_bit_samples below
+  if (lower_again) f[kLower] = last->lower;  // into the room reserved above
+  if (info_again) {
+    f[kInfo] = last->info;
+  } else {
+    std::size_t device_label_bytes = 0;
+    for (const auto* i : interfaces) device_label_bytes += device_label_size(i->name);
+    reserve(f[kInfo], 0, 3 * device_label_bytes);  // its own text: ifindex, iftype, driver and alias
+  }
+  use_shared_labels(f[kFlag], *devices);  // for add_bit_samples below
 
   // ifindex -> name, for masters; built at the first interface that has one (most hosts have
   // none, and a node per interface was a tenth of the collector's own instructions).
   std::unordered_map<std::uint32_t, const std::string*> names;
   const auto name_of = [&](std::uint32_t index) -> const std::string* {
     if (names.empty()) {
-      names.reserve(interfaces.size());
-      for (const auto& i : interfaces) names.emplace(i.index, &i.name);
+      names.reserve((*read)->size());
+      for (const auto& i : **read) names.emplace(i.index, &i.name);
     }
     const auto found = names.find(index);
     return found == names.end() ? nullptr : found->second;
   };
   FlagLabels flag_labels(f[kFlag]);
 
-  for (const auto& i : interfaces) {
-    if (!options_.devices.accepts(i.name)) continue;
-    const LabelSlice device = devices.add({{"device", i.name}});
+  for (std::size_t n = 0; n < interfaces.size(); ++n) {
+    const platform::Interface& i = *interfaces[n];
+    const LabelSlice device = device_of[n];
     // A sample of family k with the device label alone, or followed by `more`.
-    const auto add = [&](std::size_t k, double value) { add_sample(f[k], devices, device, value); };
+    const auto add = [&](std::size_t k, double value) { add_sample(f[k], *devices, device, value); };
     const auto add_more = [&](std::size_t k, std::initializer_list<Label> more, double value) {
-      add_sample(f[k], devices, device, more, value);
+      add_sample(f[k], *devices, device, more, value);
     };
-    const std::string index = std::to_string(i.index);
-    add_more(kInfo, {{"ifindex", index}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}}, 1);
+    if (!info_again) with_info_labels(i, [&](std::initializer_list<Label> labels) { add_more(kInfo, labels, 1); });
     const auto& flag_label = flag_labels.of(i.known_flags);
     if (i.known_flags.size() != 0) {
       // known_flags_set has a bit for the first 64 known flags; no decoder knows more.
@@ -172,11 +270,8 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
       // A master that vanished between the dump's messages has no name: no series rather than a wrong one.
       if (const std::string* master = name_of(*i.master_index)) add_more(kMaster, {{"master", *master}}, 1);
     }
-    if (i.lower_index) {
-      add_more(kLower,
-               {{"lower_ifindex", std::to_string(*i.lower_index)},
-                {"lower_netnsid", i.lower_netnsid ? std::to_string(*i.lower_netnsid) : std::string()}},
-               1);
+    if (i.lower_index && !lower_again) {
+      with_lower_labels(i, [&](std::initializer_list<Label> labels) { add_more(kLower, labels, 1); });
     }
     if (i.stacking_read) add(kStackingRead, *i.stacking_read ? 1 : 0);
     if (i.promiscuous_listeners) add(kPromisc, *i.promiscuous_listeners);
@@ -199,6 +294,11 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     if (c.rx_unknown_protocol) add(kNoproto, static_cast<double>(*c.rx_unknown_protocol));
     if (i.link_changes) add(kLinkChanges, static_cast<double>(*i.link_changes));
     if (i.last_change_timestamp_seconds) add(kLastChange, *i.last_change_timestamp_seconds);
+  }
+  if (!info_again || !lower_again) {
+    auto rendered = std::make_shared<const Rendered>(Rendered{devices->text(), f[kInfo], f[kLower]});
+    std::lock_guard lock(mu_);
+    last_ = std::move(rendered);
   }
   Families out;
   append_nonempty(out, std::move(f));

@@ -1,6 +1,10 @@
 #pragma once
 // Interface MIB: per-interface generic counters and state (if_data / rtnl_link_stats64).
 
+#include <memory>
+#include <mutex>
+#include <string>
+
 #include "collector/collector.h"
 
 namespace ifmib::collector {
@@ -13,7 +17,21 @@ class IfmibCollector final : public Collector {
   Result<Families> collect(platform::Reader& reader) const override;
 
  private:
+  // What the last scrape rendered from the interfaces' names and metadata, which seldom change
+  // while their counters change on every scrape: every interface's device label (the text all
+  // families share), ifmib_info and ifmib_lower_info. A scrape checks in place that its
+  // interfaces would render exactly this text (SharedLabels::match, rendered_prefix_size) and
+  // then uses it instead of rendering it again; its families then share the very text the last
+  // scrape's did, which same_text compares by address instead of byte by byte 27 times. Any
+  // difference renders that part afresh: the output is the same either way.
+  struct Rendered {
+    std::shared_ptr<const std::string> devices;
+    Family info;
+    Family lower;
+  };
   Options options_;
+  mutable std::mutex mu_;  // guards last_
+  mutable std::shared_ptr<const Rendered> last_;
 };
 
 }  // namespace ifmib::collector

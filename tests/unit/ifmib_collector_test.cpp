@@ -1,11 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "collector/ether_collector.h"
+#include "collector/exposition_text.h"
 #include "collector/ifmib_collector.h"
 #include "tests/support/exposition.h"
 #include "tests/support/fake_reader.h"
@@ -333,5 +335,98 @@ TEST_CASE("ifmib: a flag is 1 exactly when its bit is set, unnamed flags make no
     const bool on = k == 0 || k == 3 || k == 63;
     CAPTURE(k);
     CHECK(out.value("ifmib_flag", {{"device", "w0"}, {"flag", "f" + std::to_string(k)}}) == (on ? 1 : 0));
+  }
+}
+
+namespace {
+
+// One scrape of `c` over `interfaces`: its text, and the label text its families share.
+struct IfmibScrape {
+  std::string text;
+  std::shared_ptr<const std::string> shared;
+};
+
+IfmibScrape scrape_ifmib(const collector::IfmibCollector& c, const std::vector<platform::Interface>& interfaces) {
+  test::FakeReader reader;
+  reader.interfaces_result = interfaces;
+  auto families = c.collect(reader);
+  REQUIRE(families.ok());
+  IfmibScrape out{collector::exposition_text(*families), nullptr};
+  for (const auto& f : *families) {
+    if (f.spec.name == "ifmib_admin_up") out.shared = f.shared;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ifmib: label text of the last scrape serves again only when it is what this scrape renders") {
+  auto veth = ethernet_interface();
+  veth.name = "veth7";
+  veth.index = 7;
+  veth.driver = "veth";
+  veth.alias = "";
+  veth.master_index = 2;
+  veth.lower_index = 8;
+  veth.lower_netnsid = 1;
+  const std::vector<platform::Interface> base = {ethernet_interface(), loopback_interface(), veth};
+  const auto changed = [&](auto&& change) {
+    auto list = base;
+    change(list);
+    return list;
+  };
+  // Each step: what a collector that keeps its last text serves, against a new collector's.
+  struct Step {
+    std::string what;
+    std::vector<platform::Interface> interfaces;
+    bool same_names;  // as the step before: the device text is the last one's object
+  };
+  auto quoted = base;
+  quoted[1].name = "lo\"q";
+  const std::vector<Step> steps = {
+      {"first", base, false},
+      {"again", base, true},
+      {"counters moved", changed([](auto& l) { l[0].counters.rx_bytes += 1500; l[2].counters.tx_packets += 1; }), true},
+      {"alias changed", changed([](auto& l) { l[0].alias = "to core"; }), true},
+      {"driver changed", changed([](auto& l) { l[2].driver = "bridge"; }), true},
+      {"type changed", changed([](auto& l) { l[1].type = "none"; }), true},
+      {"ifindex changed", changed([](auto& l) { l[0].index = 20; }), true},
+      {"lower ifindex changed", changed([](auto& l) { l[2].lower_index = 9; }), true},
+      {"lower namespace gone", changed([](auto& l) { l[2].lower_netnsid.reset(); }), true},
+      {"a second lower", changed([](auto& l) { l[0].lower_index = 7; l[0].lower_netnsid = 1; }), true},
+      {"alias and lowers as first", base, true},
+      {"renamed", changed([](auto& l) { l[2].name = "veth8"; }), false},
+      {"back", base, false},
+      {"one less", changed([](auto& l) { l.pop_back(); }), false},  // the last text's start matches
+      {"back once more", base, false},
+      {"reordered", changed([](auto& l) { std::swap(l[0], l[1]); }), false},
+      {"one more", changed([](auto& l) { l.push_back(l[1]); l.back().name = "lo2"; }), false},
+      {"name that needs escaping", quoted, false},
+      {"the same again", quoted, false},  // escaped text is rendered afresh
+      {"none", {}, false},
+      {"none again", {}, true},
+      {"back again", base, false},
+  };
+  SUBCASE("every interface") {
+    const collector::IfmibCollector kept{collector::Options{}};
+    std::shared_ptr<const std::string> last;
+    for (const auto& step : steps) {
+      CAPTURE(step.what);
+      const auto got = scrape_ifmib(kept, step.interfaces);
+      CHECK(got.text == scrape_ifmib(collector::IfmibCollector(collector::Options{}), step.interfaces).text);
+      if (!step.interfaces.empty()) {
+        REQUIRE(got.shared);
+        CHECK((got.shared == last) == step.same_names);
+        last = got.shared;
+      }
+    }
+  }
+  SUBCASE("a device filter: the text of the interfaces it accepts") {
+    const collector::Options options{*collector::DeviceFilter::create("", "^lo"), {}, false};
+    const collector::IfmibCollector kept(options);
+    for (const auto& step : steps) {
+      CAPTURE(step.what);
+      CHECK(scrape_ifmib(kept, step.interfaces).text == scrape_ifmib(collector::IfmibCollector(options), step.interfaces).text);
+    }
   }
 }
