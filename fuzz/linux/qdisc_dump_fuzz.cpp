@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       nl::LinkRow link;
       link.interface.index = (*rows)[i].ifindex;
       link.interface.name = "if" + std::to_string((*rows)[i].ifindex);
-      link.txqlen = (*rows)[i].handle;
+      link.interface.tx_queue_length = (*rows)[i].handle;
       links.push_back(link);
     }
     (void)nl::send_queues_from(*rows, links, ifmib::platform::SendQueueQuery{true});

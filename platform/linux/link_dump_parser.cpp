@@ -154,11 +154,11 @@ constexpr auto kKnownLinkFlags = [] {
 
 using LinkTable = std::array<const nlattr*, IFLA_MAX + 1>;
 
-Status decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place, LinkRow& row) {
+// One RTM_NEWLINK message into `out` and its link kind into `kind`.
+Status decode_interface(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place, Interface& out,
+                        std::string& kind) {
   if (tb[IFLA_IFNAME] == nullptr) return Error::invalid(place.text(), "no IFLA_IFNAME");
 
-  row.arphrd = ifi.ifi_type;
-  Interface& out = row.interface;
   out.name = attribute_string(tb[IFLA_IFNAME]);
   out.index = static_cast<std::uint32_t>(ifi.ifi_index);
   out.type = link_type_name(ifi.ifi_type);
@@ -170,7 +170,7 @@ Status decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace
   if (tb[IFLA_PROMISCUITY] != nullptr) out.promiscuous_listeners = mnl_attr_get_u32(tb[IFLA_PROMISCUITY]);
   if (tb[IFLA_MTU] != nullptr) out.mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
   if (tb[IFLA_CARRIER_CHANGES] != nullptr) out.link_changes = mnl_attr_get_u32(tb[IFLA_CARRIER_CHANGES]);
-  if (tb[IFLA_TXQLEN] != nullptr) row.txqlen = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
+  if (tb[IFLA_TXQLEN] != nullptr) out.tx_queue_length = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
   if (tb[IFLA_MASTER] != nullptr) out.master_index = mnl_attr_get_u32(tb[IFLA_MASTER]);
   if (tb[IFLA_LINK] != nullptr) out.lower_index = mnl_attr_get_u32(tb[IFLA_LINK]);
   if (tb[IFLA_LINK_NETNSID] != nullptr) {
@@ -195,9 +195,14 @@ Status decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace
         !status) {
       return status.error().within(place.text() + ": IFLA_LINKINFO");
     }
-    if (info[IFLA_INFO_KIND] != nullptr) row.kind = attribute_string(info[IFLA_INFO_KIND]);
+    if (info[IFLA_INFO_KIND] != nullptr) kind = attribute_string(info[IFLA_INFO_KIND]);
   }
   return ok_status();
+}
+
+Status decode_link(const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place, LinkRow& row) {
+  row.arphrd = ifi.ifi_type;
+  return decode_interface(ifi, tb, place, row.interface, row.kind);
 }
 
 }  // namespace
@@ -235,10 +240,16 @@ std::span<const std::string_view> known_link_flags() { return kKnownLinkFlags; }
 
 namespace {
 
-Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes, std::size_t messages) {
-  return parse_dump<LinkRow, ifinfomsg>(
+// parse_dump for RTM_NEWLINK messages into rows of type Row, each decoded by `decode`.
+template <class Row, class Decode>
+Result<std::vector<Row>> parse_links(std::span<const std::uint8_t> bytes, std::size_t messages, Decode decode) {
+  return parse_dump<Row, ifinfomsg>(
       bytes, messages, {RTM_NEWLINK}, {"link dump", "RTM_NEWLINK", "struct ifinfomsg"}, kLinkRules,
-      [](const ifinfomsg& ifi) { return ifi.ifi_index; }, decode_link);
+      [](const ifinfomsg& ifi) { return ifi.ifi_index; }, decode);
+}
+
+Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes, std::size_t messages) {
+  return parse_links<LinkRow>(bytes, messages, decode_link);
 }
 
 }  // namespace
@@ -246,5 +257,14 @@ Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes
 Result<std::vector<LinkRow>> parse_link_dump(std::span<const std::uint8_t> bytes) { return parse_link_dump(bytes, 0); }
 
 Result<std::vector<LinkRow>> parse_link_dump(const DumpBytes& dump) { return parse_link_dump(dump, dump.message_count()); }
+
+Result<std::vector<Interface>> parse_link_interfaces(const DumpBytes& dump, std::vector<std::string>& kinds) {
+  kinds.clear();
+  kinds.reserve(dump.message_count());
+  return parse_links<Interface>(dump, dump.message_count(),
+                                [&](const ifinfomsg& ifi, const LinkTable& tb, const MessagePlace& place, Interface& out) {
+                                  return decode_interface(ifi, tb, place, out, kinds.emplace_back());
+                                });
+}
 
 }  // namespace ifmib::platform::netlink

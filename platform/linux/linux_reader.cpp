@@ -56,24 +56,22 @@ class LinuxReader final : public Reader {
         names_(source_.link_events, [this] { return read_links(source_); }) {}
 
   Result<std::vector<Interface>> interfaces() override {
-    auto rows = read_links(source_);
-    if (!rows) return rows.error();
-    std::vector<Interface> out;
-    out.reserve(rows->size());
-    for (auto& row : *rows) {
-      Interface& i = out.emplace_back(std::move(row.interface));  // one move of ~450 bytes, not two
-      i.tx_queue_length = row.txqlen;
-    }
+    auto bytes = source_.dump(netlink::DumpRequest::links());
+    if (!bytes) return bytes.error();
+    std::vector<std::string> kinds;
+    auto read = netlink::parse_link_interfaces(*bytes, kinds);
+    if (!read) return read.error().within("RTM_GETLINK dump");
+    std::vector<Interface>& out = *read;
     // Driver and speed need one ethtool ioctl per interface: cached, refetched only when the
     // interface is renamed, changes carrier or goes up/down (see ethtool_cache.h).
     ethtool_.lookup(out, [&](std::size_t k, const netlink::EthtoolInfo& info) {
       Interface& i = out[k];
-      i.driver = info.driver.empty() ? (*rows)[k].kind : info.driver;
+      i.driver = info.driver.empty() ? kinds[k] : info.driver;
       i.baudrate_bits_per_second = info.speed_bits_per_second;
       i.full_duplex = info.full_duplex;
       i.autonegotiation = info.autonegotiation;
     });
-    return out;
+    return read;
   }
 
   // On its own (no link dump in this scrape): names from the cache, which makes a link dump only

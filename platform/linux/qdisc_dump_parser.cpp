@@ -124,7 +124,7 @@ Result<std::vector<QdiscRow>> parse_qdisc_dump(const DumpBytes& dump) { return p
 std::vector<LinkName> link_names_of(const std::vector<LinkRow>& links) {
   std::vector<LinkName> names;
   names.reserve(links.size());
-  for (const auto& link : links) names.push_back({link.interface.index, link.interface.name, link.txqlen});
+  for (const auto& link : links) names.push_back({link.interface.index, link.interface.name, link.interface.tx_queue_length});
   return names;
 }
 

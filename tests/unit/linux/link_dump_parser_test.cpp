@@ -93,7 +93,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(lo.interface.known_flags.data() == netlink::known_link_flags().data());  // the static table
     CHECK(ifmib::platform::set_flag_names(lo.interface) == Flags{"up", "loopback", "running", "lower_up"});
     CHECK(lo.interface.mtu == 65536u);
-    CHECK(lo.txqlen == 1000u);
+    CHECK(lo.interface.tx_queue_length == 1000u);
     CHECK(lo.interface.link_changes == 0u);
     CHECK(lo.interface.promiscuous_listeners == 0u);
     CHECK(lo.interface.counters.rx_bytes == 0);
@@ -114,7 +114,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(va.interface.oper_status == OperStatus::up);
     CHECK(ifmib::platform::set_flag_names(va.interface) == Flags{"up", "broadcast", "running", "multicast", "lower_up"});
     CHECK(va.interface.mtu == 1400u);
-    CHECK(va.txqlen == 1000u);
+    CHECK(va.interface.tx_queue_length == 1000u);
     CHECK(va.interface.link_changes == 2u);
     CHECK(va.interface.counters.rx_bytes == 5122);
     CHECK(va.interface.counters.rx_packets == 13);
@@ -153,7 +153,7 @@ TEST_CASE("link dump: captured veth namespace (fixture netlink_link_dump.bin)") 
     CHECK(e.interface.admin_up);
     CHECK(e.interface.oper_status == OperStatus::lower_layer_down);
     CHECK(ifmib::platform::set_flag_names(e.interface) == Flags{"up", "broadcast", "multicast"});
-    CHECK(e.txqlen == 321u);
+    CHECK(e.interface.tx_queue_length == 321u);
     CHECK(e.interface.counters.tx_packets == 0);
   }
 }
@@ -411,5 +411,41 @@ TEST_CASE("link type and flag names") {
     i.known_flags_set = netlink::link_flag_bits(flags);
     CAPTURE(flags);
     CHECK(ifmib::platform::set_flag_names(i) == netlink::link_flag_names(flags));
+  }
+}
+
+TEST_CASE("link dump: parse_link_interfaces gives the rows' interfaces and kinds, or the same error") {
+  auto tun = basic_link(9, "tun0", ARPHRD_NONE).attr_value(IFLA_STATS64, rtnl_link_stats64{});
+  tun.begin_nest(IFLA_LINKINFO).attr_string(IFLA_INFO_KIND, "tun").end_nest();
+  const auto lo = basic_link(1, "lo", ARPHRD_LOOPBACK).attr_value(IFLA_STATS64, numbered_stats64()).bytes();
+  auto truncated = concat({lo, lo});
+  truncated.resize(truncated.size() - 10);
+  const std::vector<std::pair<std::string, std::vector<std::uint8_t>>> dumps = {
+      {"captured", ifmib::test::read_fixture_bytes("linux/netlink_link_dump.bin")},
+      {"kinds and none", concat({lo, tun.bytes(), lo})},
+      {"empty", {}},
+      {"truncated", truncated},
+      {"no IFLA_IFNAME",
+       NetlinkMessage(RTM_NEWLINK).family_header(ifinfo(3)).attr_value(IFLA_STATS64, rtnl_link_stats64{}).bytes()},
+      {"no stats", basic_link(4, "x").bytes()},
+      {"NLMSG_ERROR", concat({lo, ifmib::test::error_message(ENOBUFS)})},
+  };
+  for (const auto& [what, bytes] : dumps) {
+    CAPTURE(what);
+    const auto rows = netlink::parse_link_dump(bytes);
+    std::vector<std::string> kinds = {"left from before"};
+    const auto interfaces = netlink::parse_link_interfaces(netlink::DumpBytes(bytes), kinds);
+    REQUIRE(rows.ok() == interfaces.ok());
+    if (!rows) {
+      CHECK(interfaces.error().text() == rows.error().text());
+      CHECK(interfaces.error().sys_errno == rows.error().sys_errno);
+      continue;
+    }
+    REQUIRE(interfaces->size() == rows->size());
+    REQUIRE(kinds.size() == rows->size());
+    for (std::size_t k = 0; k < rows->size(); ++k) {
+      CHECK((*interfaces)[k] == (*rows)[k].interface);
+      CHECK(kinds[k] == (*rows)[k].kind);
+    }
   }
 }

@@ -42,7 +42,7 @@ netlink::LinkRow row(std::uint32_t index, const std::string& name, std::uint32_t
   netlink::LinkRow r;
   r.interface.index = index;
   r.interface.name = name;
-  r.txqlen = txqlen;
+  r.interface.tx_queue_length = txqlen;
   return r;
 }
 

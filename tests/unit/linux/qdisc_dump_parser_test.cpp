@@ -61,7 +61,7 @@ netlink::LinkRow link(std::uint32_t index, const std::string& name, std::optiona
   netlink::LinkRow row;
   row.interface.index = index;
   row.interface.name = name;
-  row.txqlen = txqlen;
+  row.interface.tx_queue_length = txqlen;
   return row;
 }
 
