@@ -62,7 +62,7 @@ class StatsView {
     return attribute_field<std::uint32_t>(attr_, index * field_size_);
   }
   std::optional<std::uint64_t> optional_at(std::size_t index) const {
-    if (mnl_attr_get_payload_len(attr_) < (index + 1) * field_size_) return std::nullopt;
+    if (attribute_payload_length(attr_) < (index + 1) * field_size_) return std::nullopt;
     return at(index);
   }
 
@@ -123,7 +123,7 @@ EtherStats ether_from(const StatsView& s) {
 // newer than this code, or no IFLA_OPERSTATE at all, is unknown too.
 OperStatus oper_status_from(const nlattr* operstate) {
   if (operstate == nullptr) return OperStatus::unknown;
-  switch (mnl_attr_get_u8(operstate)) {
+  switch (attribute_field<std::uint8_t>(operstate)) {
     case IF_OPER_UP: return OperStatus::up;
     case IF_OPER_DOWN: return OperStatus::down;
     case IF_OPER_LOWERLAYERDOWN: return OperStatus::lower_layer_down;
@@ -167,14 +167,14 @@ Status decode_interface(const ifinfomsg& ifi, const LinkTable& tb, const Message
   out.oper_status = oper_status_from(tb[IFLA_OPERSTATE]);
   out.known_flags_set = link_flag_bits(ifi.ifi_flags);
   out.known_flags = known_link_flags();
-  if (tb[IFLA_PROMISCUITY] != nullptr) out.promiscuous_listeners = mnl_attr_get_u32(tb[IFLA_PROMISCUITY]);
-  if (tb[IFLA_MTU] != nullptr) out.mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
-  if (tb[IFLA_CARRIER_CHANGES] != nullptr) out.link_changes = mnl_attr_get_u32(tb[IFLA_CARRIER_CHANGES]);
-  if (tb[IFLA_TXQLEN] != nullptr) out.tx_queue_length = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
-  if (tb[IFLA_MASTER] != nullptr) out.master_index = mnl_attr_get_u32(tb[IFLA_MASTER]);
-  if (tb[IFLA_LINK] != nullptr) out.lower_index = mnl_attr_get_u32(tb[IFLA_LINK]);
+  if (tb[IFLA_PROMISCUITY] != nullptr) out.promiscuous_listeners = attribute_field<std::uint32_t>(tb[IFLA_PROMISCUITY]);
+  if (tb[IFLA_MTU] != nullptr) out.mtu = attribute_field<std::uint32_t>(tb[IFLA_MTU]);
+  if (tb[IFLA_CARRIER_CHANGES] != nullptr) out.link_changes = attribute_field<std::uint32_t>(tb[IFLA_CARRIER_CHANGES]);
+  if (tb[IFLA_TXQLEN] != nullptr) out.tx_queue_length = attribute_field<std::uint32_t>(tb[IFLA_TXQLEN]);
+  if (tb[IFLA_MASTER] != nullptr) out.master_index = attribute_field<std::uint32_t>(tb[IFLA_MASTER]);
+  if (tb[IFLA_LINK] != nullptr) out.lower_index = attribute_field<std::uint32_t>(tb[IFLA_LINK]);
   if (tb[IFLA_LINK_NETNSID] != nullptr) {
-    out.lower_netnsid = static_cast<std::int32_t>(mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]));
+    out.lower_netnsid = static_cast<std::int32_t>(attribute_field<std::uint32_t>(tb[IFLA_LINK_NETNSID]));
   }
 
   std::optional<StatsView> stats;
@@ -190,8 +190,8 @@ Status decode_interface(const ifinfomsg& ifi, const LinkTable& tb, const Message
 
   if (tb[IFLA_LINKINFO] != nullptr) {
     std::array<const nlattr*, IFLA_INFO_MAX + 1> info{};
-    if (auto status = parse_attributes(mnl_attr_get_payload(tb[IFLA_LINKINFO]),
-                                       mnl_attr_get_payload_len(tb[IFLA_LINKINFO]), info, kLinkInfoRules);
+    if (auto status = parse_attributes(attribute_payload(tb[IFLA_LINKINFO]),
+                                       attribute_payload_length(tb[IFLA_LINKINFO]), info, kLinkInfoRules);
         !status) {
       return status.error().within(place.text() + ": IFLA_LINKINFO");
     }

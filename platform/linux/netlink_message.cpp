@@ -139,8 +139,8 @@ int errno_of_nlmsgerr(int error) {
 }
 
 std::string attribute_string(const nlattr* attr) {
-  const auto* data = static_cast<const char*>(mnl_attr_get_payload(attr));
-  const std::size_t length = mnl_attr_get_payload_len(attr);
+  const auto* data = reinterpret_cast<const char*>(attribute_payload(attr));
+  const std::size_t length = attribute_payload_length(attr);
   return std::string(data, strnlen(data, length));
 }
 
