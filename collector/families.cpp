@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 
 namespace ifmib::collector {
@@ -23,9 +22,11 @@ namespace {
 // double quote and newline escaped.
 // Nearly every value (device names, addresses, families) is plain ASCII with nothing to escape,
 // and is then appended whole rather than byte by byte (bench/callgrind.sh).
-bool is_plain_label_char(char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n'; }
-
-bool is_plain_label_value(std::string_view raw) { return std::all_of(raw.begin(), raw.end(), is_plain_label_char); }
+bool is_plain_label_value(std::string_view raw) {
+  return std::all_of(raw.begin(), raw.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
+  });
+}
 
 void append_label_value(std::string& out, std::string_view raw) {
   if (is_plain_label_value(raw)) {
@@ -84,39 +85,6 @@ LabelSlice SharedLabels::add(std::initializer_list<Label> labels) {
   const std::size_t begin = growing_->size();
   append_pairs(*growing_, begin, labels);
   return {checked_offset(begin) | LabelSlice::kSharedText, checked_offset(growing_->size() - begin)};
-}
-
-std::optional<LabelSlice> SharedLabels::match(std::initializer_list<Label> labels) {
-  if (growing_ != nullptr) throw std::logic_error("label text being rendered is not matched");
-  const std::size_t size = rendered_prefix_size(std::string_view(*text_).substr(matched_), labels);
-  if (size == std::string_view::npos) return std::nullopt;
-  const LabelSlice slice{checked_offset(matched_) | LabelSlice::kSharedText, checked_offset(size)};
-  matched_ += size;
-  return slice;
-}
-
-std::size_t rendered_prefix_size(std::string_view text, std::initializer_list<Label> labels) {
-  // What append_pairs writes for plain values: name="value", a comma between pairs.
-  std::size_t size = labels.size() == 0 ? 0 : labels.size() - 1;
-  for (const auto& [name, raw] : labels) size += name.size() + raw.size() + 3;
-  if (text.size() < size) return std::string_view::npos;
-  const char* p = text.data();
-  bool first = true;
-  for (const auto& [name, raw] : labels) {
-    if (!first && *p++ != ',') return std::string_view::npos;
-    first = false;
-    // std::copy_n's rule for memcpy holds for memcmp too: an empty view may have a null data().
-    if (!name.empty() && std::memcmp(p, name.data(), name.size()) != 0) return std::string_view::npos;
-    p += name.size();
-    if (*p++ != '=' || *p++ != '"') return std::string_view::npos;
-    // A value that is not plain is escaped or repaired when rendered: never a match.
-    if (!raw.empty() && (std::memcmp(p, raw.data(), raw.size()) != 0 || !is_plain_label_value(raw))) {
-      return std::string_view::npos;
-    }
-    p += raw.size();
-    if (*p++ != '"') return std::string_view::npos;
-  }
-  return size;
 }
 
 void use_shared_labels(Family& family, const SharedLabels& shared) {

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,8 +60,6 @@ struct LabelSlice {
   static constexpr std::uint32_t kSharedText = 1u << 31;
   std::uint32_t begin = 0;
   std::uint32_t size = 0;
-
-  bool operator==(const LabelSlice&) const = default;
 };
 
 /// One sample: its labels are the slice `labels` of Family::labels, then, when `more` is not
@@ -144,28 +141,12 @@ class SharedLabels {
   void reserve(std::size_t bytes) {
     if (growing_ != nullptr) growing_->reserve(bytes);
   }
-  /// Earlier text only: the slice that add() returned for `labels` when it rendered them as the
-  /// next piece of the text after the pieces matched so far, or nothing when the text there is
-  /// not what rendering `labels` writes (rendered_prefix_size). Called for the labels that were
-  /// added, in the same order, it returns the slices add() returned.
-  std::optional<LabelSlice> match(std::initializer_list<Label> labels);
-  /// True when match() has matched the whole earlier text.
-  bool matched_all() const { return growing_ == nullptr && matched_ == text_->size(); }
   const std::shared_ptr<const std::string>& text() const { return text_; }
 
  private:
   std::shared_ptr<const std::string> text_;
   std::string* growing_ = nullptr;  // text_, while it is being rendered; null for earlier text
-  std::size_t matched_ = 0;         // how much of earlier text match() has consumed
 };
-
-/// How many characters at the start of `text` are exactly what rendering `labels` writes
-/// (RenderedLabels, SharedLabels::add, add_sample), or std::string_view::npos when they are
-/// not. Renders nothing: compares each pair in place, which is several times cheaper than
-/// rendering it, so that a collector can check that text rendered in an earlier scrape is the
-/// text this scrape would render. A value that needs escaping or repair never matches: such
-/// labels are rendered afresh.
-std::size_t rendered_prefix_size(std::string_view text, std::initializer_list<Label> labels);
 
 /// Makes `family` refer to `shared`'s text, so that its samples may use slices of it (one
 /// SharedLabels per family: a second one is a logic_error).

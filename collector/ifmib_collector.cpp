@@ -1,6 +1,7 @@
 #include "collector/ifmib_collector.h"
 
 #include <charconv>
+#include <tuple>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -125,37 +126,34 @@ struct NumberText {
   std::size_t size;
 };
 
-// Call `use` with the own labels (after the device label) of an interface's ifmib_info and
-// ifmib_lower_info series: one list each, for rendering them and for matching the last scrape's
-// text against them.
+// The facts each kind of label text is rendered from, and the rendering, which reads nothing
+// else: the last scrape's text serves again exactly when these compare equal. A label added to
+// a rendering goes into its facts, and so into the comparison.
+auto device_facts(const platform::Interface& i) { return std::tie(i.name); }
+auto info_facts(const platform::Interface& i) { return std::tie(i.index, i.type, i.driver, i.alias); }
+auto lower_facts(const platform::Interface& i) { return std::tie(i.lower_index, i.lower_netnsid); }
+
+// Calls `use` with the own labels (after the device label) of an interface's ifmib_info and
+// ifmib_lower_info series.
 template <class Use>
-decltype(auto) with_info_labels(const platform::Interface& i, Use&& use) {
-  const NumberText index(i.index);
-  return use({{"ifindex", index.view()}, {"iftype", i.type}, {"driver", i.driver}, {"alias", i.alias}});
+void with_info_labels(const platform::Interface& i, Use&& use) {
+  const auto& [index, type, driver, alias] = info_facts(i);
+  use({{"ifindex", NumberText(index).view()}, {"iftype", type}, {"driver", driver}, {"alias", alias}});
 }
 template <class Use>
-decltype(auto) with_lower_labels(const platform::Interface& i, Use&& use) {
-  const NumberText index(i.lower_index.value_or(0));
-  const NumberText netnsid(i.lower_netnsid.value_or(0));
-  return use({{"lower_ifindex", index.view()}, {"lower_netnsid", i.lower_netnsid ? netnsid.view() : std::string_view()}});
+void with_lower_labels(const platform::Interface& i, Use&& use) {
+  const auto& [index, netnsid] = lower_facts(i);
+  use({{"lower_ifindex", NumberText(index.value_or(0)).view()},
+       {"lower_netnsid", netnsid ? NumberText(*netnsid).view() : std::string_view()}});
 }
 
-// True when `last` (a family of the last scrape) is exactly what adding, for each interface of
-// `rows` in order, one sample of value 1 with its device label (`device_of`, by position in
-// `interfaces`) and the own labels `with_labels` gives would build now.
-template <class WithLabels>
-bool same_metadata_samples(const Family& last, const std::vector<const platform::Interface*>& interfaces,
-                           const std::vector<std::size_t>& rows, const std::vector<LabelSlice>& device_of,
-                           WithLabels&& with_labels) {
-  if (last.samples.size() != rows.size()) return false;
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const Sample& sample = last.samples[k];
-    const std::string_view own = last.slice(sample.more);
-    const bool same = sample.labels == device_of[rows[k]] && sample.value == 1 &&
-                      with_labels(*interfaces[rows[k]], [&](std::initializer_list<Label> labels) {
-                        return rendered_prefix_size(own, labels) == own.size();
-                      });
-    if (!same) return false;
+// True when `now` and `before` list as many interfaces, each with the same `facts`.
+template <class Facts>
+bool same_facts(const std::vector<const platform::Interface*>& now, const std::vector<const platform::Interface*>& before,
+                Facts facts) {
+  if (now.size() != before.size()) return false;
+  for (std::size_t k = 0; k < now.size(); ++k) {
+    if (facts(*now[k]) != facts(*before[k])) return false;
   }
   return true;
 }
@@ -175,48 +173,28 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     std::lock_guard lock(mu_);
     last = last_;
   }
+  const bool devices_again = last && same_facts(interfaces, last->interfaces, device_facts);
+  const bool info_again = devices_again && same_facts(interfaces, last->interfaces, info_facts);
+  const bool lower_again = devices_again && same_facts(interfaces, last->interfaces, lower_facts);
 
-  // Each interface's device label, written once into text every family refers to: the last
-  // scrape's when these interfaces match it (names in the same order), else rendered now.
-  std::vector<LabelSlice> device_of;
-  device_of.reserve(interfaces.size());
+  // Each interface's device label, written once into text every family refers to.
   std::optional<SharedLabels> devices;
-  if (last) {
+  std::vector<LabelSlice> device_of;
+  if (devices_again) {
     devices.emplace(last->devices);
-    for (const auto* i : interfaces) {
-      const auto slice = devices->match({{"device", i->name}});
-      if (!slice) break;
-      device_of.push_back(*slice);
-    }
-    if (device_of.size() != interfaces.size() || !devices->matched_all()) {
-      devices.reset();
-      device_of.clear();
-    }
-  }
-  const bool devices_again = devices.has_value();
-  if (!devices_again) {
+    device_of = last->device_of;
+  } else {
     std::size_t bytes = 0;
     for (const auto* i : interfaces) bytes += device_label_size(i->name);
     devices.emplace();
     devices->reserve(bytes);
+    device_of.reserve(interfaces.size());
     for (const auto* i : interfaces) device_of.push_back(devices->add({{"device", i->name}}));
   }
 
   Families f;
   f.reserve(kCount);
   for (const auto& spec : kMetrics) f.push_back(make_family(spec));
-
-  // ifmib_info and ifmib_lower_info: the last scrape's when they are, sample for sample, what
-  // this one would build.
-  std::vector<std::size_t> every(interfaces.size()), with_lower;
-  for (std::size_t n = 0; n < interfaces.size(); ++n) {
-    every[n] = n;
-    if (interfaces[n]->lower_index) with_lower.push_back(n);
-  }
-  const bool info_again = devices_again && same_metadata_samples(last->info, interfaces, every, device_of,
-                                                                  [](const auto& i, auto&& use) { return with_info_labels(i, use); });
-  const bool lower_again = devices_again && same_metadata_samples(last->lower, interfaces, with_lower, device_of,
-                                                                   [](const auto& i, auto&& use) { return with_lower_labels(i, use); });
 
   // Sized once from the interfaces: grown sample by sample, each family's vector and label string
   // were reallocated and copied about ten times each per scrape at 1000 interfaces (a sixteenth
@@ -295,8 +273,11 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     if (i.link_changes) add(kLinkChanges, static_cast<double>(*i.link_changes));
     if (i.last_change_timestamp_seconds) add(kLastChange, *i.last_change_timestamp_seconds);
   }
+  // Kept with the snapshot its facts point into; when nothing changed the last one stays (its
+  // facts are these).
   if (!info_again || !lower_again) {
-    auto rendered = std::make_shared<const Rendered>(Rendered{devices->text(), f[kInfo], f[kLower]});
+    auto rendered = std::make_shared<const Rendered>(
+        Rendered{*read, std::move(interfaces), devices->text(), std::move(device_of), f[kInfo], f[kLower]});
     std::lock_guard lock(mu_);
     last_ = std::move(rendered);
   }

@@ -356,67 +356,14 @@ TEST_CASE("shared labels: a family refers to one SharedLabels only") {
   CHECK_THROWS_AS(collector::add_sample(f, second, second.add({{"device", "b"}}), 1), std::logic_error);
 }
 
-namespace {
-
-// rendered_prefix_size of `labels` against their own rendering and against changed copies of it.
-void check_prefix_of_own_rendering(std::initializer_list<collector::Label> labels) {
-  const std::string text(collector::RenderedLabels(labels).text());
-  CAPTURE(text);
-  CHECK(collector::rendered_prefix_size(text, labels) == text.size());
-  CHECK(collector::rendered_prefix_size(text + ",device=\"x\"", labels) == text.size());  // a prefix
-  CHECK(collector::rendered_prefix_size(text.substr(0, text.size() - 1), labels) == std::string_view::npos);
-  CHECK(collector::rendered_prefix_size("", labels) == std::string_view::npos);
-  // Every byte of the rendering matters.
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    std::string changed = text;
-    changed[k] = changed[k] == 'z' ? 'y' : 'z';
-    CHECK_MESSAGE(collector::rendered_prefix_size(changed, labels) == std::string_view::npos, changed);
-  }
-}
-
-}  // namespace
-
-TEST_CASE("rendered_prefix_size: the exact rendering and nothing else, plain values only") {
-  check_prefix_of_own_rendering({{"device", "eth0"}});
-  check_prefix_of_own_rendering({{"device", ""}});
-  check_prefix_of_own_rendering({{"ifindex", "12"}, {"iftype", "ether"}, {"driver", ""}, {"alias", "to core, rack 4"}});
-  check_prefix_of_own_rendering({{"a", "x=y,b=c"}, {"b", "c"}});  // a value that looks like more labels
-  CHECK(collector::rendered_prefix_size("anything", {}) == 0);
-  // Values that are escaped or repaired never match, not even their own rendering.
-  for (const std::string_view value : {"q\"uote", "back\\slash", "new\nline", "caf\xC3\xA9", "bad\xff"}) {
-    const collector::RenderedLabels rendered({{"device", value}});
-    CHECK(collector::rendered_prefix_size(rendered.text(), {{"device", value}}) == std::string_view::npos);
-  }
-}
-
-TEST_CASE("shared labels: text of an earlier scrape matched piece by piece gives add()'s slices") {
-  const std::vector<std::string> names = {"eth0", "", "veth123", "lo"};
+TEST_CASE("shared labels: text of an earlier scrape serves as it is and takes no more labels") {
   collector::SharedLabels first;
-  std::vector<collector::LabelSlice> added;
-  for (const auto& n : names) added.push_back(first.add({{"device", n}}));
-  CHECK_THROWS_AS(first.match({{"device", "eth0"}}), std::logic_error);  // still being rendered
-  CHECK_FALSE(first.matched_all());
-
+  const auto eth0 = first.add({{"device", "eth0"}});
   collector::SharedLabels again(first.text());
   CHECK(again.text() == first.text());  // the same object, not a copy
   CHECK_THROWS_AS(again.add({{"device", "x"}}), std::logic_error);
-  for (std::size_t k = 0; k < names.size(); ++k) {
-    CHECK_FALSE(again.matched_all());
-    const auto slice = again.match({{"device", names[k]}});
-    REQUIRE(slice.has_value());
-    CHECK(*slice == added[k]);
-  }
-  CHECK(again.matched_all());
-  CHECK_FALSE(again.match({{"device", "eth0"}}).has_value());  // nothing left
-
-  // Another name, or the same names in another order: no match where they differ.
-  collector::SharedLabels renamed(first.text());
-  CHECK(renamed.match({{"device", "eth0"}}).has_value());
-  CHECK_FALSE(renamed.match({{"device", "x"}}).has_value());
-  collector::SharedLabels reordered(first.text());
-  CHECK_FALSE(reordered.match({{"device", ""}}).has_value());
-  // Fewer names: all matched, but not all of the text.
-  collector::SharedLabels fewer(first.text());
-  CHECK(fewer.match({{"device", "eth0"}}).has_value());
-  CHECK_FALSE(fewer.matched_all());
+  again.reserve(1000);  // a hint, ignored for earlier text
+  auto f = collector::make_family({"ifmib_up", prometheus::MetricType::Gauge, "Up."});
+  collector::add_sample(f, again, eth0, 1);
+  CHECK(collector::exposition_text({f}) == "# HELP ifmib_up Up.\n# TYPE ifmib_up gauge\nifmib_up{device=\"eth0\"} 1\n");
 }
