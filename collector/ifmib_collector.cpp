@@ -189,7 +189,10 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     devices.emplace();
     devices->reserve(bytes);
     device_of.reserve(interfaces.size());
-    for (const auto* i : interfaces) device_of.push_back(devices->add({{"device", i->name}}));
+    for (const auto* i : interfaces) {
+      const auto& [name] = device_facts(*i);
+      device_of.push_back(devices->add({{"device", name}}));
+    }
   }
 
   Families f;
