@@ -1,12 +1,12 @@
 #include "collector/ifmib_collector.h"
 
 #include <charconv>
-#include <tuple>
 #include <iterator>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -168,11 +168,7 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   for (const auto& i : **read) {
     if (options_.devices.accepts(i.name)) interfaces.push_back(&i);
   }
-  std::shared_ptr<const Rendered> last;
-  {
-    std::lock_guard lock(mu_);
-    last = last_;
-  }
+  const std::shared_ptr<const Rendered> last = last_.get();
   const bool devices_again = last && same_facts(interfaces, last->interfaces, device_facts);
   const bool info_again = devices_again && same_facts(interfaces, last->interfaces, info_facts);
   const bool lower_again = devices_again && same_facts(interfaces, last->interfaces, lower_facts);
@@ -279,10 +275,8 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   // Kept with the snapshot its facts point into; when nothing changed the last one stays (its
   // facts are these).
   if (!info_again || !lower_again) {
-    auto rendered = std::make_shared<const Rendered>(
-        Rendered{*read, std::move(interfaces), devices->text(), std::move(device_of), f[kInfo], f[kLower]});
-    std::lock_guard lock(mu_);
-    last_ = std::move(rendered);
+    last_.keep(std::make_shared<const Rendered>(
+        Rendered{*read, std::move(interfaces), devices->text(), std::move(device_of), f[kInfo], f[kLower]}));
   }
   Families out;
   append_nonempty(out, std::move(f));

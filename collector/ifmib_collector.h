@@ -2,10 +2,10 @@
 // Interface MIB: per-interface generic counters and state (if_data / rtnl_link_stats64).
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "base/last_kept.h"
 #include "collector/collector.h"
 
 namespace ifmib::collector {
@@ -34,8 +34,7 @@ class IfmibCollector final : public Collector {
     Family lower;
   };
   Options options_;
-  mutable std::mutex mu_;  // guards last_
-  mutable std::shared_ptr<const Rendered> last_;
+  mutable LastKept<Rendered> last_;
 };
 
 }  // namespace ifmib::collector

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 #include <string>
@@ -198,16 +197,9 @@ Result<Families> MulticastCollector::collect(platform::Reader& reader) const {
   query.users = options_.multicast_groups;  // the per-group series show users; the counts do not need them
   auto snapshot = reader.shared_multicast(query);
   if (!snapshot) return snapshot.error().within("multicast");
-  std::shared_ptr<const Made> last;
-  {
-    std::lock_guard lock(mu_);
-    last = last_;
-  }
-  if (last && last->snapshot == *snapshot) return last->families;
+  if (const auto last = last_.get(); last && last->snapshot == *snapshot) return last->families;
   Families families = families_of(**snapshot, query);
-  auto made = std::make_shared<const Made>(Made{std::move(*snapshot), families});
-  std::lock_guard lock(mu_);
-  last_ = std::move(made);
+  last_.keep(std::make_shared<const Made>(Made{std::move(*snapshot), families}));
   return families;
 }
 

@@ -2,8 +2,8 @@
 // Multicast group memberships and source filters per interface and family, as ifmcstat(8) shows them.
 
 #include <memory>
-#include <mutex>
 
+#include "base/last_kept.h"
 #include "collector/collector.h"
 
 namespace ifmib::collector {
@@ -26,8 +26,7 @@ class MulticastCollector final : public Collector {
     Families families;
   };
   Options options_;
-  mutable std::mutex mu_;                    // guards last_
-  mutable std::shared_ptr<const Made> last_;
+  mutable LastKept<Made> last_;
 };
 
 }  // namespace ifmib::collector

@@ -118,7 +118,7 @@ class LinuxReader final : public Reader {
       if (!read) return read.error();
       *text = std::move(*read);
     }
-    const auto last = memo_.last();
+    const auto last = memo_.get();
     bool same = last && in.same_files_as(last->inputs);
 
     procfs::ProcfsMulticastRows rows;

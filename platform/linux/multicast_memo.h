@@ -10,10 +10,10 @@
 // timers only run for the seconds after a join or a query.
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "base/last_kept.h"
 #include "platform/linux/dump_bytes.h"
 #include "platform/snapshot.h"
 
@@ -45,20 +45,6 @@ struct MulticastMemoEntry {
 
 /// The last entry; internally synchronised (scrapes may run at once: the one that stores last
 /// wins, and either entry is true of the bytes it holds).
-class MulticastMemo {
- public:
-  std::shared_ptr<const MulticastMemoEntry> last() const {
-    std::lock_guard lock(mu_);
-    return last_;
-  }
-  void keep(std::shared_ptr<const MulticastMemoEntry> entry) {
-    std::lock_guard lock(mu_);
-    last_ = std::move(entry);
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const MulticastMemoEntry> last_;
-};
+using MulticastMemo = LastKept<MulticastMemoEntry>;
 
 }  // namespace ifmib::platform::linux_mcast
