@@ -173,6 +173,12 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   const bool info_again = devices_again && same_facts(interfaces, last->interfaces, info_facts);
   const bool lower_again = devices_again && same_facts(interfaces, last->interfaces, lower_facts);
 
+  // About the size of the device labels: room for the device text and the info family's own.
+  std::size_t device_label_bytes = 0;
+  if (!info_again) {
+    for (const auto* i : interfaces) device_label_bytes += device_label_size(i->name);
+  }
+
   // Each interface's device label, written once into text every family refers to.
   std::optional<SharedLabels> devices;
   std::vector<LabelSlice> device_of;
@@ -180,10 +186,8 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
     devices.emplace(last->devices);
     device_of = last->device_of;
   } else {
-    std::size_t bytes = 0;
-    for (const auto* i : interfaces) bytes += device_label_size(i->name);
     devices.emplace();
-    devices->reserve(bytes);
+    devices->reserve(device_label_bytes);
     device_of.reserve(interfaces.size());
     for (const auto* i : interfaces) {
       const auto& [name] = device_facts(*i);
@@ -207,8 +211,6 @@ Result<Families> IfmibCollector::collect(platform::Reader& reader) const {
   if (info_again) {
     f[kInfo] = last->info;
   } else {
-    std::size_t device_label_bytes = 0;
-    for (const auto* i : interfaces) device_label_bytes += device_label_size(i->name);
     reserve(f[kInfo], 0, 3 * device_label_bytes);  // its own text: ifindex, iftype, driver and alias
   }
   use_shared_labels(f[kFlag], *devices);  // for add_bit_samples below
